@@ -1,0 +1,312 @@
+//! Validation of one agreement file: parse, schema, then the semantic rules
+//! of DESIGN §3, each finding pointing at the key or value it is about.
+
+use crate::document;
+use crate::finding::Finding;
+use crate::yaml::{Node, Pos, Segment, Value};
+
+use super::types::is_valid_id;
+use super::{Agreement, VersionId};
+
+/// How far an agreement file got: the distinct states of DESIGN §4.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    /// Not plain data: syntax, encoding, size or a forbidden YAML feature.
+    Unparseable,
+    /// Plain data with a version id, but not a valid agreement.
+    SchemaInvalid {
+        /// The version id of the data.
+        version: VersionId,
+        /// The data, for diffs.
+        data: serde_json::Value,
+    },
+    /// A valid agreement (semantic findings may still apply).
+    Valid {
+        /// The version id of the data.
+        version: VersionId,
+        /// The data, for diffs.
+        data: serde_json::Value,
+        /// The typed agreement.
+        agreement: Box<Agreement>,
+    },
+}
+
+impl Parsed {
+    /// The version id, when the file is plain data.
+    pub fn version(&self) -> Option<&VersionId> {
+        match self {
+            Parsed::Unparseable => None,
+            Parsed::SchemaInvalid { version, .. } | Parsed::Valid { version, .. } => Some(version),
+        }
+    }
+
+    /// The plain data, when the file has some.
+    pub fn data(&self) -> Option<&serde_json::Value> {
+        match self {
+            Parsed::Unparseable => None,
+            Parsed::SchemaInvalid { data, .. } | Parsed::Valid { data, .. } => Some(data),
+        }
+    }
+
+    /// The typed agreement, when valid.
+    pub fn agreement(&self) -> Option<&Agreement> {
+        match self {
+            Parsed::Valid { agreement, .. } => Some(agreement),
+            _ => None,
+        }
+    }
+}
+
+/// What validation needs to know beyond the file itself.
+#[derive(Default)]
+pub struct Context<'a> {
+    /// Tells whether an email is a principal in allowed_signers; `None` when
+    /// there is no trust root to ask (then `unknown-signer` is not checked).
+    pub is_known_signer: Option<&'a dyn Fn(&str) -> bool>,
+}
+
+/// Parse and lint an agreement file. `file` is the repository-relative path.
+pub fn check(file: &str, bytes: &[u8], ctx: &Context<'_>) -> (Parsed, Vec<Finding>) {
+    let mut findings = Vec::new();
+    check_file_name(file, &mut findings);
+    let node = match document::parse(file, bytes) {
+        Ok(node) => node,
+        Err(f) => {
+            findings.push(f);
+            return (Parsed::Unparseable, findings);
+        }
+    };
+    let data = node.to_json();
+    let version = VersionId::of(&data);
+    let agreement: Agreement = match document::typed(file, &node) {
+        Ok(a) => a,
+        Err(f) => {
+            findings.push(f);
+            return (Parsed::SchemaInvalid { version, data }, findings);
+        }
+    };
+    Rules {
+        file,
+        node: &node,
+        agreement: &agreement,
+        findings: &mut findings,
+    }
+    .run(ctx);
+    let parsed = Parsed::Valid {
+        version,
+        data,
+        agreement: Box::new(agreement),
+    };
+    (parsed, findings)
+}
+
+/// The agreement id a path names, if it is `<dir>/<id>.yaml` with a valid id.
+pub fn id_of(file: &str) -> Option<&str> {
+    let name = file.rsplit('/').next()?;
+    name.strip_suffix(".yaml").filter(|stem| is_valid_id(stem))
+}
+
+fn check_file_name(file: &str, findings: &mut Vec<Finding>) {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let stem = name.strip_suffix(".yaml").unwrap_or(name);
+    if !is_valid_id(stem) {
+        findings.push(
+            Finding::new(
+                "invalid-id",
+                file,
+                format!("`{stem}` is not a valid agreement id"),
+            )
+            .hint("rename the file to <id>.yaml with an id of lowercase letters, digits and dashes, starting with a letter or digit, at most 64 characters"),
+        );
+    }
+}
+
+struct Rules<'a> {
+    file: &'a str,
+    node: &'a Node,
+    agreement: &'a Agreement,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl Rules<'_> {
+    fn at(&self, path: &[Segment<'_>]) -> Pos {
+        self.node.locate(path.iter().copied())
+    }
+
+    fn push(&mut self, rule: &str, path: &[Segment<'_>], message: String, hint: &str) {
+        let pos = self.at(path);
+        self.findings
+            .push(Finding::new(rule, self.file, message).at(pos).hint(hint));
+    }
+
+    fn run(mut self, ctx: &Context<'_>) {
+        use Segment::{Index as I, Key as K};
+        let a = self.agreement;
+        self.placeholders(self.node);
+
+        for (role, person) in [("mentor", &a.parties.mentor), ("mentee", &a.parties.mentee)] {
+            if let Some(problem) = email_problem(&person.email) {
+                self.push(
+                    "invalid-email",
+                    &[K("parties"), K(role), K("email")],
+                    format!("the {role}'s email `{}` {problem}", person.email),
+                    "use the address the person signs with; it must match their line in allowed_signers",
+                );
+            } else if let Some(known) = ctx.is_known_signer {
+                if !known(&person.email) {
+                    self.push(
+                        "unknown-signer",
+                        &[K("parties"), K(role), K("email")],
+                        format!("the {role}'s email `{}` matches no principal in allowed_signers", person.email),
+                        "add the person's SSH public key to allowed_signers (principals match case-sensitively)",
+                    );
+                }
+            }
+        }
+        if a.parties.mentor.email.eq_ignore_ascii_case(&a.parties.mentee.email) {
+            self.push(
+                "same-party",
+                &[K("parties"), K("mentee"), K("email")],
+                format!("mentor and mentee are the same person (`{}`)", a.parties.mentee.email),
+                "a mentoring agreement needs two different people",
+            );
+        }
+
+        let start = a.term.start;
+        if let Some(end) = a.term.end {
+            if end < start {
+                self.push(
+                    "term-order",
+                    &[K("term"), K("end")],
+                    format!("the term ends ({end}) before it starts ({start})"),
+                    "make term.end later than term.start",
+                );
+            }
+        }
+        if a.effective < start {
+            self.push(
+                "effective-before-start",
+                &[K("effective")],
+                format!("this version takes effect ({}) before the term starts ({start})", a.effective),
+                "set effective on or after term.start",
+            );
+        }
+
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (i, goal) in a.goals.iter().enumerate() {
+            if !is_valid_id(&goal.id) {
+                self.push(
+                    "invalid-id",
+                    &[K("goals"), I(i), K("id")],
+                    format!("goal id `{}` is not valid", goal.id),
+                    "use lowercase letters, digits and dashes, starting with a letter or digit, at most 64 characters",
+                );
+            }
+            if let Some(first) = seen.insert(&goal.id, i) {
+                let line = self.at(&[K("goals"), I(first), K("id")]).line;
+                self.push(
+                    "duplicate-goal-id",
+                    &[K("goals"), I(i), K("id")],
+                    format!("goal id `{}` is already used at line {line}", goal.id),
+                    "give each goal its own id; amendments refer to goals by id",
+                );
+            }
+            let outside = goal.due < start || a.term.end.is_some_and(|end| goal.due > end);
+            if outside {
+                self.push(
+                    "goal-due-outside-term",
+                    &[K("goals"), I(i), K("due")],
+                    format!("goal `{}` is due {} , outside the term", goal.id, goal.due)
+                        .replace(" ,", ","),
+                    "move the due date inside the term, or extend the term",
+                );
+            }
+            if goal.evidence.as_deref().is_none_or(|e| e.trim().is_empty()) {
+                self.push(
+                    "goal-missing-evidence",
+                    &[K("goals"), I(i), K("id")],
+                    format!("goal `{}` says nothing about evidence of progress", goal.id),
+                    "add `evidence:`: what both of you will look at to judge progress",
+                );
+            }
+        }
+
+        if a.renegotiation.notice.days() == 0 {
+            self.push(
+                "notice-zero",
+                &[K("renegotiation"), K("notice")],
+                "the notice period is zero: any amendment can take effect at once".to_owned(),
+                "a notice period of a week or two gives both parties time to think",
+            );
+        }
+        if a.term.end.is_none() && a.reviews.is_none() {
+            self.push(
+                "open-ended",
+                &[K("term")],
+                "the agreement has no end date and no reviews".to_owned(),
+                "add term.end or a `reviews:` cadence so the arrangement is revisited",
+            );
+        }
+    }
+
+    fn placeholders(&mut self, node: &Node) {
+        match &node.value {
+            Value::Str(s) if is_placeholder(s) => {
+                self.findings.push(
+                    Finding::new("placeholder", self.file, format!("placeholder `{s}` is still to be filled in"))
+                        .at(node.pos)
+                        .hint("replace the text in angle brackets with your own"),
+                );
+            }
+            Value::Seq(items) => items.iter().for_each(|n| self.placeholders(n)),
+            Value::Map(entries) => entries.iter().for_each(|(_, n)| self.placeholders(n)),
+            _ => {}
+        }
+    }
+}
+
+/// Template placeholders look like `<what goes here>`.
+fn is_placeholder(s: &str) -> bool {
+    let t = s.trim();
+    t.len() > 2 && t.starts_with('<') && t.ends_with('>') && !t.contains('@')
+}
+
+fn email_problem(email: &str) -> Option<&'static str> {
+    if email.is_empty() {
+        return Some("is empty");
+    }
+    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("contains spaces or control characters");
+    }
+    match email.split_once('@') {
+        Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@') => None,
+        _ => Some("is not an email address"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_from_paths() {
+        assert_eq!(id_of("agreements/ada-grace.yaml"), Some("ada-grace"));
+        assert_eq!(id_of("agreements/Ada.yaml"), None);
+        assert_eq!(id_of("agreements/x.yml"), None);
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(email_problem("ada@example.com"), None);
+        assert!(email_problem("ada example.com").is_some());
+        assert!(email_problem("a@b@c").is_some());
+        assert!(email_problem("@b").is_some());
+    }
+
+    #[test]
+    fn placeholders() {
+        assert!(is_placeholder("<what this mentorship is for>"));
+        assert!(!is_placeholder("<ada@example.com>"));
+        assert!(!is_placeholder("a <b> c"));
+    }
+}

@@ -1,0 +1,9 @@
+//! Agreements: the model, loading with located findings, lint rules and version ids.
+
+pub mod lint;
+pub mod model;
+pub mod types;
+pub mod version;
+
+pub use model::Agreement;
+pub use version::VersionId;

@@ -1,0 +1,80 @@
+//! Version ids: the SHA-256 of an agreement's data in RFC 8785 canonical JSON.
+//!
+//! Hashing the data rather than the bytes means comments, key order, layout
+//! and value-preserving quoting never change an id, while any change of data
+//! does (`1` and `"1"` differ). Sign-offs are bound to these ids.
+
+use std::fmt;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// `sha256:<64 lowercase hex>`: the identity of one version of an agreement.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct VersionId(String);
+
+impl VersionId {
+    /// The id of plain data (as produced by [`crate::yaml::Node::to_json`]).
+    pub fn of(data: &serde_json::Value) -> Self {
+        let digest = Sha256::digest(canonical_json(data));
+        let mut hex = String::with_capacity(64);
+        for byte in digest {
+            hex.push_str(&format!("{byte:02x}"));
+        }
+        VersionId(format!("sha256:{hex}"))
+    }
+
+    /// Accept an id in its written form, checking the shape.
+    pub fn parse(s: &str) -> Option<Self> {
+        let hex = s.strip_prefix("sha256:")?;
+        (hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+            .then(|| VersionId(s.to_owned()))
+    }
+
+    /// The full form, `sha256:<64 hex>`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The first 12 hex digits, as shown to people and used in file names.
+    pub fn short(&self) -> &str {
+        &self.0[7..19]
+    }
+}
+
+impl fmt::Display for VersionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The RFC 8785 (JCS) bytes of plain data.
+pub fn canonical_json(data: &serde_json::Value) -> Vec<u8> {
+    // Plain data holds only strings, safe integers, booleans, null, arrays and
+    // objects, all of which JCS can serialise; failure would be a bug.
+    serde_json_canonicalizer::to_vec(data).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn canonical_form_sorts_keys_and_escapes_like_jcs() {
+        let data = json!({"b": [1, "1", true, null], "a": "é\u{1}\"\\\n", "é": {"z": -3, "aa": 0}});
+        let text = String::from_utf8(canonical_json(&data)).unwrap();
+        assert_eq!(text, "{\"a\":\"é\\u0001\\\"\\\\\\n\",\"b\":[1,\"1\",true,null],\"é\":{\"aa\":0,\"z\":-3}}");
+    }
+
+    #[test]
+    fn id_shape() {
+        let id = VersionId::of(&json!({}));
+        // SHA-256 of "{}".
+        assert_eq!(id.as_str(), "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+        assert_eq!(id.short(), "44136fa355b3");
+        assert_eq!(VersionId::parse(id.as_str()), Some(id));
+        assert_eq!(VersionId::parse("sha256:ABC"), None);
+    }
+}

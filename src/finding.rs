@@ -1,0 +1,159 @@
+//! Findings: every problem charter reports, in one shape for every renderer.
+
+use serde::Serialize;
+
+/// How serious a finding is; errors fail `validate` and `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth a look; fails only with `--deny-warnings` or `lint.deny`.
+    Warning,
+    /// Must be fixed.
+    Error,
+}
+
+impl Severity {
+    /// The word used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One problem, located as precisely as charter can.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Kebab-case rule name, e.g. `term-order`.
+    pub rule: String,
+    /// Error or warning, after settings are applied.
+    pub severity: Severity,
+    /// Path relative to the repository root, with `/` separators.
+    pub file: String,
+    /// 1-based line, when the finding has a place in the file.
+    pub line: Option<usize>,
+    /// 1-based column, when the finding has a place in the file.
+    pub column: Option<usize>,
+    /// The commit a history finding is about.
+    pub commit: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+impl Finding {
+    /// A finding of `rule` at its catalogue severity.
+    pub fn new(rule: &str, file: &str, message: impl Into<String>) -> Self {
+        Finding {
+            rule: rule.to_owned(),
+            severity: rule_info(rule).map_or(Severity::Error, |r| r.severity),
+            file: file.to_owned(),
+            line: None,
+            column: None,
+            commit: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Point the finding at a place in the file.
+    pub fn at(mut self, pos: crate::yaml::Pos) -> Self {
+        self.line = Some(pos.line);
+        self.column = Some(pos.column);
+        self
+    }
+
+    /// Add advice on what to do.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Tie the finding to a commit.
+    pub fn commit(mut self, commit: impl Into<String>) -> Self {
+        self.commit = Some(commit.into());
+        self
+    }
+}
+
+/// What charter knows about a rule: its default severity, and whether it
+/// guards the integrity of the record (those can never be silenced).
+#[derive(Debug, Clone, Copy)]
+pub struct RuleInfo {
+    /// Kebab-case name.
+    pub name: &'static str,
+    /// Severity unless settings say otherwise.
+    pub severity: Severity,
+    /// Integrity rules cannot be allowed away by `lint.allow`.
+    pub integrity: bool,
+    /// One line on what the rule checks, for docs and `--help`.
+    pub summary: &'static str,
+}
+
+const fn rule(name: &'static str, severity: Severity, integrity: bool, summary: &'static str) -> RuleInfo {
+    RuleInfo {
+        name,
+        severity,
+        integrity,
+        summary,
+    }
+}
+
+use Severity::{Error as E, Warning as W};
+
+/// Every rule charter reports.
+pub const RULES: &[RuleInfo] = &[
+    rule("yaml-syntax", E, false, "the file is not YAML charter can read (syntax, tags, duplicate keys, non-integer numbers, size)"),
+    rule("schema", E, false, "a field is missing, unknown or of the wrong type"),
+    rule("invalid-id", E, false, "an agreement or goal id is not [a-z0-9][a-z0-9-]{0,63}"),
+    rule("invalid-path", E, false, "a file charter reads is not a regular file inside the repository"),
+    rule("invalid-email", E, false, "a party's email cannot serve as a signing principal"),
+    rule("placeholder", E, false, "a template placeholder (<…>) was left unfilled"),
+    rule("duplicate-goal-id", E, false, "two goals share an id"),
+    rule("term-order", E, false, "the term ends before it starts"),
+    rule("effective-before-start", E, false, "a version takes effect before the term starts"),
+    rule("goal-due-outside-term", W, false, "a goal is due outside the term"),
+    rule("same-party", E, false, "mentor and mentee are the same person"),
+    rule("notice-zero", W, false, "the notice period is zero"),
+    rule("goal-missing-evidence", W, false, "a goal says nothing about evidence"),
+    rule("open-ended", W, false, "no term end and no reviews"),
+    rule("unknown-signer", W, false, "a party's email matches no principal in allowed_signers"),
+    rule("settings", E, false, "charter.yaml is invalid"),
+    rule("allowed-signers", E, true, "allowed_signers cannot be read or has unsupported lines"),
+    rule("invalid-signoff", E, true, "a sign-off is malformed or does not verify"),
+    rule("signoff-modified", E, true, "a sign-off file was changed or deleted"),
+    rule("notice-period", E, true, "a signed amendment takes effect before its notice period ends"),
+    rule("notice-pending", W, true, "a pending amendment would take effect before its notice period ends"),
+    rule("party-change", E, true, "a party changed without the previous party signing"),
+    rule("agreement-removed", E, true, "an agreement with a signed version was deleted or renamed"),
+    rule("rebase-needed", E, true, "a path changed both in the pull request and on its base"),
+    rule("suspicious-time", W, true, "a commit's time is in the future or before its parent's"),
+    rule("trust-root-change", W, true, "allowed_signers changed in the range"),
+];
+
+/// Look a rule up by name.
+pub fn rule_info(name: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| r.name == name)
+}
+
+/// Counts of errors and warnings, as every JSON report carries them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Number of error findings.
+    pub errors: usize,
+    /// Number of warning findings.
+    pub warnings: usize,
+}
+
+impl Summary {
+    /// Count the findings.
+    pub fn of(findings: &[Finding]) -> Self {
+        let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+        Summary {
+            errors,
+            warnings: findings.len() - errors,
+        }
+    }
+}

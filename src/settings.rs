@@ -1,0 +1,255 @@
+//! `charter.yaml`: the programme's settings (DESIGN §2), all optional.
+//!
+//! In CI these come from the base revision, so a pull request cannot relax
+//! its own gate; this module only models and validates them.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::agreement::model::FormatVersion;
+use crate::document;
+use crate::finding::{rule_info, Finding, Severity};
+use crate::yaml::Segment;
+
+/// The file name at the repository root.
+pub const FILE: &str = "charter.yaml";
+
+/// Settings for a repository of agreements.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "charter settings (charter.yaml)")]
+pub struct Settings {
+    /// Format version of this file; always 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charter: Option<FormatVersion>,
+    /// The programme's display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program: Option<String>,
+    /// Directory of agreements (default `agreements`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreements: Option<String>,
+    /// Directory of sign-offs (default `signoffs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signoffs: Option<String>,
+    /// The OpenSSH allowed-signers file (default `allowed_signers`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_signers: Option<String>,
+    /// Severity adjustments for validation rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lint: Option<Lint>,
+    /// Past findings the programme has accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept: Option<Vec<Accept>>,
+}
+
+/// Rules to promote to errors or to silence.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Lint {
+    /// Rules reported as errors.
+    #[serde(default)]
+    pub deny: Vec<String>,
+    /// Validation rules not reported at all (integrity rules cannot be allowed).
+    #[serde(default)]
+    pub allow: Vec<String>,
+}
+
+/// A finding the programme has reviewed and accepted, so that a
+/// whole-history check is not red forever.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Accept {
+    /// The rule of the accepted finding.
+    pub rule: String,
+    /// The full commit id the finding is about.
+    pub commit: String,
+    /// Why it was accepted.
+    pub reason: String,
+}
+
+/// Where things live in a repository, after settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// Directory of agreements, relative to the root.
+    pub agreements: String,
+    /// Directory of sign-offs, relative to the root.
+    pub signoffs: String,
+    /// The allowed-signers file, relative to the root.
+    pub allowed_signers: String,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            agreements: "agreements".into(),
+            signoffs: "signoffs".into(),
+            allowed_signers: "allowed_signers".into(),
+        }
+    }
+}
+
+impl Settings {
+    /// Paths after defaults.
+    pub fn layout(&self) -> Layout {
+        let d = Layout::default();
+        Layout {
+            agreements: self.agreements.clone().unwrap_or(d.agreements),
+            signoffs: self.signoffs.clone().unwrap_or(d.signoffs),
+            allowed_signers: self.allowed_signers.clone().unwrap_or(d.allowed_signers),
+        }
+    }
+
+    /// Parse and validate `charter.yaml`. Invalid settings yield defaults plus
+    /// findings, so that the rest of a check still runs.
+    pub fn load(bytes: &[u8]) -> (Settings, Vec<Finding>) {
+        let mut findings = Vec::new();
+        let node = match document::parse(FILE, bytes) {
+            Ok(node) => node,
+            Err(f) => return (Settings::default(), vec![f]),
+        };
+        if node.value == crate::yaml::Value::Null {
+            return (Settings::default(), findings);
+        }
+        let mut settings: Settings = match document::typed(FILE, &node) {
+            Ok(s) => s,
+            Err(mut f) => {
+                f.rule = "settings".into();
+                return (Settings::default(), vec![f]);
+            }
+        };
+        let mut bad = |path: &[Segment<'_>], message: String, hint: &str| {
+            findings.push(
+                Finding::new("settings", FILE, message)
+                    .at(node.locate(path.iter().copied()))
+                    .hint(hint),
+            );
+        };
+        for (key, value) in [
+            ("agreements", &mut settings.agreements),
+            ("signoffs", &mut settings.signoffs),
+            ("allowed_signers", &mut settings.allowed_signers),
+        ] {
+            if let Some(path) = value {
+                if !is_safe_relative_path(path) {
+                    bad(
+                        &[Segment::Key(key)],
+                        format!("`{key}: {path}` must be a relative path inside the repository"),
+                        "use a plain relative path such as `agreements`, without `..` or a leading `/`",
+                    );
+                    *value = None;
+                }
+            }
+        }
+        if let Some(lint) = &settings.lint {
+            for (list, names) in [("deny", &lint.deny), ("allow", &lint.allow)] {
+                for (i, name) in names.iter().enumerate() {
+                    let at = [Segment::Key("lint"), Segment::Key(list), Segment::Index(i)];
+                    match rule_info(name) {
+                        None => bad(
+                            &at,
+                            format!("`{name}` is not a charter rule"),
+                            "see the list of rules in the README",
+                        ),
+                        Some(rule) if list == "allow" && rule.integrity => bad(
+                            &at,
+                            format!("`{name}` guards the integrity of the record and cannot be allowed"),
+                            "only validation rules can be silenced; use `accept` for a reviewed past finding",
+                        ),
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        for (i, accept) in settings.accept.iter().flatten().enumerate() {
+            if rule_info(&accept.rule).is_none() {
+                bad(
+                    &[Segment::Key("accept"), Segment::Index(i), Segment::Key("rule")],
+                    format!("`{}` is not a charter rule", accept.rule),
+                    "see the list of rules in the README",
+                );
+            }
+            if accept.commit.len() != 40 || !accept.commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+                bad(
+                    &[Segment::Key("accept"), Segment::Index(i), Segment::Key("commit")],
+                    format!("`{}` is not a full commit id", accept.commit),
+                    "give the full 40-character commit id the finding names",
+                );
+            }
+        }
+        (settings, findings)
+    }
+
+    /// Apply `lint.deny`, `lint.allow` and `--deny-warnings` to findings.
+    pub fn adjust(&self, findings: Vec<Finding>, deny_warnings: bool) -> Vec<Finding> {
+        let empty = Lint::default();
+        let lint = self.lint.as_ref().unwrap_or(&empty);
+        findings
+            .into_iter()
+            .filter(|f| {
+                let integrity = rule_info(&f.rule).is_some_and(|r| r.integrity);
+                integrity || !lint.allow.iter().any(|r| r == &f.rule)
+            })
+            .map(|mut f| {
+                if deny_warnings || lint.deny.iter().any(|r| r == &f.rule) {
+                    f.severity = Severity::Error;
+                }
+                f
+            })
+            .collect()
+    }
+}
+
+/// A relative path that stays inside the repository: no `..`, no root, no
+/// empty or `.` components, no backslashes.
+pub fn is_safe_relative_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && path
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != ".." && !c.contains(':'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_paths() {
+        let (s, f) = Settings::load(b"agreements: ../etc\nsignoffs: docs/signoffs\n");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].line, Some(1));
+        assert_eq!(s.layout().agreements, "agreements");
+        assert_eq!(s.layout().signoffs, "docs/signoffs");
+    }
+
+    #[test]
+    fn integrity_rules_cannot_be_allowed() {
+        let (_, f) = Settings::load(b"lint:\n  allow: [open-ended, notice-period, nope]\n");
+        let messages: Vec<_> = f.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(f.len(), 2, "{messages:?}");
+        assert_eq!((f[0].line, f[0].column), (Some(2), Some(23)));
+    }
+
+    #[test]
+    fn adjust_severities() {
+        let (s, _) = Settings::load(b"lint: {deny: [open-ended], allow: [notice-zero]}\n");
+        let findings = vec![
+            Finding::new("open-ended", "a", "x"),
+            Finding::new("notice-zero", "a", "x"),
+            Finding::new("goal-missing-evidence", "a", "x"),
+        ];
+        let out = s.adjust(findings, false);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].severity, Severity::Error);
+        assert_eq!(out[1].severity, Severity::Warning);
+        let out = s.adjust(out, true);
+        assert!(out.iter().all(|f| f.severity == Severity::Error));
+    }
+
+    #[test]
+    fn unknown_keys_are_settings_findings() {
+        let (_, f) = Settings::load(b"programme: X\n");
+        assert_eq!(f[0].rule, "settings");
+    }
+}
