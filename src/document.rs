@@ -15,11 +15,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Node, Finding> {
         return Err(Finding::new(
             "yaml-syntax",
             file,
-            format!(
-                "the file is {} bytes; charter reads files of at most {} bytes",
-                bytes.len(),
-                MAX_FILE_BYTES
-            ),
+            format!("the file is larger than {MAX_FILE_BYTES} bytes, the most charter reads"),
         )
         .hint("agreements are short documents; split or trim this file"));
     }
@@ -31,9 +27,13 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Node, Finding> {
     })?;
     if text.contains('\0') {
         let offset = text.find('\0').unwrap_or(0);
-        return Err(Finding::new("yaml-syntax", file, "the file contains NUL bytes; it looks binary")
-            .at(position_of_byte(bytes, offset))
-            .hint("agreements are plain UTF-8 text"));
+        return Err(Finding::new(
+            "yaml-syntax",
+            file,
+            "the file contains NUL bytes; it looks binary",
+        )
+        .at(position_of_byte(bytes, offset))
+        .hint("agreements are plain UTF-8 text"));
     }
     yaml::parse(text.strip_prefix('\u{feff}').unwrap_or(text)).map_err(|e| {
         let finding = Finding::new("yaml-syntax", file, e.message).at(e.pos);
@@ -106,8 +106,14 @@ fn backticked<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
 pub fn position_of_byte(bytes: &[u8], offset: usize) -> Pos {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     Pos { line, column }
 }
 
@@ -162,6 +168,9 @@ mod tests {
         assert_eq!((f.line, f.column), (Some(2), Some(4)));
         assert!(parse("f.yaml", b"\0\x01\x02").is_err());
         let big = vec![b'a'; (MAX_FILE_BYTES + 1) as usize];
-        assert!(parse("f.yaml", &big).unwrap_err().message.contains("at most"));
+        assert!(parse("f.yaml", &big)
+            .unwrap_err()
+            .message
+            .contains("at most"));
     }
 }

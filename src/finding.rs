@@ -92,7 +92,12 @@ pub struct RuleInfo {
     pub summary: &'static str,
 }
 
-const fn rule(name: &'static str, severity: Severity, integrity: bool, summary: &'static str) -> RuleInfo {
+const fn rule(
+    name: &'static str,
+    severity: Severity,
+    integrity: bool,
+    summary: &'static str,
+) -> RuleInfo {
     RuleInfo {
         name,
         severity,
@@ -150,7 +155,10 @@ pub struct Summary {
 impl Summary {
     /// Count the findings.
     pub fn of(findings: &[Finding]) -> Self {
-        let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+        let errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
         Summary {
             errors,
             warnings: findings.len() - errors,

@@ -3,8 +3,17 @@
 //! The library holds the domain (agreements, versions, sign-offs, rules) and
 //! knows nothing of the command line; `src/main.rs` and `src/cli/` are a thin
 //! layer over it.
-pub mod yaml;
+
+// A located finding is the natural error of parsing a user's file; it is
+// built once per problem, so its size does not matter.
+#![allow(clippy::result_large_err)]
 pub mod agreement;
 pub mod document;
+pub mod error;
 pub mod finding;
+pub mod git;
+pub mod render;
+pub mod schema;
 pub mod settings;
+pub mod workspace;
+pub mod yaml;

@@ -163,14 +163,22 @@ impl Settings {
         for (i, accept) in settings.accept.iter().flatten().enumerate() {
             if rule_info(&accept.rule).is_none() {
                 bad(
-                    &[Segment::Key("accept"), Segment::Index(i), Segment::Key("rule")],
+                    &[
+                        Segment::Key("accept"),
+                        Segment::Index(i),
+                        Segment::Key("rule"),
+                    ],
                     format!("`{}` is not a charter rule", accept.rule),
                     "see the list of rules in the README",
                 );
             }
             if accept.commit.len() != 40 || !accept.commit.bytes().all(|b| b.is_ascii_hexdigit()) {
                 bad(
-                    &[Segment::Key("accept"), Segment::Index(i), Segment::Key("commit")],
+                    &[
+                        Segment::Key("accept"),
+                        Segment::Index(i),
+                        Segment::Key("commit"),
+                    ],
                     format!("`{}` is not a full commit id", accept.commit),
                     "give the full 40-character commit id the finding names",
                 );

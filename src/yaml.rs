@@ -196,7 +196,11 @@ impl<'a> Builder<'a> {
                 }
                 Event::MappingStart(anchor, tag) => {
                     reject_tag(tag.as_ref(), pos)?;
-                    self.push(&mut stack, Frame::Map(pos, anchor, Vec::new(), None, HashSet::new()), pos)?;
+                    self.push(
+                        &mut stack,
+                        Frame::Map(pos, anchor, Vec::new(), None, HashSet::new()),
+                        pos,
+                    )?;
                     continue;
                 }
                 Event::SequenceEnd => match stack.pop() {
@@ -238,10 +242,7 @@ impl<'a> Builder<'a> {
                                 .unwrap_or(key.pos.line);
                             return Err(err(
                                 key.pos,
-                                format!(
-                                    "duplicate key `{}` (first at line {})",
-                                    key.name, first
-                                ),
+                                format!("duplicate key `{}` (first at line {})", key.name, first),
                                 Some("keep one of them; YAML readers disagree on which one wins"),
                             ));
                         }
@@ -449,7 +450,10 @@ impl Node {
     /// The key and value under `key` when this is a mapping.
     pub fn entry(&self, key: &str) -> Option<(&Key, &Node)> {
         match &self.value {
-            Value::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(k, v)| (k, v)),
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.name == key)
+                .map(|(k, v)| (k, v)),
             _ => None,
         }
     }
@@ -575,8 +579,12 @@ mod tests {
         assert_eq!(bad("a: 1\na: 2\n").pos, Pos { line: 2, column: 1 });
         assert!(bad("a: !!str 1\n").message.contains("tags"));
         assert!(bad("1: a\n").message.contains("keys must be strings"));
-        assert!(bad("a: &x {b: 1}\nc:\n  <<: *x\n").message.contains("merge keys"));
-        assert!(bad("a: 1\n---\nb: 2\n").message.contains("second YAML document"));
+        assert!(bad("a: &x {b: 1}\nc:\n  <<: *x\n")
+            .message
+            .contains("merge keys"));
+        assert!(bad("a: 1\n---\nb: 2\n")
+            .message
+            .contains("second YAML document"));
         assert!(bad("a: 1.5\n").message.contains("non-integer"));
         assert!(bad("a: .inf\n").message.contains("non-integer"));
         assert!(bad("a: 1e3\n").message.contains("non-integer"));

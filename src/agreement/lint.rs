@@ -163,11 +163,18 @@ impl Rules<'_> {
                 }
             }
         }
-        if a.parties.mentor.email.eq_ignore_ascii_case(&a.parties.mentee.email) {
+        if a.parties
+            .mentor
+            .email
+            .eq_ignore_ascii_case(&a.parties.mentee.email)
+        {
             self.push(
                 "same-party",
                 &[K("parties"), K("mentee"), K("email")],
-                format!("mentor and mentee are the same person (`{}`)", a.parties.mentee.email),
+                format!(
+                    "mentor and mentee are the same person (`{}`)",
+                    a.parties.mentee.email
+                ),
                 "a mentoring agreement needs two different people",
             );
         }
@@ -187,7 +194,10 @@ impl Rules<'_> {
             self.push(
                 "effective-before-start",
                 &[K("effective")],
-                format!("this version takes effect ({}) before the term starts ({start})", a.effective),
+                format!(
+                    "this version takes effect ({}) before the term starts ({start})",
+                    a.effective
+                ),
                 "set effective on or after term.start",
             );
         }
@@ -253,9 +263,13 @@ impl Rules<'_> {
         match &node.value {
             Value::Str(s) if is_placeholder(s) => {
                 self.findings.push(
-                    Finding::new("placeholder", self.file, format!("placeholder `{s}` is still to be filled in"))
-                        .at(node.pos)
-                        .hint("replace the text in angle brackets with your own"),
+                    Finding::new(
+                        "placeholder",
+                        self.file,
+                        format!("placeholder `{s}` is still to be filled in"),
+                    )
+                    .at(node.pos)
+                    .hint("replace the text in angle brackets with your own"),
                 );
             }
             Value::Seq(items) => items.iter().for_each(|n| self.placeholders(n)),
@@ -279,7 +293,11 @@ fn email_problem(email: &str) -> Option<&'static str> {
         return Some("contains spaces or control characters");
     }
     match email.split_once('@') {
-        Some((local, domain)) if !local.is_empty() && !domain.is_empty() && !domain.contains('@') => None,
+        Some((local, domain))
+            if !local.is_empty() && !domain.is_empty() && !domain.contains('@') =>
+        {
+            None
+        }
         _ => Some("is not an email address"),
     }
 }

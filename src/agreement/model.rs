@@ -10,7 +10,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::types::{CalendarDuration, Cadence, Date, Duration};
+use super::types::{Cadence, CalendarDuration, Date, Duration};
 
 /// The `charter:` format marker; only version 1 exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -345,7 +345,13 @@ mod tests {
     #[test]
     fn dates() {
         assert!(Date::parse("2026-01-12").is_ok());
-        for bad in ["2026-1-12", "2026/01/12", "2026-02-30", "26-01-12", "2026-01-12T00"] {
+        for bad in [
+            "2026-1-12",
+            "2026/01/12",
+            "2026-02-30",
+            "26-01-12",
+            "2026-01-12T00",
+        ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
     }
@@ -369,7 +375,12 @@ mod tests {
             assert_eq!(Cadence::parse(s).unwrap(), c);
             assert_eq!(c.to_string(), s);
         }
-        for bad in ["fortnightly", "every 0 days", "every  3 days", "every x weeks"] {
+        for bad in [
+            "fortnightly",
+            "every 0 days",
+            "every  3 days",
+            "every x weeks",
+        ] {
             assert!(Cadence::parse(bad).is_err(), "{bad}");
         }
     }

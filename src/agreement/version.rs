@@ -65,14 +65,20 @@ mod tests {
     fn canonical_form_sorts_keys_and_escapes_like_jcs() {
         let data = json!({"b": [1, "1", true, null], "a": "é\u{1}\"\\\n", "é": {"z": -3, "aa": 0}});
         let text = String::from_utf8(canonical_json(&data)).unwrap();
-        assert_eq!(text, "{\"a\":\"é\\u0001\\\"\\\\\\n\",\"b\":[1,\"1\",true,null],\"é\":{\"aa\":0,\"z\":-3}}");
+        assert_eq!(
+            text,
+            "{\"a\":\"é\\u0001\\\"\\\\\\n\",\"b\":[1,\"1\",true,null],\"é\":{\"aa\":0,\"z\":-3}}"
+        );
     }
 
     #[test]
     fn id_shape() {
         let id = VersionId::of(&json!({}));
         // SHA-256 of "{}".
-        assert_eq!(id.as_str(), "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+        assert_eq!(
+            id.as_str(),
+            "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+        );
         assert_eq!(id.short(), "44136fa355b3");
         assert_eq!(VersionId::parse(id.as_str()), Some(id));
         assert_eq!(VersionId::parse("sha256:ABC"), None);

@@ -1,0 +1,163 @@
+//! `charter init [DIR]`: lay out a repository of agreements.
+
+use std::path::{Path, PathBuf};
+
+use super::error::{code, CliError, CliResult};
+use super::Global;
+
+/// The value `diff.charter.command` is set to.
+pub const DIFF_COMMAND: &str = "charter git-diff";
+
+/// Arguments of `charter init`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to create the layout (default: the current repository, or the current directory).
+    pub dir: Option<PathBuf>,
+}
+
+/// The files `init` creates, with their content.
+pub fn layout_files() -> Vec<(String, String)> {
+    let mut files = vec![
+        (
+            "charter.yaml".to_owned(),
+            include_str!("../templates/charter.yaml").to_owned(),
+        ),
+        (
+            "allowed_signers".to_owned(),
+            include_str!("../templates/allowed_signers").to_owned(),
+        ),
+        (
+            ".gitattributes".to_owned(),
+            "agreements/*.yaml diff=charter\n".to_owned(),
+        ),
+        (
+            ".github/workflows/charter.yml".to_owned(),
+            include_str!("../templates/workflow.yml").to_owned(),
+        ),
+        (
+            ".github/CODEOWNERS".to_owned(),
+            include_str!("../templates/CODEOWNERS").to_owned(),
+        ),
+        ("agreements/.gitkeep".to_owned(), String::new()),
+        ("signoffs/.gitkeep".to_owned(), String::new()),
+    ];
+    for (name, text) in charter::schema::all() {
+        files.push((format!("schema/{name}"), text));
+    }
+    files
+}
+
+/// Create the layout, never overwriting; report what was created and skipped.
+pub fn run(args: &Args, global: &Global) -> CliResult {
+    let target = args.dir.as_ref().map(|d| global.cwd.join(d));
+    let repo = open_or_init(global, target.as_deref())?;
+    let root = repo
+        .workdir()
+        .ok_or_else(|| {
+            CliError::new("cannot init a bare repository")
+                .hint("run charter init in a clone with a working tree")
+        })?
+        .to_path_buf();
+    let mut skipped = 0;
+    for (rel, text) in layout_files() {
+        let path = root.join(&rel);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            super::note(global, &format!("skipped {rel} (exists; left as it is)"));
+            skipped += 1;
+            if rel == ".gitattributes" && !gitattributes_has_driver(&path) {
+                super::note(global, "  add this line to .gitattributes for semantic diffs: agreements/*.yaml diff=charter");
+            }
+            continue;
+        }
+        charter::git::create_new_file(&path, text.as_bytes())
+            .map_err(|e| CliError::new(format!("{}: cannot create: {e}", path.display())))?;
+        super::note(global, &format!("created {rel}"));
+    }
+    configure_diff_driver(&repo, global)?;
+    super::note(global, "");
+    super::note(global, "Other clones set the semantic diff driver with:");
+    super::note(
+        global,
+        &format!("  git config diff.charter.command '{DIFF_COMMAND}'"),
+    );
+    super::note(
+        global,
+        "Make the `charter` workflow a required status check in your branch protection rules, or it only advises.",
+    );
+    super::note(global, "Next: add each person's SSH key to allowed_signers, then `charter new ID --mentor \"Name <email>\" --mentee \"Name <email>\"`.");
+    if skipped > 0 {
+        super::note(
+            global,
+            &format!("{skipped} existing file(s) were left untouched."),
+        );
+    }
+    Ok(code::OK)
+}
+
+fn open_or_init(global: &Global, target: Option<&Path>) -> Result<git2::Repository, CliError> {
+    let init = |dir: &Path| {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::new(format!("{}: cannot create: {e}", dir.display())))?;
+        let repo = git2::Repository::init(dir).map_err(|e| {
+            CliError::new(format!(
+                "{}: git init failed: {}",
+                dir.display(),
+                e.message()
+            ))
+        })?;
+        super::note(
+            global,
+            &format!("initialised a git repository in {}", dir.display()),
+        );
+        Ok(repo)
+    };
+    match target {
+        Some(dir) => match git2::Repository::open(dir) {
+            Ok(repo) => Ok(repo),
+            Err(_) => init(dir),
+        },
+        None => match git2::Repository::discover(&global.cwd) {
+            Ok(repo) => Ok(repo),
+            Err(_) => init(&global.cwd),
+        },
+    }
+}
+
+fn gitattributes_has_driver(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| t.lines().any(|l| l.contains("diff=charter")))
+}
+
+fn configure_diff_driver(repo: &git2::Repository, global: &Global) -> Result<(), CliError> {
+    let mut config = repo
+        .config()
+        .and_then(|c| c.open_level(git2::ConfigLevel::Local))
+        .map_err(|e| {
+            CliError::new(format!(
+                "cannot open the repository's git config: {}",
+                e.message()
+            ))
+        })?;
+    match config.get_string("diff.charter.command") {
+        Ok(existing) if existing == DIFF_COMMAND => {
+            super::note(global, "skipped diff.charter.command (already set)");
+        }
+        Ok(existing) => {
+            super::note(
+                global,
+                &format!("skipped diff.charter.command (set to `{existing}`; left as it is)"),
+            );
+        }
+        Err(_) => {
+            config
+                .set_str("diff.charter.command", DIFF_COMMAND)
+                .map_err(|e| {
+                    CliError::new(format!("cannot set diff.charter.command: {}", e.message()))
+                })?;
+            super::note(
+                global,
+                &format!("set diff.charter.command = {DIFF_COMMAND} in this clone's .git/config"),
+            );
+        }
+    }
+    Ok(())
+}

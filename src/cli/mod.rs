@@ -1,0 +1,178 @@
+//! The command line: one file per subcommand, each an `Args` struct and a `run`.
+
+mod completions;
+mod demo;
+mod error;
+mod init;
+mod new;
+mod validate;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use error::{code, CliError, CliResult};
+
+/// Mentoring agreements as code: semantic diffs, notice periods and SSH sign-offs over git.
+#[derive(Debug, Parser)]
+#[command(name = "charter", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Run as if charter was started in DIR (like `git -C`).
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorWhen>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the layout of a charter repository (runs `git init` when needed).
+    Init(init::Args),
+    /// Write a new agreement from a commented template.
+    New(new::Args),
+    /// Report problems in agreements and charter.yaml in the working tree.
+    Validate(validate::Args),
+    /// Build a sample repository with real history and show what charter says about it.
+    Demo(demo::Args),
+    /// Print shell completions.
+    Completions(completions::CompletionArgs),
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Settings every command shares, resolved once.
+pub struct Global {
+    /// The directory charter acts in (after `-C`).
+    pub cwd: PathBuf,
+    /// Whether stdout gets colour.
+    pub color: bool,
+    /// Whether stderr gets colour.
+    pub color_err: bool,
+}
+
+impl Global {
+    fn resolve(cli: &Cli) -> Result<Global, CliError> {
+        let base = std::env::current_dir()
+            .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
+        let cwd = match &cli.dir {
+            Some(dir) => base.join(dir),
+            None => base,
+        };
+        if !cwd.is_dir() {
+            return Err(CliError::new(format!(
+                "-C {}: no such directory",
+                cwd.display()
+            )));
+        }
+        let decide = |is_tty: bool| match cli.color {
+            Some(ColorWhen::Always) => true,
+            Some(ColorWhen::Never) => false,
+            Some(ColorWhen::Auto) | None => {
+                is_tty
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            }
+        };
+        Ok(Global {
+            cwd,
+            color: decide(std::io::stdout().is_terminal()),
+            color_err: decide(std::io::stderr().is_terminal()),
+        })
+    }
+}
+
+/// Today's UTC date, or `CHARTER_TODAY` when set (for tests and reproducible demos).
+pub fn today(flag: Option<&str>) -> Result<chrono::NaiveDate, CliError> {
+    let from_env = std::env::var("CHARTER_TODAY").ok();
+    match flag.or(from_env.as_deref()) {
+        Some(s) => charter::agreement::types::Date::parse(s)
+            .map(|d| d.0)
+            .map_err(|e| CliError::new(format!("--today: {e}"))),
+        None => Ok(chrono::Utc::now().date_naive()),
+    }
+}
+
+/// Run the command line and turn the outcome into an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                code::BROKEN
+            } else {
+                code::OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let color_err = cli.color == Some(ColorWhen::Always);
+    match Global::resolve(&cli).and_then(|g| dispatch(cli.command, &g)) {
+        Ok(code) => ExitCode::from(code),
+        Err(CliError::BrokenPipe) => ExitCode::from(code::OK),
+        Err(CliError::Failed { message, hints }) => {
+            let color = color_err
+                || (std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none());
+            let mut err = std::io::stderr().lock();
+            let label =
+                charter::render::style::paint(charter::render::style::ERROR, "error:", color);
+            let _ = writeln!(err, "{label} {message}");
+            for hint in hints {
+                let label =
+                    charter::render::style::paint(charter::render::style::DIM, "hint:", color);
+                let _ = writeln!(err, "{label} {hint}");
+            }
+            ExitCode::from(code::BROKEN)
+        }
+    }
+}
+
+fn dispatch(command: Command, global: &Global) -> CliResult {
+    match command {
+        Command::Init(args) => init::run(&args, global),
+        Command::New(args) => new::run(&args, global),
+        Command::Validate(args) => validate::run(&args, global),
+        Command::Demo(args) => demo::run(&args, global),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man => completions::man(),
+    }
+}
+
+/// Print a message for the user on stderr (never fails: a closed stderr is ignored).
+pub fn note(_global: &Global, message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{message}");
+}
+
+/// Open the workspace charter acts on.
+pub fn workspace(global: &Global) -> Result<charter::workspace::Workspace, CliError> {
+    Ok(charter::workspace::Workspace::discover(&global.cwd)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

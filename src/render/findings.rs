@@ -1,0 +1,180 @@
+//! Findings as text (with the offending line and a caret), JSON and GitHub
+//! workflow commands.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::style::{paint, DIM, ERROR, HEADING, WARNING};
+use crate::finding::{Finding, Severity, Summary};
+
+/// Source texts by repository-relative path, for showing the offending line.
+pub type Sources = HashMap<String, String>;
+
+/// Human-readable findings: `error[rule]: message`, the place, the line, a caret, the hint.
+pub fn text(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    sources: &Sources,
+    color: bool,
+) -> io::Result<()> {
+    for f in findings {
+        let (label, style) = match f.severity {
+            Severity::Error => ("error", ERROR),
+            Severity::Warning => ("warning", WARNING),
+        };
+        writeln!(
+            out,
+            "{}{}",
+            paint(style, &format!("{label}[{}]", f.rule), color),
+            paint(HEADING, &format!(": {}", f.message), color)
+        )?;
+        let place = match (f.line, f.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", f.file),
+            (Some(l), None) => format!("{}:{l}", f.file),
+            _ => f.file.clone(),
+        };
+        writeln!(out, "  {} {place}", paint(DIM, "-->", color))?;
+        if let Some(commit) = &f.commit {
+            writeln!(out, "  {} commit {commit}", paint(DIM, "-->", color))?;
+        }
+        if let (Some(line), Some(source)) = (f.line, sources.get(&f.file)) {
+            if let Some(text) = source.lines().nth(line.saturating_sub(1)) {
+                let number = line.to_string();
+                let pad = " ".repeat(number.len());
+                let shown: String = text
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+                    .replace('\t', " ");
+                writeln!(out, "  {pad} {}", paint(DIM, "|", color))?;
+                writeln!(
+                    out,
+                    "  {} {} {shown}",
+                    paint(DIM, &number, color),
+                    paint(DIM, "|", color)
+                )?;
+                if let Some(col) = f.column {
+                    let caret_pad = " ".repeat(col.saturating_sub(1).min(200));
+                    writeln!(
+                        out,
+                        "  {pad} {} {caret_pad}{}",
+                        paint(DIM, "|", color),
+                        paint(style, "^", color)
+                    )?;
+                }
+            }
+        }
+        if let Some(hint) = &f.hint {
+            writeln!(out, "  {} {hint}", paint(DIM, "= hint:", color))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// The one-line verdict after a text report.
+pub fn summary_line(summary: Summary, checked: &str, color: bool) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if summary.errors == 0 && summary.warnings == 0 {
+        return format!(
+            "{} {checked}: no problems found",
+            paint(super::style::OK, "ok", color)
+        );
+    }
+    format!(
+        "{checked}: {}, {}",
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning")
+    )
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    findings: &'a [Finding],
+    summary: Summary,
+}
+
+/// `{"findings":[…],"summary":{"errors":N,"warnings":N}}`.
+pub fn json(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+    let report = Report {
+        findings,
+        summary: Summary::of(findings),
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}
+
+/// GitHub workflow commands, escaped as GitHub's toolkit escapes them.
+pub fn github(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
+    for f in findings {
+        let level = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = vec![format!("file={}", escape_property(&f.file))];
+        if let Some(line) = f.line {
+            props.push(format!("line={line}"));
+        }
+        if let Some(col) = f.column {
+            props.push(format!("col={col}"));
+        }
+        props.push(format!(
+            "title={}",
+            escape_property(&format!("charter {}", f.rule))
+        ));
+        let mut message = f.message.clone();
+        if let Some(hint) = &f.hint {
+            message.push_str("\nhint: ");
+            message.push_str(hint);
+        }
+        writeln!(
+            out,
+            "::{level} {}::{}",
+            props.join(","),
+            escape_data(&message)
+        )?;
+    }
+    let s = Summary::of(findings);
+    writeln!(out, "charter: {} errors, {} warnings", s.errors, s.warnings)
+}
+
+/// Escape a workflow command's message.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a workflow command's property value.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(escape_data("50%\r\nx"), "50%25%0D%0Ax");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+
+    #[test]
+    fn text_shows_line_and_caret() {
+        let mut sources = Sources::new();
+        sources.insert("a.yaml".into(), "x: 1\nterm: bad\n".into());
+        let f = Finding::new("schema", "a.yaml", "wrong")
+            .at(crate::yaml::Pos { line: 2, column: 7 })
+            .hint("fix it");
+        let mut out = Vec::new();
+        text(&mut out, &[f], &sources, false).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(
+            out,
+            "error[schema]: wrong\n  --> a.yaml:2:7\n    |\n  2 | term: bad\n    |       ^\n  = hint: fix it\n\n"
+        );
+    }
+}
