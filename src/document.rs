@@ -171,6 +171,6 @@ mod tests {
         assert!(parse("f.yaml", &big)
             .unwrap_err()
             .message
-            .contains("at most"));
+            .contains("larger than"));
     }
 }

@@ -42,8 +42,14 @@ pub fn commit_files(
             .map_err(|e| Error::git("reading HEAD's tree", e))?;
     }
     for (path, bytes) in files {
+        let blob = repo
+            .blob(bytes)
+            .map_err(|e| Error::git(format!("storing {path}"), e))?;
+        let mut e = entry(path);
+        e.id = blob;
+        e.file_size = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
         scratch
-            .add_frombuffer(&entry(path), bytes)
+            .add(&e)
             .map_err(|e| Error::git(format!("adding {path}"), e))?;
     }
     let tree_id = scratch

@@ -8,6 +8,7 @@
 // built once per problem, so its size does not matter.
 #![allow(clippy::result_large_err)]
 pub mod agreement;
+pub mod demo;
 pub mod document;
 pub mod error;
 pub mod finding;

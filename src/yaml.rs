@@ -133,7 +133,7 @@ impl<'a> Builder<'a> {
             Err(e) => Err(err(
                 Pos::from_marker(e.marker()),
                 scan_message(e.info()),
-                Some("fix the YAML syntax at this place; `yamllint` can help"),
+                Some("fix the YAML syntax at or just before this place"),
             )),
         }
     }

@@ -202,6 +202,14 @@ impl Rules<'_> {
             );
         }
 
+        if a.goals.is_empty() {
+            self.push(
+                "schema",
+                &[K("goals")],
+                "`goals` is empty; an agreement needs at least one goal".to_owned(),
+                "add a goal with id, goal, measure and due",
+            );
+        }
         let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (i, goal) in a.goals.iter().enumerate() {
             if !is_valid_id(&goal.id) {
@@ -221,7 +229,10 @@ impl Rules<'_> {
                     "give each goal its own id; amendments refer to goals by id",
                 );
             }
-            let outside = goal.due < start || a.term.end.is_some_and(|end| goal.due > end);
+            // With the term's ends reversed, term-order already says what is wrong.
+            let term_ok = a.term.end.is_none_or(|end| end >= start);
+            let outside =
+                term_ok && (goal.due < start || a.term.end.is_some_and(|end| goal.due > end));
             if outside {
                 self.push(
                     "goal-due-outside-term",
@@ -236,7 +247,7 @@ impl Rules<'_> {
                     "goal-missing-evidence",
                     &[K("goals"), I(i), K("id")],
                     format!("goal `{}` says nothing about evidence of progress", goal.id),
-                    "add `evidence:`: what both of you will look at to judge progress",
+                    "add `evidence`, saying what both of you will look at to judge progress",
                 );
             }
         }

@@ -21,7 +21,7 @@ use error::{code, CliError, CliResult};
 pub struct Cli {
     /// Run as if charter was started in DIR (like `git -C`).
     #[arg(short = 'C', global = true, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    pub directory: Option<PathBuf>,
 
     /// When to colour output.
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
@@ -72,7 +72,7 @@ impl Global {
     fn resolve(cli: &Cli) -> Result<Global, CliError> {
         let base = std::env::current_dir()
             .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
-        let cwd = match &cli.dir {
+        let cwd = match &cli.directory {
             Some(dir) => base.join(dir),
             None => base,
         };

@@ -1,0 +1,145 @@
+//! A hermetic environment for running the real `charter` binary against real
+//! temporary git repositories: cleared environment, temporary HOME, git
+//! configuration pointed at a file of our own, fixed identity and date.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+/// One test's sandbox.
+pub struct Env {
+    _tmp: TempDir,
+    pub home: PathBuf,
+    pub repo: PathBuf,
+}
+
+impl Env {
+    /// A sandbox with an empty (not yet initialised) repository directory.
+    pub fn new() -> Env {
+        let tmp = TempDir::new().unwrap();
+        let home = tmp.path().join("home");
+        let repo = tmp.path().join("repo");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::create_dir_all(&repo).unwrap();
+        std::fs::write(
+            home.join(".gitconfig"),
+            "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n",
+        )
+        .unwrap();
+        Env {
+            _tmp: tmp,
+            home,
+            repo,
+        }
+    }
+
+    /// A sandbox whose repository has been through `git init`.
+    pub fn with_git() -> Env {
+        let env = Env::new();
+        env.git(&["init", "-q"]);
+        env
+    }
+
+    fn apply(&self, cmd: &mut Command) {
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("LANG", "C")
+            .env("CHARTER_TODAY", "2026-11-21")
+            .current_dir(&self.repo);
+    }
+
+    /// `charter ARGS` in the repository.
+    pub fn charter(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("charter").unwrap();
+        self.apply(&mut cmd);
+        cmd.args(args);
+        cmd
+    }
+
+    /// Run charter and return its output, whatever the exit code.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.charter(args).output().unwrap()
+    }
+
+    /// Run real git in the repository; panics when git fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        self.git_at(args, "2026-01-05T10:00:00Z")
+    }
+
+    /// Run real git with author and committer dates set to `date`.
+    pub fn git_at(&self, args: &[&str], date: &str) -> String {
+        let mut cmd = std::process::Command::new("git");
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .current_dir(&self.repo)
+            .args(args);
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Write a file in the repository (creating directories).
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) {
+        let path = self.repo.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+
+    /// Read a file in the repository.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.repo.join(rel)).unwrap()
+    }
+
+    /// The path of a file in the repository.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.repo.join(rel)
+    }
+
+    /// Commit everything at `date` with `message`.
+    #[allow(dead_code)]
+    pub fn commit_all(&self, message: &str, date: &str) -> String {
+        self.git_at(&["add", "-A"], date);
+        self.git_at(&["commit", "-q", "-m", message], date);
+        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
+    }
+}
+
+/// stdout as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// stderr as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A valid agreement shipped in `examples/`.
+pub fn example(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// `validate --format json` parsed.
+pub fn findings_json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(out)))
+}

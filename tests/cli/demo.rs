@@ -1,0 +1,45 @@
+//! `charter demo`: a real repository with history.
+
+use crate::common::{stderr, stdout, Env};
+
+#[test]
+fn builds_a_sample_repository_with_history() {
+    let env = Env::new();
+    let out = env.run(&["demo", "sample"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("$ charter validate"), "{text}");
+    let sample = env.path("sample");
+    for id in ["ada-grace", "lin-sam-onboarding", "priya-morgan-reverse"] {
+        assert!(
+            sample.join(format!("agreements/{id}.yaml")).is_file(),
+            "{id}"
+        );
+    }
+    let log = std::process::Command::new("git")
+        .args(["-C", sample.to_str().unwrap(), "log", "--format=%cs %s"])
+        .output()
+        .unwrap();
+    let log = String::from_utf8(log.stdout).unwrap();
+    assert!(log.lines().count() >= 5, "{log}");
+    assert!(log.contains("Amend ada-grace"), "{log}");
+    let status = std::process::Command::new("git")
+        .args(["-C", sample.to_str().unwrap(), "status", "--porcelain"])
+        .output()
+        .unwrap();
+    assert!(status.stdout.is_empty(), "the working tree is clean");
+    assert_eq!(
+        env.run(&["-C", "sample", "validate"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn refuses_a_non_empty_directory() {
+    let env = Env::new();
+    env.write("taken/file", "x");
+    let out = env.run(&["demo", "taken"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not empty"), "{}", stderr(&out));
+    assert_eq!(env.read("taken/file"), "x");
+}

@@ -1,0 +1,104 @@
+//! `charter init`: the layout, git init when needed, never overwriting.
+
+use crate::common::{stderr, Env};
+
+const LAYOUT: &[&str] = &[
+    "charter.yaml",
+    "allowed_signers",
+    ".gitattributes",
+    ".github/workflows/charter.yml",
+    ".github/CODEOWNERS",
+    "agreements/.gitkeep",
+    "signoffs/.gitkeep",
+    "schema/agreement.schema.json",
+    "schema/settings.schema.json",
+];
+
+#[test]
+fn creates_the_layout_and_a_git_repository() {
+    let env = Env::new();
+    let out = env.run(&["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log = stderr(&out);
+    assert!(env.path(".git").is_dir());
+    for file in LAYOUT {
+        assert!(env.path(file).is_file(), "{file}");
+        assert!(log.contains(&format!("created {file}")), "{log}");
+    }
+    assert_eq!(
+        env.read(".gitattributes"),
+        "agreements/*.yaml diff=charter\n"
+    );
+    assert_eq!(
+        env.git(&["config", "diff.charter.command"]).trim(),
+        "charter git-diff"
+    );
+    assert!(
+        log.contains("git config diff.charter.command 'charter git-diff'"),
+        "{log}"
+    );
+    assert!(log.contains("required status check"), "{log}");
+    let workflow = env.read(".github/workflows/charter.yml");
+    assert!(
+        workflow.contains("fetch-depth: 0")
+            && workflow.contains("charter check")
+            && workflow.contains("--base"),
+        "{workflow}"
+    );
+    // The new repository validates clean: settings parse, no agreements yet.
+    assert_eq!(env.run(&["validate"]).status.code(), Some(0));
+}
+
+#[test]
+fn never_overwrites_and_reports_what_it_skipped() {
+    let env = Env::with_git();
+    env.write("charter.yaml", "program: Ours\n");
+    env.write(".gitattributes", "*.png binary\n");
+    env.git(&["config", "diff.charter.command", "my-own-driver"]);
+    let out = env.run(&["init"]);
+    assert_eq!(out.status.code(), Some(0));
+    let log = stderr(&out);
+    assert_eq!(env.read("charter.yaml"), "program: Ours\n");
+    assert_eq!(env.read(".gitattributes"), "*.png binary\n");
+    assert!(log.contains("skipped charter.yaml"), "{log}");
+    assert!(
+        log.contains("agreements/*.yaml diff=charter"),
+        "tells how to add the attribute: {log}"
+    );
+    assert!(log.contains("created allowed_signers"), "{log}");
+    assert_eq!(
+        env.git(&["config", "diff.charter.command"]).trim(),
+        "my-own-driver"
+    );
+
+    let again = env.run(&["init"]);
+    assert_eq!(again.status.code(), Some(0));
+    for file in LAYOUT {
+        assert!(
+            stderr(&again).contains(&format!("skipped {file}")),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn init_into_a_new_directory() {
+    let env = Env::new();
+    let out = env.run(&["init", "programme"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(env.path("programme/.git").is_dir());
+    assert!(env.path("programme/charter.yaml").is_file());
+    assert!(!env.path(".git").exists());
+}
+
+#[test]
+fn the_committed_schemas_are_the_ones_init_writes() {
+    let env = Env::new();
+    env.run(&["init"]);
+    for name in ["agreement.schema.json", "settings.schema.json"] {
+        let committed =
+            std::fs::read_to_string(format!("{}/schema/{name}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap();
+        assert_eq!(env.read(&format!("schema/{name}")), committed, "{name}");
+    }
+}

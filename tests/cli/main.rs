@@ -1,0 +1,8 @@
+//! End-to-end tests of the real `charter` binary, all in one test binary.
+
+mod common;
+mod demo;
+mod hostile;
+mod init;
+mod new;
+mod validate;
