@@ -18,3 +18,4 @@ pub mod schema;
 pub mod settings;
 pub mod workspace;
 pub mod yaml;
+pub mod diff;
