@@ -9,13 +9,14 @@
 #![allow(clippy::result_large_err)]
 pub mod agreement;
 pub mod demo;
+pub mod diff;
 pub mod document;
 pub mod error;
 pub mod finding;
 pub mod git;
+pub mod history;
 pub mod render;
 pub mod schema;
 pub mod settings;
 pub mod workspace;
 pub mod yaml;
-pub mod diff;

@@ -1,0 +1,81 @@
+//! History of agreements along a revision's first-parent chain (DESIGN §4
+//! "History and time"): which commits are versions, and when they happened.
+//!
+//! The chain is walked once; a commit is looked at closely only when the
+//! tree of the agreements directory differs from its first parent's, so the
+//! cost follows the number of amendments, not the size of the repository.
+
+mod chain;
+mod versions;
+
+pub use chain::{Chain, ChainCommit, Landing};
+pub use versions::{agreement_history, FileState, History, Version};
+
+use git2::{Commit, Oid, Repository};
+
+use crate::error::{Error, Result};
+
+/// Resolve a revision (anything `git rev-parse` takes) to a commit.
+pub fn resolve_commit<'r>(repo: &'r Repository, rev: &str) -> Result<Commit<'r>> {
+    let object = repo.revparse_single(rev).map_err(|e| {
+        Error::other(
+            format!("unknown revision `{rev}`: {}", e.message()),
+            Some("give a commit, branch or tag that exists in this repository (see `git log`)"),
+        )
+    })?;
+    object.peel_to_commit().map_err(|_| {
+        Error::other(
+            format!("revision `{rev}` is not a commit"),
+            Some("give a commit, branch or tag"),
+        )
+    })
+}
+
+/// HEAD as a commit, with a clear error for a repository without commits.
+pub fn head_commit(repo: &Repository) -> Result<Commit<'_>> {
+    let head = repo.head().map_err(|e| match e.code() {
+        git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound => Error::other(
+            "the repository has no commits yet",
+            Some("commit the agreements first (`git add agreements && git commit`)"),
+        ),
+        _ => Error::git("reading HEAD", e),
+    })?;
+    head.peel_to_commit()
+        .map_err(|e| Error::git("reading HEAD", e))
+}
+
+/// The bytes of `path` in `commit`'s tree; `None` when absent. Symbolic
+/// links and submodules are not files and read as absent.
+pub fn blob_at(repo: &Repository, commit: &Commit<'_>, path: &str) -> Result<Option<Vec<u8>>> {
+    let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
+    let entry = match tree.get_path(std::path::Path::new(path)) {
+        Ok(entry) => entry,
+        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+        Err(e) => return Err(Error::git(format!("reading {path}"), e)),
+    };
+    if entry.kind() != Some(git2::ObjectType::Blob) || entry.filemode() == 0o120000 {
+        return Ok(None);
+    }
+    let blob = repo
+        .find_blob(entry.id())
+        .map_err(|e| Error::git(format!("reading {path}"), e))?;
+    Ok(Some(blob.content().to_vec()))
+}
+
+/// The id of the tree entry at `path` (a file or directory) in a tree.
+pub fn entry_id(tree: &git2::Tree<'_>, path: &str) -> Option<Oid> {
+    if path.is_empty() {
+        return Some(tree.id());
+    }
+    tree.get_path(std::path::Path::new(path))
+        .ok()
+        .map(|e| e.id())
+}
+
+/// The error for a shallow clone that lacks history a rule needs.
+pub fn shallow_error() -> Error {
+    Error::other(
+        "this clone is shallow: the history charter needs is missing",
+        Some("fetch the full history (`git fetch --unshallow`; in GitHub Actions use `actions/checkout` with `fetch-depth: 0`)"),
+    )
+}

@@ -1,0 +1,147 @@
+//! The versions of one agreement along a chain.
+
+use git2::{Oid, Repository};
+
+use super::chain::{Chain, ChainCommit};
+use super::entry_id;
+use crate::agreement::lint::{self, Context, Parsed};
+use crate::agreement::VersionId;
+use crate::error::{Error, Result};
+
+/// What an agreement file is at some commit. Absent, unparseable and
+/// schema-invalid are distinct: the last two cannot be signed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileState {
+    /// No file at that path.
+    Absent,
+    /// A file that parsed (or failed to) as [`Parsed`] says.
+    Present(Parsed),
+}
+
+impl FileState {
+    /// The version id, when the file is plain data.
+    pub fn version(&self) -> Option<&VersionId> {
+        match self {
+            FileState::Absent => None,
+            FileState::Present(p) => p.version(),
+        }
+    }
+
+    /// The parsed file, when present.
+    pub fn parsed(&self) -> Option<&Parsed> {
+        match self {
+            FileState::Absent => None,
+            FileState::Present(p) => Some(p),
+        }
+    }
+}
+
+/// A point on the chain where the agreement's state changed: a new version
+/// id, or a change to absent or unparseable.
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// The first commit with this state.
+    pub commit: ChainCommit,
+    /// Its position on the chain (0 = root).
+    pub position: usize,
+    /// The state from this commit on.
+    pub state: FileState,
+    /// The blob of the file, to tell unparseable contents apart.
+    blob: Option<Oid>,
+}
+
+impl Version {
+    /// True when this point is a version (plain data with an id).
+    pub fn is_version(&self) -> bool {
+        self.state.version().is_some()
+    }
+
+    fn same_state(&self, other_blob: Option<Oid>, other: &FileState) -> bool {
+        match (&self.state, other) {
+            (FileState::Absent, FileState::Absent) => true,
+            (FileState::Present(a), FileState::Present(b)) => match (a.version(), b.version()) {
+                (Some(x), Some(y)) => x == y,
+                (None, None) => self.blob == other_blob,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+/// An agreement's history: every change of state, oldest first.
+#[derive(Debug, Clone)]
+pub struct History {
+    /// The repository-relative path.
+    pub path: String,
+    /// Changes of state, oldest first. The file's state before the first
+    /// entry is absent.
+    pub points: Vec<Version>,
+}
+
+impl History {
+    /// The versions proper (points with a version id), oldest first.
+    pub fn versions(&self) -> impl DoubleEndedIterator<Item = &Version> {
+        self.points.iter().filter(|p| p.is_version())
+    }
+
+    /// The state at the tip of the chain.
+    pub fn current(&self) -> &FileState {
+        self.points.last().map_or(&FileState::Absent, |p| &p.state)
+    }
+}
+
+/// The history of the file at `path` along `chain`.
+pub fn agreement_history(repo: &Repository, chain: &Chain, path: &str) -> Result<History> {
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut points: Vec<Version> = Vec::new();
+    let mut last_dir: Option<Oid> = None;
+    let mut last_blob: Option<Oid> = None;
+    for (position, c) in chain.commits.iter().enumerate() {
+        let commit = repo
+            .find_commit(c.id)
+            .map_err(|e| Error::git(format!("reading commit {}", c.id), e))?;
+        let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
+        let dir_id = entry_id(&tree, dir);
+        if position > 0 && dir_id == last_dir {
+            continue;
+        }
+        last_dir = dir_id;
+        let entry = tree.get_path(std::path::Path::new(path)).ok();
+        let blob = entry
+            .as_ref()
+            .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+            .map(|e| e.id());
+        if position > 0 && blob == last_blob {
+            continue;
+        }
+        last_blob = blob;
+        let state = match (&entry, blob) {
+            (None, _) => FileState::Absent,
+            (Some(e), Some(id)) if e.filemode() != 0o120000 => {
+                let blob = repo
+                    .find_blob(id)
+                    .map_err(|e| Error::git(format!("reading {path}"), e))?;
+                let (parsed, _) = lint::check(path, blob.content(), &Context::default());
+                FileState::Present(parsed)
+            }
+            _ => FileState::Present(Parsed::Unparseable),
+        };
+        let unchanged = match points.last() {
+            Some(last) => last.same_state(blob, &state),
+            None => state == FileState::Absent,
+        };
+        if !unchanged {
+            points.push(Version {
+                commit: c.clone(),
+                position,
+                state,
+                blob,
+            });
+        }
+    }
+    Ok(History {
+        path: path.to_owned(),
+        points,
+    })
+}
