@@ -20,3 +20,4 @@ pub mod schema;
 pub mod settings;
 pub mod workspace;
 pub mod yaml;
+pub mod rules;

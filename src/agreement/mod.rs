@@ -2,8 +2,10 @@
 
 pub mod lint;
 pub mod model;
+pub mod role;
 pub mod types;
 pub mod version;
 
 pub use model::Agreement;
+pub use role::Role;
 pub use version::VersionId;

@@ -1,0 +1,7 @@
+//! The rules of DESIGN §4 that need history: which versions are signed, when
+//! they take effect, what is in force, pending or scheduled, and whether the
+//! notice period was respected.
+
+pub mod state;
+
+pub use state::{evaluate, Approval, Evaluation, NoticeCheck, VersionReport, VersionState, AgreementState};

@@ -1,0 +1,491 @@
+//! Signed, in force, pending (DESIGN §4), computed from an agreement's
+//! history and the sign-offs that verified. Pure: no git, no clock.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::agreement::lint::Parsed;
+use crate::agreement::{Agreement, Role, VersionId};
+use crate::diff::{self, ChangeKind};
+use crate::history::{ChainCommit, FileState, History};
+
+/// A sign-off that verified against the trust root, reduced to what the
+/// rules need. Whether it counts for a version is decided here.
+#[derive(Debug, Clone)]
+pub struct Approval {
+    /// The sign-off file.
+    pub file: String,
+    /// The role signed for.
+    pub role: Role,
+    /// The principal that signed.
+    pub principal: String,
+    /// The version signed.
+    pub version: VersionId,
+    /// The previous signed version it names (`None` for `amends: none`).
+    pub amends: Option<VersionId>,
+    /// Whether the signer waived the notice period.
+    pub waive_notice: bool,
+    /// Fingerprint of the signing key (two roles must use two keys).
+    pub key: String,
+    /// Sign-off time: clamped time of the first commit holding the file.
+    pub time: i64,
+}
+
+/// The state of one version, as `log` and JSON show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VersionState {
+    /// Signed and in force today.
+    InForce,
+    /// Signed, waiting for its date.
+    Scheduled,
+    /// The newest version, unsigned, newer than the newest signed one.
+    Pending,
+    /// Signed but replaced: it never took effect, or a newer version did.
+    Superseded,
+    /// Unsigned and no longer the newest.
+    Abandoned,
+    /// The file does not parse (or is not a valid agreement) here.
+    Unparseable,
+    /// The newest version of an agreement nothing of which is signed yet.
+    Draft,
+}
+
+impl VersionState {
+    /// The word used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VersionState::InForce => "in-force",
+            VersionState::Scheduled => "scheduled",
+            VersionState::Pending => "pending",
+            VersionState::Superseded => "superseded",
+            VersionState::Abandoned => "abandoned",
+            VersionState::Unparseable => "unparseable",
+            VersionState::Draft => "draft",
+        }
+    }
+}
+
+/// The state of an agreement as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AgreementState {
+    /// Nothing signed yet.
+    Draft,
+    /// A signed version is in force.
+    InForce,
+    /// In force, with an unsigned amendment on top.
+    Pending,
+    /// A signed version waits for its date.
+    Scheduled,
+    /// A concluding version took effect.
+    Concluded,
+    /// The term's end has passed.
+    Ended,
+}
+
+impl AgreementState {
+    /// The word used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgreementState::Draft => "draft",
+            AgreementState::InForce => "in-force",
+            AgreementState::Pending => "pending",
+            AgreementState::Scheduled => "scheduled",
+            AgreementState::Concluded => "concluded",
+            AgreementState::Ended => "ended",
+        }
+    }
+}
+
+/// The notice rule applied to one amendment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoticeCheck {
+    /// The previous signed version the amendment renegotiates.
+    pub amends: VersionId,
+    /// The day renegotiation was opened.
+    pub opened: NaiveDate,
+    /// The commit that opened it.
+    pub opened_commit: String,
+    /// The governing notice, in days.
+    pub notice_days: u64,
+    /// `opened + notice`.
+    pub earliest_effective: NaiveDate,
+    /// The amendment's `effective`.
+    pub effective: NaiveDate,
+    /// Whether the amendment is material (editorial ones need no notice).
+    pub material: bool,
+    /// Whether both parties waived the notice.
+    pub waived: bool,
+}
+
+impl NoticeCheck {
+    /// True when the rule holds: editorial, waived, or not too early.
+    pub fn ok(&self) -> bool {
+        !self.material || self.waived || self.effective >= self.earliest_effective
+    }
+}
+
+/// Everything the rules say about one version.
+#[derive(Debug, Clone)]
+pub struct VersionReport {
+    /// Index into `History::points`.
+    pub point: usize,
+    /// The commit that introduced this version.
+    pub commit: ChainCommit,
+    /// The version id (none when unparseable).
+    pub version: Option<VersionId>,
+    /// Its `effective`, when it is a valid agreement.
+    pub effective: Option<NaiveDate>,
+    /// Roles whose sign-offs count for this version.
+    pub signed_by: Vec<Role>,
+    /// Whether it is signed (DESIGN §4).
+    pub signed: bool,
+    /// The signed date, when signed.
+    pub signed_date: Option<NaiveDate>,
+    /// When it takes (or took) effect, when signed.
+    pub takes_effect: Option<NaiveDate>,
+    /// The notice rule, for amendments of a signed version.
+    pub notice: Option<NoticeCheck>,
+    /// Whether its only change from the previous signed version is `concluded`.
+    pub concluding: bool,
+    /// Whether its change from the previous version is material.
+    pub material: bool,
+    /// Roles still missing, for an unsigned valid version.
+    pub missing: Vec<Role>,
+    /// Sign-off files that count.
+    pub signoff_files: Vec<String>,
+    /// Its state.
+    pub state: VersionState,
+}
+
+/// The evaluation of one agreement on one day.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// One report per point with content (absent points are left out), oldest first.
+    pub versions: Vec<VersionReport>,
+    /// The agreement's state.
+    pub state: AgreementState,
+    /// Index into `versions` of the version in force today.
+    pub in_force: Option<usize>,
+    /// Index into `versions` of the pending version.
+    pub pending: Option<usize>,
+    /// Indices into `versions` of scheduled versions.
+    pub scheduled: Vec<usize>,
+}
+
+fn date_of(time: i64) -> NaiveDate {
+    DateTime::<Utc>::from_timestamp(time, 0)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
+fn agreement_of(state: &FileState) -> Option<&Agreement> {
+    state.parsed().and_then(Parsed::agreement)
+}
+
+fn data_of(state: &FileState) -> Option<&serde_json::Value> {
+    state.parsed().and_then(Parsed::data)
+}
+
+/// Whether the only difference between two versions is adding `concluded`.
+fn only_concludes(old: &serde_json::Value, new: &serde_json::Value) -> bool {
+    let changes = diff::diff(old, new);
+    changes.len() == 1 && changes[0].path == "concluded" && changes[0].kind == ChangeKind::Added
+}
+
+fn material_between(old: Option<&serde_json::Value>, new: &serde_json::Value) -> bool {
+    match old {
+        Some(old) => diff::diff(old, new).iter().any(|c| c.material),
+        None => true,
+    }
+}
+
+/// Sign-offs that make a version signed: the earliest-completing choice.
+struct Signing {
+    time: i64,
+    waived: bool,
+    files: Vec<String>,
+    roles: Vec<Role>,
+}
+
+/// Evaluate an agreement's history against its valid sign-offs on `today`.
+pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> Evaluation {
+    let mut versions: Vec<VersionReport> = Vec::new();
+    // Signed versions so far: (index into versions, superseded).
+    let mut signed: Vec<(usize, bool)> = Vec::new();
+
+    for (point, p) in history.points.iter().enumerate() {
+        if p.state == FileState::Absent {
+            continue;
+        }
+        let version = p.state.version().cloned();
+        let mut report = VersionReport {
+            point,
+            commit: p.commit.clone(),
+            version: version.clone(),
+            effective: agreement_of(&p.state).map(|a| a.effective.0),
+            signed_by: Vec::new(),
+            signed: false,
+            signed_date: None,
+            takes_effect: None,
+            notice: None,
+            concluding: false,
+            material: true,
+            missing: Vec::new(),
+            signoff_files: Vec::new(),
+            state: VersionState::Unparseable,
+        };
+        let previous_data = versions
+            .iter()
+            .rev()
+            .find_map(|v| data_of(&history.points[v.point].state));
+        if let Some(data) = data_of(&p.state) {
+            report.material = material_between(previous_data, data);
+        }
+        let Some(agreement) = agreement_of(&p.state) else {
+            versions.push(report);
+            continue;
+        };
+        let prev_signed = signed.last().map(|&(i, _)| i);
+        let prev = prev_signed.map(|i| &versions[i]);
+        let prev_agreement = prev.and_then(|v| agreement_of(&history.points[v.point].state));
+        let prev_data = prev.and_then(|v| data_of(&history.points[v.point].state));
+        let data = data_of(&p.state).expect("a valid agreement has data");
+        report.concluding = prev_data.is_some_and(|old| only_concludes(old, data));
+
+        let amends = prev.and_then(|v| v.version.clone());
+        let mine: Vec<&Approval> = approvals
+            .iter()
+            .filter(|a| Some(&a.version) == version.as_ref() && a.amends == amends)
+            .collect();
+        let signing = choose_signing(&mine, agreement, prev_agreement, report.concluding);
+        for role in Role::BOTH {
+            let has = mine.iter().any(|a| a.role == role && a.principal == role.email(agreement));
+            if has {
+                report.signed_by.push(role);
+            } else {
+                report.missing.push(role);
+            }
+        }
+
+        // The notice rule, for an amendment of a signed version.
+        if let (Some(prev_index), Some(prev_agreement)) = (prev_signed, prev_agreement) {
+            let material = material_between(prev_data, data);
+            report.notice = notice_check(
+                history,
+                &versions,
+                &signed,
+                prev_index,
+                prev_agreement,
+                point,
+                agreement,
+                material,
+                signing.as_ref().is_some_and(|s| s.waived),
+            );
+        }
+
+        if let Some(s) = signing {
+            let signed_date = date_of(s.time.max(p.commit.time));
+            let effect = if report.concluding {
+                agreement
+                    .concluded
+                    .as_ref()
+                    .map_or(signed_date, |c| c.date.0.max(signed_date))
+            } else {
+                let mut effect = agreement.effective.0.max(signed_date);
+                if let Some(n) = &report.notice {
+                    if n.material && !n.waived {
+                        effect = effect.max(n.earliest_effective);
+                    }
+                }
+                effect
+            };
+            report.signed = true;
+            report.signed_date = Some(signed_date);
+            report.takes_effect = Some(effect);
+            report.signoff_files = s.files;
+            report.signed_by = s.roles;
+            report.missing.clear();
+            // Earlier signed versions that had not taken effect are superseded.
+            for (i, superseded) in signed.iter_mut() {
+                if versions[*i].takes_effect.is_some_and(|e| e > signed_date) {
+                    *superseded = true;
+                }
+            }
+            signed.push((versions.len(), false));
+        }
+        versions.push(report);
+    }
+
+    label(&mut versions, &signed, today)
+}
+
+/// The governing notice and the opened date of an amendment at `point`.
+#[allow(clippy::too_many_arguments)]
+fn notice_check(
+    history: &History,
+    versions: &[VersionReport],
+    signed: &[(usize, bool)],
+    prev_index: usize,
+    prev_agreement: &Agreement,
+    point: usize,
+    agreement: &Agreement,
+    material: bool,
+    waived: bool,
+) -> Option<NoticeCheck> {
+    let prev_version = versions[prev_index].version.clone()?;
+    // The last point before this one whose version equals P's; the point
+    // after it opened the renegotiation.
+    let last_at_p = (0..point)
+        .rev()
+        .find(|&i| history.points[i].state.version() == Some(&prev_version))?;
+    let opener = &history.points[last_at_p + 1];
+    let opened = opener.commit.date();
+    let mut notice_days = prev_agreement.renegotiation.notice.days();
+    if let Some(in_force) = in_force_on(versions, signed, opened) {
+        if let Some(a) = agreement_of(&history.points[versions[in_force].point].state) {
+            notice_days = notice_days.max(a.renegotiation.notice.days());
+        }
+    }
+    let earliest_effective = opened
+        .checked_add_days(Days::new(notice_days))
+        .unwrap_or(NaiveDate::MAX);
+    Some(NoticeCheck {
+        amends: prev_version,
+        opened,
+        opened_commit: opener.commit.id.to_string(),
+        notice_days,
+        earliest_effective,
+        effective: agreement.effective.0,
+        material,
+        waived,
+    })
+}
+
+/// The newest signed, not superseded version that has taken effect by `day`.
+fn in_force_on(versions: &[VersionReport], signed: &[(usize, bool)], day: NaiveDate) -> Option<usize> {
+    signed
+        .iter()
+        .rev()
+        .filter(|(_, superseded)| !superseded)
+        .map(|&(i, _)| i)
+        .find(|&i| versions[i].takes_effect.is_some_and(|e| e <= day))
+}
+
+/// Pick the sign-offs that make a version signed, if any: a mentor and a
+/// mentee sign-off with different keys (plus the previous principals of
+/// changed parties), or for a concluding version any one party. Among the
+/// choices, prefer one that waives the notice, then the earliest.
+fn choose_signing(
+    mine: &[&Approval],
+    agreement: &Agreement,
+    prev: Option<&Agreement>,
+    concluding: bool,
+) -> Option<Signing> {
+    let by = |role: Role, email: &str| -> Vec<&Approval> {
+        mine.iter()
+            .copied()
+            .filter(|a| a.role == role && a.principal == email)
+            .collect()
+    };
+    let mentors = by(Role::Mentor, &agreement.parties.mentor.email);
+    let mentees = by(Role::Mentee, &agreement.parties.mentee.email);
+    if concluding {
+        let one = mentors.iter().chain(mentees.iter()).min_by_key(|a| a.time)?;
+        return Some(Signing {
+            time: one.time,
+            waived: false,
+            files: vec![one.file.clone()],
+            roles: vec![one.role],
+        });
+    }
+    // Previous principals of parties whose email changed must sign too.
+    let mut extra: Vec<&Approval> = Vec::new();
+    if let Some(prev) = prev {
+        for role in Role::BOTH {
+            let (old, new) = (role.email(prev), role.email(agreement));
+            if old != new {
+                extra.push(by(role, old).into_iter().min_by_key(|a| a.time)?);
+            }
+        }
+    }
+    let mut best: Option<Signing> = None;
+    for m in &mentors {
+        for e in &mentees {
+            if m.key == e.key {
+                continue;
+            }
+            let waived = m.waive_notice && e.waive_notice;
+            let time = extra.iter().map(|a| a.time).fold(m.time.max(e.time), i64::max);
+            let better = match &best {
+                None => true,
+                Some(b) => (waived, std::cmp::Reverse(time)) > (b.waived, std::cmp::Reverse(b.time)),
+            };
+            if better {
+                let mut files = vec![m.file.clone(), e.file.clone()];
+                files.extend(extra.iter().map(|a| a.file.clone()));
+                best = Some(Signing {
+                    time,
+                    waived,
+                    files,
+                    roles: vec![Role::Mentor, Role::Mentee],
+                });
+            }
+        }
+    }
+    best
+}
+
+/// Give every version its state on `today`, and the agreement its own.
+fn label(versions: &mut [VersionReport], signed: &[(usize, bool)], today: NaiveDate) -> Evaluation {
+    let in_force = in_force_on(versions, signed, today);
+    let newest_signed = signed.last().map(|&(i, _)| i);
+    let mut scheduled = Vec::new();
+    for &(i, superseded) in signed {
+        let v = &mut versions[i];
+        v.state = if Some(i) == in_force {
+            VersionState::InForce
+        } else if !superseded && v.takes_effect.is_some_and(|e| e > today) {
+            scheduled.push(i);
+            VersionState::Scheduled
+        } else {
+            VersionState::Superseded
+        };
+    }
+    let newest = versions.len().checked_sub(1);
+    let mut pending = None;
+    for (i, v) in versions.iter_mut().enumerate() {
+        if v.signed {
+            continue;
+        }
+        let is_newest = Some(i) == newest && newest_signed.is_none_or(|s| i > s);
+        v.state = match (v.version.is_some(), is_newest, newest_signed.is_some()) {
+            (false, _, _) => VersionState::Unparseable,
+            (true, true, true) => {
+                pending = Some(i);
+                VersionState::Pending
+            }
+            (true, true, false) => {
+                pending = Some(i);
+                VersionState::Draft
+            }
+            (true, false, _) => VersionState::Abandoned,
+        };
+    }
+    let state = match in_force.map(|i| &versions[i]) {
+        None if !scheduled.is_empty() => AgreementState::Scheduled,
+        None => AgreementState::Draft,
+        Some(v) if v.concluding => AgreementState::Concluded,
+        Some(_) if pending.is_some() && newest_signed.is_some() => AgreementState::Pending,
+        Some(_) if !scheduled.is_empty() => AgreementState::Scheduled,
+        Some(_) => AgreementState::InForce,
+    };
+    Evaluation {
+        versions: versions.to_vec(),
+        state,
+        in_force,
+        pending,
+        scheduled,
+    }
+}
