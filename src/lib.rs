@@ -21,3 +21,4 @@ pub mod settings;
 pub mod workspace;
 pub mod yaml;
 pub mod rules;
+pub mod signoff;

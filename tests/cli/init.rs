@@ -12,6 +12,7 @@ const LAYOUT: &[&str] = &[
     "signoffs/.gitkeep",
     "schema/agreement.schema.json",
     "schema/settings.schema.json",
+    "schema/signoff.schema.json",
 ];
 
 #[test]
@@ -95,7 +96,7 @@ fn init_into_a_new_directory() {
 fn the_committed_schemas_are_the_ones_init_writes() {
     let env = Env::new();
     env.run(&["init"]);
-    for name in ["agreement.schema.json", "settings.schema.json"] {
+    for name in ["agreement.schema.json", "settings.schema.json", "signoff.schema.json"] {
         let committed =
             std::fs::read_to_string(format!("{}/schema/{name}", env!("CARGO_MANIFEST_DIR")))
                 .unwrap();

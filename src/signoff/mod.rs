@@ -1,0 +1,99 @@
+//! Sign-offs: each party's SSH signature over one agreement version
+//! (DESIGN §4 "Sign-off files").
+//!
+//! - [`message`]: the exact bytes that are signed;
+//! - [`file`](mod@file): the sign-off file, its strict reading, canonical writing and
+//!   naming;
+//! - [`sign`]: making signatures with a key file or an ssh-agent;
+//! - [`verify`]: checking signatures in-process;
+//! - [`allowed_signers`]: the trust root, read as OpenSSH reads it.
+//!
+//! [`verify_signoff`] ties them together for one file. The rules that need
+//! the agreement and its history (the principal is the role's email, the
+//! version is on the chain, what the sign-off time is) belong to the caller.
+
+pub mod allowed_signers;
+pub mod file;
+pub mod message;
+pub mod sign;
+pub mod verify;
+
+use chrono::{DateTime, Duration, Utc};
+use thiserror::Error;
+
+pub use allowed_signers::{AllowedSigners, Diagnostic, Severity, SignerEntry, Untrusted};
+pub use file::{SignoffFile, SignoffFileError};
+pub use message::{Claim, FieldError, Role};
+pub use sign::{sign_with_agent, KeyFile, PrivateKeyFile, SignError};
+pub use verify::{VerifiedSignature, VerifyError};
+
+/// The SSHSIG namespace of every sign-off. A signature made for git commits
+/// or any other purpose has another namespace and can never pass as one.
+pub const NAMESPACE: &str = "charter-signoff";
+
+/// How far `signed_at` may run ahead of the sign-off time before the
+/// sign-off is refused: a day, to allow for clocks and time zones.
+pub const SIGNED_AT_TOLERANCE: Duration = Duration::days(1);
+
+/// A sign-off whose signature verified and whose key is trusted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidSignoff<'a> {
+    /// The checked claim.
+    pub claim: Claim,
+    /// The key that signed, and its fingerprint.
+    pub signature: VerifiedSignature,
+    /// The `allowed_signers` line that trusts the key.
+    pub trusted_by: &'a SignerEntry,
+}
+
+/// Why a sign-off is not valid.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum InvalidSignoff {
+    /// A field breaks its rule.
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    /// The signature does not verify over the claim's message.
+    #[error(transparent)]
+    Signature(#[from] VerifyError),
+    /// The key is not trusted for the principal at the sign-off time.
+    #[error(transparent)]
+    Untrusted(#[from] Untrusted),
+    /// `signed_at` is more than a day after the sign-off time.
+    #[error("signed_at {signed_at} is more than a day after the sign-off time {signoff_time}")]
+    SignedInFuture {
+        /// The claimed signing time.
+        signed_at: DateTime<Utc>,
+        /// The sign-off time taken from git.
+        signoff_time: DateTime<Utc>,
+    },
+}
+
+/// Checks one sign-off file: its fields, its signature over the exact
+/// message, the key's trust for its principal at `signoff_time` (the time
+/// git says the file landed, since SSHSIG carries no time), and that
+/// `signed_at` does not claim a time more than a day after that.
+pub fn verify_signoff<'a>(
+    file: &SignoffFile,
+    signers: &'a AllowedSigners,
+    signoff_time: DateTime<Utc>,
+) -> Result<ValidSignoff<'a>, InvalidSignoff> {
+    let claim = file.claim()?;
+    let signature = verify::verify(&file.signature, &claim.message())?;
+    let trusted_by = signers.check(
+        claim.principal(),
+        signature.public_key.key_data(),
+        NAMESPACE,
+        signoff_time,
+    )?;
+    if claim.signed_at() > signoff_time + SIGNED_AT_TOLERANCE {
+        return Err(InvalidSignoff::SignedInFuture {
+            signed_at: claim.signed_at(),
+            signoff_time,
+        });
+    }
+    Ok(ValidSignoff {
+        claim,
+        signature,
+        trusted_by,
+    })
+}

@@ -1,0 +1,178 @@
+//! In-process verification of armored SSHSIG signatures, interoperable with
+//! `ssh-keygen -Y sign`.
+//!
+//! Verification runs in-process (DESIGN §4) because `verify` and `check`
+//! handle thousands of sign-offs; spawning `ssh-keygen` for each would be
+//! two orders of magnitude slower. This module answers only "does this
+//! signature, made by this key, cover these bytes in our namespace?";
+//! whether the key is trusted is [`super::allowed_signers`]' question.
+
+use ssh_encoding::base64::{Base64, Encoding};
+use ssh_encoding::Decode;
+use ssh_key::{Algorithm, HashAlg, PublicKey, SshSig};
+use thiserror::Error;
+
+use super::NAMESPACE;
+
+/// Largest armored signature accepted. Real ones are under 4 KiB.
+pub const MAX_ARMOR_SIZE: usize = 16 * 1024;
+
+/// A signature that verified: who made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedSignature {
+    /// The public key that made the signature (taken from the SSHSIG, so it
+    /// still has to be looked up in `allowed_signers`).
+    pub public_key: PublicKey,
+    /// The key's fingerprint as OpenSSH prints it: `SHA256:<base64>`.
+    pub fingerprint: String,
+    /// The signature algorithm, e.g. `ssh-ed25519` or `rsa-sha2-512`.
+    pub algorithm: String,
+    /// The hash the SSHSIG applied to the message (`sha512` or `sha256`).
+    pub hash: HashAlg,
+}
+
+/// Why a signature was refused. The variants keep apart a damaged file, a
+/// signature made for another purpose, a forgery or mismatch, and a key or
+/// algorithm charter will not accept.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum VerifyError {
+    /// The text is not a well-formed SSH signature armor.
+    #[error("not a valid SSH signature: {0}")]
+    BadArmor(String),
+    /// The signature was made for another namespace, so it was never meant
+    /// as a charter sign-off.
+    #[error("the signature is for namespace {found:?}, not {expected:?}")]
+    WrongNamespace {
+        /// The namespace in the signature.
+        found: String,
+        /// The namespace required.
+        expected: String,
+    },
+    /// RSA with SHA-1 (`ssh-rsa`) or DSA: broken algorithms OpenSSH refuses too.
+    #[error(
+        "signature algorithm {0} is too weak; RSA signatures must use rsa-sha2-256 or rsa-sha2-512"
+    )]
+    WeakAlgorithm(String),
+    /// An algorithm this build cannot verify.
+    #[error("signature algorithm {0} is not supported")]
+    UnsupportedAlgorithm(String),
+    /// The signature does not match the message and the key it names.
+    #[error("the signature does not match the signed message")]
+    BadSignature,
+}
+
+/// Verifies an armored SSHSIG over `message` in the sign-off namespace
+/// (`charter-signoff`). Returns the key that made it, for the trust check.
+pub fn verify(armored: &str, message: &[u8]) -> Result<VerifiedSignature, VerifyError> {
+    verify_in_namespace(armored, message, NAMESPACE)
+}
+
+/// Verifies an armored SSHSIG over `message`, requiring `namespace`.
+/// Exposed so tests and tools can show that other namespaces are refused.
+pub fn verify_in_namespace(
+    armored: &str,
+    message: &[u8],
+    namespace: &str,
+) -> Result<VerifiedSignature, VerifyError> {
+    if armored.len() > MAX_ARMOR_SIZE {
+        return Err(VerifyError::BadArmor(format!(
+            "the armor is {} bytes, more than {MAX_ARMOR_SIZE}",
+            armored.len()
+        )));
+    }
+    let blob = dearmor(armored)?;
+    let mut reader = blob.as_slice();
+    let sig = match SshSig::decode(&mut reader) {
+        Ok(sig) if reader.is_empty() => sig,
+        Ok(_) => {
+            return Err(VerifyError::BadArmor(
+                "trailing data after the signature".to_owned(),
+            ))
+        }
+        // ssh-key refuses to decode SHA-1 RSA and DSA signatures at all;
+        // look inside so the user hears "weak algorithm", not "damaged".
+        Err(e) => {
+            return Err(match weak_algorithm_in(&blob) {
+                Some(alg) => VerifyError::WeakAlgorithm(alg),
+                None => VerifyError::BadArmor(e.to_string()),
+            })
+        }
+    };
+    if sig.namespace() != namespace {
+        return Err(VerifyError::WrongNamespace {
+            found: sig.namespace().to_owned(),
+            expected: namespace.to_owned(),
+        });
+    }
+    let algorithm = sig.algorithm();
+    match algorithm {
+        Algorithm::Rsa { hash: None } | Algorithm::Dsa => {
+            return Err(VerifyError::WeakAlgorithm(algorithm.to_string()))
+        }
+        Algorithm::Other(_) => {
+            return Err(VerifyError::UnsupportedAlgorithm(algorithm.to_string()))
+        }
+        _ => {}
+    }
+    let public_key = PublicKey::new(sig.public_key().clone(), "");
+    public_key
+        .verify(namespace, message, &sig)
+        .map_err(|e| match e {
+            ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. } => {
+                VerifyError::UnsupportedAlgorithm(algorithm.to_string())
+            }
+            _ => VerifyError::BadSignature,
+        })?;
+    Ok(VerifiedSignature {
+        fingerprint: public_key.fingerprint(HashAlg::Sha256).to_string(),
+        public_key,
+        algorithm: algorithm.to_string(),
+        hash: sig.hash_alg(),
+    })
+}
+
+const ARMOR_BEGIN: &str = "-----BEGIN SSH SIGNATURE-----";
+const ARMOR_END: &str = "-----END SSH SIGNATURE-----";
+
+/// Removes the armor the way OpenSSH's `sshsig_dearmor` does: begin line,
+/// base64 with line breaks dropped whatever the line width, end line.
+/// (`SshSig::from_pem` insists on exactly 70 columns, so a signature
+/// re-wrapped by an editor would verify in `ssh-keygen` but not here.)
+fn dearmor(armored: &str) -> Result<Vec<u8>, VerifyError> {
+    let body = armored
+        .trim()
+        .strip_prefix(ARMOR_BEGIN)
+        .ok_or_else(|| VerifyError::BadArmor(format!("it does not start with {ARMOR_BEGIN}")))?
+        .strip_suffix(ARMOR_END)
+        .ok_or_else(|| VerifyError::BadArmor(format!("it does not end with {ARMOR_END}")))?;
+    let base64: String = body.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
+    if base64.is_empty() {
+        return Err(VerifyError::BadArmor(
+            "it holds no signature data".to_owned(),
+        ));
+    }
+    Base64::decode_vec(&base64)
+        .map_err(|_| VerifyError::BadArmor("the signature data is not valid base64".to_owned()))
+}
+
+/// Reads the signature algorithm out of an SSHSIG blob without checking
+/// anything else (PROTOCOL.sshsig: `"SSHSIG"`, version, public key,
+/// namespace, reserved, hash algorithm, signature), and returns it when it
+/// is one charter refuses as weak.
+fn weak_algorithm_in(blob: &[u8]) -> Option<String> {
+    let mut rest = blob.strip_prefix(b"SSHSIG".as_slice())?.get(4..)?;
+    let mut field = || -> Option<&[u8]> {
+        let len = usize::try_from(u32::from_be_bytes(rest.get(..4)?.try_into().ok()?)).ok()?;
+        let end = len.checked_add(4)?;
+        let value = rest.get(4..end)?;
+        rest = rest.get(end..)?;
+        Some(value)
+    };
+    for _ in 0..4 {
+        field()?; // public key, namespace, reserved, hash algorithm
+    }
+    let signature = field()?;
+    let len = usize::try_from(u32::from_be_bytes(signature.get(..4)?.try_into().ok()?)).ok()?;
+    let algorithm = std::str::from_utf8(signature.get(4..len.checked_add(4)?)?).ok()?;
+    matches!(algorithm, "ssh-rsa" | "ssh-dss").then(|| algorithm.to_owned())
+}
