@@ -22,3 +22,4 @@ pub mod workspace;
 pub mod yaml;
 pub mod rules;
 pub mod signoff;
+pub mod record;

@@ -131,6 +131,18 @@ pub fn verify_in_namespace(
     })
 }
 
+/// The fingerprint of the key inside an armored SSHSIG, without verifying
+/// anything: reports name the key even when the signature is refused.
+pub fn signer_fingerprint(armored: &str) -> Option<String> {
+    if armored.len() > MAX_ARMOR_SIZE {
+        return None;
+    }
+    let blob = dearmor(armored).ok()?;
+    let sig = SshSig::decode(&mut blob.as_slice()).ok()?;
+    let key = PublicKey::new(sig.public_key().clone(), "");
+    Some(key.fingerprint(HashAlg::Sha256).to_string())
+}
+
 const ARMOR_BEGIN: &str = "-----BEGIN SSH SIGNATURE-----";
 const ARMOR_END: &str = "-----END SSH SIGNATURE-----";
 

@@ -1,0 +1,231 @@
+//! The record of one agreement at a revision: its history on the chain, its
+//! sign-off files checked against the trust root, and what the rules make of
+//! them. This is where git, sign-offs and the pure rules meet.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use git2::{Oid, Repository};
+use serde::Serialize;
+
+use crate::agreement::Role;
+use crate::error::{Error, Result};
+use crate::history::{agreement_history, entry_id, Chain, ChainCommit, History};
+use crate::rules::{evaluate, Approval, Evaluation};
+use crate::settings::Layout;
+use crate::signoff::{self, AllowedSigners, SignoffFile};
+
+/// One sign-off file and the verdict on it, as `verify` reports it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignoffReport {
+    /// Repository-relative path.
+    pub file: String,
+    /// The agreement it names.
+    pub agreement: Option<String>,
+    /// The version it signs.
+    pub version: Option<String>,
+    /// The role it signs for.
+    pub role: Option<Role>,
+    /// The principal it names.
+    pub principal: Option<String>,
+    /// The signer's claimed time.
+    pub signed_at: Option<String>,
+    /// When the file first appeared on the chain (RFC 3339 UTC).
+    pub signoff_time: Option<String>,
+    /// `SHA256:…` of the key that signed, when the signature parsed.
+    pub key_fingerprint: Option<String>,
+    /// Whether it counts.
+    pub valid: bool,
+    /// Why not, when it does not.
+    pub reason: Option<String>,
+    /// Whether it waives the notice period.
+    #[serde(skip)]
+    pub waive_notice: bool,
+    /// The previous signed version it names.
+    #[serde(skip)]
+    pub amends: Option<String>,
+    /// The sign-off time in seconds.
+    #[serde(skip)]
+    pub time: Option<i64>,
+}
+
+/// Everything charter knows about one agreement at a revision.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The agreement id.
+    pub id: String,
+    /// Its history along the chain.
+    pub history: History,
+    /// Its sign-off files, sorted by path.
+    pub signoffs: Vec<SignoffReport>,
+    /// What the rules make of it.
+    pub evaluation: Evaluation,
+}
+
+/// When each file under `dir` first appeared on the chain.
+pub fn first_appearances(repo: &Repository, chain: &Chain, dir: &str) -> Result<HashMap<String, (Oid, ChainCommit)>> {
+    let mut seen: HashMap<String, (Oid, ChainCommit)> = HashMap::new();
+    let mut last_dir: Option<Oid> = None;
+    for c in &chain.commits {
+        let commit = repo
+            .find_commit(c.id)
+            .map_err(|e| Error::git(format!("reading commit {}", c.id), e))?;
+        let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
+        let dir_id = entry_id(&tree, dir);
+        if dir_id == last_dir {
+            continue;
+        }
+        last_dir = dir_id;
+        let Some(dir_id) = dir_id else { continue };
+        let Ok(subtree) = repo.find_tree(dir_id) else { continue };
+        for entry in subtree.iter() {
+            let Some(name) = entry.name() else { continue };
+            if entry.kind() != Some(git2::ObjectType::Blob) {
+                continue;
+            }
+            seen.entry(name.to_owned())
+                .or_insert_with(|| (entry.id(), c.clone()));
+        }
+    }
+    Ok(seen)
+}
+
+/// Load the record of agreement `id` along `chain` (whose tip is the
+/// revision judged), checking sign-offs against `signers`.
+pub fn load(repo: &Repository, chain: &Chain, layout: &Layout, id: &str, signers: &AllowedSigners, today: NaiveDate) -> Result<Record> {
+    let path = format!("{}/{id}.yaml", layout.agreements);
+    let history = agreement_history(repo, chain, &path)?;
+    let dir = format!("{}/{id}", layout.signoffs);
+    let tip = chain.commits.last().map(|c| c.id);
+    let mut signoffs = Vec::new();
+    if let Some(tip) = tip {
+        let tip_tree = repo
+            .find_commit(tip)
+            .and_then(|c| c.tree())
+            .map_err(|e| Error::git("reading the tip", e))?;
+        let first = first_appearances(repo, chain, &dir)?;
+        let mut names: Vec<&String> = first.keys().collect();
+        names.sort();
+        for name in names {
+            let file = format!("{dir}/{name}");
+            // Only files still present at the tip count; deletions are
+            // `check`'s business (signoff-modified).
+            let Some(now) = tip_tree.get_path(Path::new(&file)).ok() else { continue };
+            let blob = repo
+                .find_blob(now.id())
+                .map_err(|e| Error::git(format!("reading {file}"), e))?;
+            let (_, appeared) = &first[name];
+            signoffs.push(check_signoff(&file, blob.content(), appeared.time, id, &history, signers));
+        }
+    }
+    let approvals: Vec<Approval> = signoffs.iter().filter(|s| s.valid).filter_map(approval).collect();
+    let evaluation = evaluate(&history, &approvals, today);
+    Ok(Record {
+        id: id.to_owned(),
+        history,
+        signoffs,
+        evaluation,
+    })
+}
+
+fn approval(s: &SignoffReport) -> Option<Approval> {
+    Some(Approval {
+        file: s.file.clone(),
+        role: s.role?,
+        principal: s.principal.clone()?,
+        version: crate::agreement::VersionId::parse(s.version.as_deref()?)?,
+        amends: match s.amends.as_deref() {
+            None | Some("none") => None,
+            Some(v) => Some(crate::agreement::VersionId::parse(v)?),
+        },
+        waive_notice: s.waive_notice,
+        key: s.key_fingerprint.clone()?,
+        time: s.time?,
+    })
+}
+
+fn rfc3339(time: i64) -> String {
+    DateTime::<Utc>::from_timestamp(time, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+/// Check one sign-off file as of its sign-off time.
+pub fn check_signoff(file: &str, bytes: &[u8], time: i64, id: &str, history: &History, signers: &AllowedSigners) -> SignoffReport {
+    let mut report = SignoffReport {
+        file: file.to_owned(),
+        agreement: None,
+        version: None,
+        role: None,
+        principal: None,
+        signed_at: None,
+        signoff_time: Some(rfc3339(time)),
+        key_fingerprint: None,
+        valid: false,
+        reason: None,
+        waive_notice: false,
+        amends: None,
+        time: Some(time),
+    };
+    let parsed = match SignoffFile::parse_bytes(bytes) {
+        Ok(p) => p,
+        Err(e) => {
+            report.reason = Some(format!("malformed sign-off file: {e}"));
+            return report;
+        }
+    };
+    report.agreement = Some(parsed.agreement.clone());
+    report.version = Some(parsed.version.clone());
+    report.role = Some(parsed.role);
+    report.principal = Some(parsed.principal.clone());
+    report.signed_at = Some(parsed.signed_at.clone());
+    report.waive_notice = parsed.waive_notice;
+    report.amends = Some(parsed.amends.clone());
+    report.key_fingerprint = signoff::verify::signer_fingerprint(&parsed.signature);
+    let path = Path::new(file);
+    if let Err(e) = signoff::file::check_path(path, &parsed).and_then(|()| signoff::file::check_content_hash(path, bytes)) {
+        report.reason = Some(format!("file name does not match its content: {e}"));
+        return report;
+    }
+    if parsed.agreement != id {
+        report.reason = Some(format!("names agreement `{}`, not `{id}`", parsed.agreement));
+        return report;
+    }
+    let at = DateTime::<Utc>::from_timestamp(time, 0).unwrap_or_default();
+    let valid = match signoff::verify_signoff(&parsed, signers, at) {
+        Ok(v) => v,
+        Err(e) => {
+            report.reason = Some(e.to_string());
+            return report;
+        }
+    };
+    report.key_fingerprint = Some(valid.signature.fingerprint.clone());
+    // The version must be on the chain, and the principal must be the
+    // role's email there (or in an earlier version, for a party change).
+    let mut on_chain = false;
+    let mut principal_ok = false;
+    for point in &history.points {
+        let agreement = point.state.parsed().and_then(|p| p.agreement());
+        if let Some(a) = agreement {
+            if parsed.role.email(a) == parsed.principal {
+                principal_ok = true;
+            }
+        }
+        if point.state.version().map(|v| v.as_str()) == Some(parsed.version.as_str()) {
+            on_chain = agreement.is_some();
+            break;
+        }
+    }
+    if !on_chain {
+        report.reason = Some("the signed version is not a valid version in this agreement's history".to_owned());
+    } else if !principal_ok {
+        report.reason = Some(format!(
+            "principal {} is not the {}'s email in the signed version",
+            parsed.principal, parsed.role
+        ));
+    } else {
+        report.valid = true;
+    }
+    report
+}
