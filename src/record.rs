@@ -64,7 +64,11 @@ pub struct Record {
 }
 
 /// When each file under `dir` first appeared on the chain.
-pub fn first_appearances(repo: &Repository, chain: &Chain, dir: &str) -> Result<HashMap<String, (Oid, ChainCommit)>> {
+pub fn first_appearances(
+    repo: &Repository,
+    chain: &Chain,
+    dir: &str,
+) -> Result<HashMap<String, (Oid, ChainCommit)>> {
     let mut seen: HashMap<String, (Oid, ChainCommit)> = HashMap::new();
     let mut last_dir: Option<Oid> = None;
     for c in &chain.commits {
@@ -78,7 +82,9 @@ pub fn first_appearances(repo: &Repository, chain: &Chain, dir: &str) -> Result<
         }
         last_dir = dir_id;
         let Some(dir_id) = dir_id else { continue };
-        let Ok(subtree) = repo.find_tree(dir_id) else { continue };
+        let Ok(subtree) = repo.find_tree(dir_id) else {
+            continue;
+        };
         for entry in subtree.iter() {
             let Some(name) = entry.name() else { continue };
             if entry.kind() != Some(git2::ObjectType::Blob) {
@@ -93,7 +99,14 @@ pub fn first_appearances(repo: &Repository, chain: &Chain, dir: &str) -> Result<
 
 /// Load the record of agreement `id` along `chain` (whose tip is the
 /// revision judged), checking sign-offs against `signers`.
-pub fn load(repo: &Repository, chain: &Chain, layout: &Layout, id: &str, signers: &AllowedSigners, today: NaiveDate) -> Result<Record> {
+pub fn load(
+    repo: &Repository,
+    chain: &Chain,
+    layout: &Layout,
+    id: &str,
+    signers: &AllowedSigners,
+    today: NaiveDate,
+) -> Result<Record> {
     let path = format!("{}/{id}.yaml", layout.agreements);
     let history = agreement_history(repo, chain, &path)?;
     let dir = format!("{}/{id}", layout.signoffs);
@@ -111,15 +124,28 @@ pub fn load(repo: &Repository, chain: &Chain, layout: &Layout, id: &str, signers
             let file = format!("{dir}/{name}");
             // Only files still present at the tip count; deletions are
             // `check`'s business (signoff-modified).
-            let Some(now) = tip_tree.get_path(Path::new(&file)).ok() else { continue };
+            let Some(now) = tip_tree.get_path(Path::new(&file)).ok() else {
+                continue;
+            };
             let blob = repo
                 .find_blob(now.id())
                 .map_err(|e| Error::git(format!("reading {file}"), e))?;
             let (_, appeared) = &first[name];
-            signoffs.push(check_signoff(&file, blob.content(), appeared.time, id, &history, signers));
+            signoffs.push(check_signoff(
+                &file,
+                blob.content(),
+                appeared.time,
+                id,
+                &history,
+                signers,
+            ));
         }
     }
-    let approvals: Vec<Approval> = signoffs.iter().filter(|s| s.valid).filter_map(approval).collect();
+    let approvals: Vec<Approval> = signoffs
+        .iter()
+        .filter(|s| s.valid)
+        .filter_map(approval)
+        .collect();
     let evaluation = evaluate(&history, &approvals, today);
     Ok(Record {
         id: id.to_owned(),
@@ -152,7 +178,14 @@ fn rfc3339(time: i64) -> String {
 }
 
 /// Check one sign-off file as of its sign-off time.
-pub fn check_signoff(file: &str, bytes: &[u8], time: i64, id: &str, history: &History, signers: &AllowedSigners) -> SignoffReport {
+pub fn check_signoff(
+    file: &str,
+    bytes: &[u8],
+    time: i64,
+    id: &str,
+    history: &History,
+    signers: &AllowedSigners,
+) -> SignoffReport {
     let mut report = SignoffReport {
         file: file.to_owned(),
         agreement: None,
@@ -184,12 +217,17 @@ pub fn check_signoff(file: &str, bytes: &[u8], time: i64, id: &str, history: &Hi
     report.amends = Some(parsed.amends.clone());
     report.key_fingerprint = signoff::verify::signer_fingerprint(&parsed.signature);
     let path = Path::new(file);
-    if let Err(e) = signoff::file::check_path(path, &parsed).and_then(|()| signoff::file::check_content_hash(path, bytes)) {
+    if let Err(e) = signoff::file::check_path(path, &parsed)
+        .and_then(|()| signoff::file::check_content_hash(path, bytes))
+    {
         report.reason = Some(format!("file name does not match its content: {e}"));
         return report;
     }
     if parsed.agreement != id {
-        report.reason = Some(format!("names agreement `{}`, not `{id}`", parsed.agreement));
+        report.reason = Some(format!(
+            "names agreement `{}`, not `{id}`",
+            parsed.agreement
+        ));
         return report;
     }
     let at = DateTime::<Utc>::from_timestamp(time, 0).unwrap_or_default();
@@ -218,7 +256,9 @@ pub fn check_signoff(file: &str, bytes: &[u8], time: i64, id: &str, history: &Hi
         }
     }
     if !on_chain {
-        report.reason = Some("the signed version is not a valid version in this agreement's history".to_owned());
+        report.reason = Some(
+            "the signed version is not a valid version in this agreement's history".to_owned(),
+        );
     } else if !principal_ok {
         report.reason = Some(format!(
             "principal {} is not the {}'s email in the signed version",
@@ -228,4 +268,30 @@ pub fn check_signoff(file: &str, bytes: &[u8], time: i64, id: &str, history: &Hi
         report.valid = true;
     }
     report
+}
+
+/// The trust root as committed in `commit` (empty when the file is absent),
+/// with the parser's diagnostics.
+pub fn signers_at(
+    repo: &Repository,
+    commit: &git2::Commit<'_>,
+    layout: &Layout,
+) -> Result<(AllowedSigners, Vec<signoff::Diagnostic>)> {
+    let bytes = crate::history::blob_at(repo, commit, &layout.allowed_signers)?.unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(AllowedSigners::parse(&text))
+}
+
+/// Load the record of `id` as of HEAD, with the trust root from HEAD.
+pub fn load_at_head(
+    repo: &Repository,
+    layout: &Layout,
+    id: &str,
+    today: NaiveDate,
+) -> Result<(Record, Chain)> {
+    let head = crate::history::head_commit(repo)?;
+    let chain = Chain::walk(repo, head.id(), None)?;
+    let (signers, _) = signers_at(repo, &head, layout)?;
+    let record = load(repo, &chain, layout, id, &signers, today)?;
+    Ok((record, chain))
 }

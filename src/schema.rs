@@ -19,7 +19,10 @@ pub fn all() -> Vec<(&'static str, String)> {
 }
 
 fn extra() -> Vec<(&'static str, String)> {
-    vec![("signoff.schema.json", render::<crate::signoff::file::SignoffFile>())]
+    vec![(
+        "signoff.schema.json",
+        render::<crate::signoff::file::SignoffFile>(),
+    )]
 }
 
 /// The schema of one type, pretty-printed with a trailing newline.

@@ -4,6 +4,7 @@ mod completions;
 mod demo;
 mod error;
 mod init;
+mod log;
 mod new;
 mod validate;
 
@@ -50,6 +51,8 @@ pub enum Command {
     New(new::Args),
     /// Report problems in agreements and charter.yaml in the working tree.
     Validate(validate::Args),
+    /// Show an agreement's amendment history, newest first.
+    Log(log::Args),
     /// Build a sample repository with real history and show what charter says about it.
     Demo(demo::Args),
     /// Print shell completions.
@@ -150,6 +153,7 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::Init(args) => init::run(&args, global),
         Command::New(args) => new::run(&args, global),
         Command::Validate(args) => validate::run(&args, global),
+        Command::Log(args) => log::run(&args, global),
         Command::Demo(args) => demo::run(&args, global),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
@@ -159,6 +163,12 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
 /// Print a message for the user on stderr (never fails: a closed stderr is ignored).
 pub fn note(_global: &Global, message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{message}");
+}
+
+/// The error for commands that need git history outside a repository.
+pub fn not_a_repository() -> CliError {
+    CliError::new("not a git repository (or any parent up to the root)")
+        .hint("run charter inside a clone of your agreements repository, or use -C DIR")
 }
 
 /// Open the workspace charter acts on.

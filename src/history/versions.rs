@@ -85,6 +85,26 @@ impl History {
         self.points.iter().filter(|p| p.is_version())
     }
 
+    /// Add a point that is not committed yet (the working tree), as if it
+    /// were committed by `commit`; `amend` judges an amendment this way.
+    pub fn with_uncommitted(&self, commit: ChainCommit, state: FileState) -> History {
+        let mut history = self.clone();
+        let unchanged = history
+            .points
+            .last()
+            .is_some_and(|last| last.same_state(None, &state) && state.version().is_some());
+        if !unchanged {
+            let position = history.points.last().map_or(0, |p| p.position + 1);
+            history.points.push(Version {
+                commit,
+                position,
+                state,
+                blob: None,
+            });
+        }
+        history
+    }
+
     /// The state at the tip of the chain.
     pub fn current(&self) -> &FileState {
         self.points.last().map_or(&FileState::Absent, |p| &p.state)

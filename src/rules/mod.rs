@@ -4,4 +4,6 @@
 
 pub mod state;
 
-pub use state::{evaluate, Approval, Evaluation, NoticeCheck, VersionReport, VersionState, AgreementState};
+pub use state::{
+    evaluate, AgreementState, Approval, Evaluation, NoticeCheck, VersionReport, VersionState,
+};

@@ -261,7 +261,9 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
             .collect();
         let signing = choose_signing(&mine, agreement, prev_agreement, report.concluding);
         for role in Role::BOTH {
-            let has = mine.iter().any(|a| a.role == role && a.principal == role.email(agreement));
+            let has = mine
+                .iter()
+                .any(|a| a.role == role && a.principal == role.email(agreement));
             if has {
                 report.signed_by.push(role);
             } else {
@@ -364,7 +366,11 @@ fn notice_check(
 }
 
 /// The newest signed, not superseded version that has taken effect by `day`.
-fn in_force_on(versions: &[VersionReport], signed: &[(usize, bool)], day: NaiveDate) -> Option<usize> {
+fn in_force_on(
+    versions: &[VersionReport],
+    signed: &[(usize, bool)],
+    day: NaiveDate,
+) -> Option<usize> {
     signed
         .iter()
         .rev()
@@ -392,7 +398,10 @@ fn choose_signing(
     let mentors = by(Role::Mentor, &agreement.parties.mentor.email);
     let mentees = by(Role::Mentee, &agreement.parties.mentee.email);
     if concluding {
-        let one = mentors.iter().chain(mentees.iter()).min_by_key(|a| a.time)?;
+        let one = mentors
+            .iter()
+            .chain(mentees.iter())
+            .min_by_key(|a| a.time)?;
         return Some(Signing {
             time: one.time,
             waived: false,
@@ -417,10 +426,15 @@ fn choose_signing(
                 continue;
             }
             let waived = m.waive_notice && e.waive_notice;
-            let time = extra.iter().map(|a| a.time).fold(m.time.max(e.time), i64::max);
+            let time = extra
+                .iter()
+                .map(|a| a.time)
+                .fold(m.time.max(e.time), i64::max);
             let better = match &best {
                 None => true,
-                Some(b) => (waived, std::cmp::Reverse(time)) > (b.waived, std::cmp::Reverse(b.time)),
+                Some(b) => {
+                    (waived, std::cmp::Reverse(time)) > (b.waived, std::cmp::Reverse(b.time))
+                }
             };
             if better {
                 let mut files = vec![m.file.clone(), e.file.clone()];

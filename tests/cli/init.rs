@@ -96,7 +96,11 @@ fn init_into_a_new_directory() {
 fn the_committed_schemas_are_the_ones_init_writes() {
     let env = Env::new();
     env.run(&["init"]);
-    for name in ["agreement.schema.json", "settings.schema.json", "signoff.schema.json"] {
+    for name in [
+        "agreement.schema.json",
+        "settings.schema.json",
+        "signoff.schema.json",
+    ] {
         let committed =
             std::fs::read_to_string(format!("{}/schema/{name}", env!("CARGO_MANIFEST_DIR")))
                 .unwrap();

@@ -1,0 +1,201 @@
+//! `charter log ID`: an agreement's amendment history, newest first.
+
+use std::io::Write;
+
+use charter::agreement::types::is_valid_id;
+use charter::record::Record;
+use charter::render::style::{paint, DIM, HEADING, NEW, WARNING};
+use charter::rules::{VersionReport, VersionState};
+use serde::Serialize;
+
+use super::error::{code, CliError, CliResult};
+use super::Global;
+
+/// Output formats of `log`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// The stable JSON shape of DESIGN §5.
+    Json,
+}
+
+/// Arguments of `charter log`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The agreement id.
+    pub id: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Judge states as of this day (YYYY-MM-DD; default today, or CHARTER_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+/// One version in `log --format json`.
+#[derive(Debug, Serialize)]
+pub struct LogEntry {
+    commit: String,
+    date: String,
+    author: String,
+    version: Option<String>,
+    effective: Option<String>,
+    material: bool,
+    summary: String,
+    signed_by: Vec<&'static str>,
+    state: &'static str,
+    takes_effect: Option<String>,
+    notice: Option<charter::rules::NoticeCheck>,
+}
+
+#[derive(Debug, Serialize)]
+struct LogJson<'a> {
+    agreement: &'a str,
+    versions: Vec<LogEntry>,
+}
+
+/// Build the log entries of a record, newest first.
+pub fn entries(record: &Record) -> Vec<LogEntry> {
+    let points = &record.history.points;
+    let mut out = Vec::new();
+    let mut previous: Option<&serde_json::Value> = None;
+    for v in &record.evaluation.versions {
+        let data = points[v.point].state.parsed().and_then(|p| p.data());
+        let summary = match (previous, data) {
+            (_, None) => "does not parse".to_owned(),
+            (None, Some(_)) => "created".to_owned(),
+            (Some(old), Some(new)) => charter::diff::summary(&charter::diff::diff(old, new)),
+        };
+        if data.is_some() {
+            previous = data;
+        }
+        out.push(LogEntry {
+            commit: v.commit.id.to_string(),
+            date: v.commit.date().to_string(),
+            author: v.commit.author.clone(),
+            version: v.version.as_ref().map(|id| id.as_str().to_owned()),
+            effective: v.effective.map(|d| d.to_string()),
+            material: v.material,
+            summary,
+            signed_by: v.signed_by.iter().map(|r| r.as_str()).collect(),
+            state: v.state.as_str(),
+            takes_effect: v.takes_effect.map(|d| d.to_string()),
+            notice: v.notice.clone(),
+        });
+    }
+    out.reverse();
+    out
+}
+
+/// Print the history.
+pub fn run(args: &Args, global: &Global) -> CliResult {
+    if !is_valid_id(&args.id) {
+        return Err(CliError::new(format!(
+            "`{}` is not a valid agreement id",
+            args.id
+        )));
+    }
+    let ws = super::workspace(global)?;
+    let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
+    let today = super::today(args.today.as_deref())?;
+    let (record, _) = charter::record::load_at_head(repo, &ws.layout, &args.id, today)?;
+    if record.evaluation.versions.is_empty() {
+        return Err(CliError::new(format!(
+            "{}/{}.yaml has no history on this branch",
+            ws.layout.agreements, args.id
+        ))
+        .hint("commit the agreement first, or check the id with `ls agreements`"));
+    }
+    let entries = entries(&record);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(
+                &mut out,
+                &LogJson {
+                    agreement: &args.id,
+                    versions: entries,
+                },
+            )?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            let reports: Vec<&VersionReport> = record.evaluation.versions.iter().rev().collect();
+            for (entry, report) in entries.iter().zip(reports) {
+                text_entry(&mut out, entry, report, global.color)?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(code::OK)
+}
+
+fn text_entry(
+    out: &mut dyn Write,
+    e: &LogEntry,
+    report: &VersionReport,
+    color: bool,
+) -> std::io::Result<()> {
+    let version = e
+        .version
+        .as_deref()
+        .map_or("(unparseable)".to_owned(), |v| v[7..19].to_owned());
+    let state_style = match report.state {
+        VersionState::InForce => NEW,
+        VersionState::Pending | VersionState::Scheduled | VersionState::Draft => WARNING,
+        _ => DIM,
+    };
+    writeln!(
+        out,
+        "{} {}  {}  {}",
+        paint(HEADING, &e.commit[..10], color),
+        e.date,
+        version,
+        paint(state_style, e.state, color)
+    )?;
+    writeln!(
+        out,
+        "  {}",
+        paint(DIM, &format!("author: {}", e.author), color)
+    )?;
+    if let Some(effective) = &e.effective {
+        let kind = if e.material { "material" } else { "editorial" };
+        let mut line = format!("effective {effective}, {kind}");
+        if let Some(t) = &e.takes_effect {
+            line.push_str(&format!(", takes effect {t}"));
+        }
+        writeln!(out, "  {line}")?;
+    }
+    writeln!(out, "  {}", e.summary)?;
+    let signers = if e.signed_by.is_empty() {
+        "none".to_owned()
+    } else {
+        e.signed_by.join(", ")
+    };
+    writeln!(out, "  signed by: {signers}")?;
+    if let Some(n) = &report.notice {
+        if n.material {
+            let verdict = if n.waived {
+                "waived".to_owned()
+            } else if n.ok() {
+                "ok".to_owned()
+            } else {
+                paint(
+                    WARNING,
+                    &format!(
+                        "too early (effective {} < {})",
+                        n.effective, n.earliest_effective
+                    ),
+                    color,
+                )
+            };
+            writeln!(
+                out,
+                "  notice: opened {}, {}d, earliest {}: {verdict}",
+                n.opened, n.notice_days, n.earliest_effective
+            )?;
+        }
+    }
+    writeln!(out)
+}
