@@ -155,6 +155,22 @@ pub fn load(
     })
 }
 
+impl Record {
+    /// The valid sign-offs, as the rules take them (to judge a hypothetical
+    /// next version, as `amend` does).
+    pub fn approvals(&self) -> Vec<Approval> {
+        approvals_of(&self.signoffs)
+    }
+}
+
+fn approvals_of(signoffs: &[SignoffReport]) -> Vec<Approval> {
+    signoffs
+        .iter()
+        .filter(|s| s.valid)
+        .filter_map(approval)
+        .collect()
+}
+
 fn approval(s: &SignoffReport) -> Option<Approval> {
     Some(Approval {
         file: s.file.clone(),

@@ -1,5 +1,6 @@
 //! The command line: one file per subcommand, each an `Args` struct and a `run`.
 
+mod amend;
 mod completions;
 mod demo;
 mod error;
@@ -51,6 +52,8 @@ pub enum Command {
     New(new::Args),
     /// Report problems in agreements and charter.yaml in the working tree.
     Validate(validate::Args),
+    /// Validate a working-tree amendment, check its notice period, and commit it alone.
+    Amend(amend::Args),
     /// Show an agreement's amendment history, newest first.
     Log(log::Args),
     /// Build a sample repository with real history and show what charter says about it.
@@ -154,6 +157,7 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::New(args) => new::run(&args, global),
         Command::Validate(args) => validate::run(&args, global),
         Command::Log(args) => log::run(&args, global),
+        Command::Amend(args) => amend::run(&args, global),
         Command::Demo(args) => demo::run(&args, global),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),

@@ -1,0 +1,169 @@
+//! `charter amend ID`: commit a working-tree amendment after checking it.
+
+use std::io::Write;
+
+use charter::agreement::lint::{self, Context, Parsed};
+use charter::agreement::types::is_valid_id;
+use charter::finding::{Severity, Summary};
+use charter::history::{ChainCommit, FileState};
+use charter::render::findings as render;
+
+use super::error::{code, CliError, CliResult};
+use super::Global;
+
+/// Arguments of `charter amend`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The agreement id.
+    pub id: String,
+    /// The commit subject (default: a summary of the changes).
+    #[arg(short = 'm', long = "message", value_name = "MSG")]
+    pub message: Option<String>,
+    /// Judge the notice period as of this day (YYYY-MM-DD; default today, or CHARTER_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+/// Validate, check the notice rule, and commit the agreement file alone.
+pub fn run(args: &Args, global: &Global) -> CliResult {
+    if !is_valid_id(&args.id) {
+        return Err(CliError::new(format!(
+            "`{}` is not a valid agreement id",
+            args.id
+        )));
+    }
+    let ws = super::workspace(global)?;
+    let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
+    charter::git::refuse_during_operation(repo)?;
+    let rel = format!("{}/{}.yaml", ws.layout.agreements, args.id);
+    let bytes = match ws.read(&rel) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            return Err(CliError::new(format!("{rel}: no such file"))
+                .hint(format!("create it with `charter new {}`", args.id)))
+        }
+        Err(f) => return Err(CliError::new(format!("{rel}: {}", f.message))),
+    };
+
+    let (parsed, findings) = lint::check(&rel, &bytes, &Context::default());
+    let findings = ws.settings.adjust(findings, false);
+    if findings.iter().any(|f| f.severity == Severity::Error) {
+        let mut sources = render::Sources::new();
+        sources.insert(rel.clone(), String::from_utf8_lossy(&bytes).into_owned());
+        let mut out = std::io::stdout().lock();
+        render::text(&mut out, &findings, &sources, global.color)?;
+        out.flush()?;
+        super::note(
+            global,
+            &render::summary_line(Summary::of(&findings), "amend", global.color_err),
+        );
+        super::note(global, "nothing committed: fix the errors above first");
+        return Ok(code::VERDICT);
+    }
+    let Parsed::Valid { data, .. } = &parsed else {
+        return Err(CliError::new(format!("{rel} is not a valid agreement")));
+    };
+
+    let today = super::today(args.today.as_deref())?;
+    let (record, chain) = match charter::history::head_commit(repo) {
+        Ok(_) => {
+            let (record, chain) = charter::record::load_at_head(repo, &ws.layout, &args.id, today)?;
+            (Some(record), Some(chain))
+        }
+        Err(_) => (None, None),
+    };
+    let previous_data = record
+        .as_ref()
+        .and_then(|r| r.history.current().parsed().and_then(|p| p.data()).cloned());
+    let changes = match &previous_data {
+        Some(old) => charter::diff::diff(old, data),
+        None => charter::diff::diff(&serde_json::Value::Null, data),
+    };
+    if previous_data.is_some() && changes.is_empty() {
+        super::note(
+            global,
+            &format!("{rel}: no change to the agreement's data since HEAD; nothing to amend"),
+        );
+        return Ok(code::VERDICT);
+    }
+
+    // Judge the amendment as if it were committed now.
+    if let (Some(record), Some(chain)) = (&record, &chain) {
+        let landing = midday(today);
+        let tip_time = chain.commits.last().map_or(landing, |c| c.time);
+        let virtual_commit = ChainCommit {
+            id: git2::Oid::zero(),
+            raw_time: landing,
+            time: landing.max(tip_time),
+            author: String::new(),
+            subject: String::new(),
+        };
+        let history = record
+            .history
+            .with_uncommitted(virtual_commit, FileState::Present(parsed.clone()));
+        let evaluation = charter::rules::evaluate(&history, &record.approvals(), today);
+        if let Some(notice) = evaluation.versions.last().and_then(|v| v.notice.as_ref()) {
+            if !notice.ok() {
+                return Err(CliError::new(format!(
+                    "{rel}: effective {} is too early: renegotiation opened {} and the notice period is {} days, so the earliest allowed date is {}",
+                    notice.effective, notice.opened, notice.notice_days, notice.earliest_effective
+                ))
+                .hint(format!("set `effective: {}` or later", notice.earliest_effective))
+                .hint("if both parties agree to skip the notice, commit it with git and both sign with `charter sign --waive-notice`"));
+            }
+        }
+    }
+
+    let subject = args
+        .message
+        .clone()
+        .unwrap_or_else(|| format!("Amend {}: {}", args.id, charter::diff::summary(&changes)));
+    let mut message = format!("{subject}\n\n");
+    for change in &changes {
+        message.push_str(&format!("- {}\n", describe(change)));
+    }
+    let sig = charter::git::identity(repo)?;
+    let oid = charter::git::commit_files(repo, &[(rel.clone(), bytes)], &message, &sig, &sig)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "[{}] {subject}", &oid.to_string()[..10])?;
+    writeln!(out, "{}", charter::diff::headline(&changes))?;
+    out.flush()?;
+    super::note(
+        global,
+        &format!("next: both parties sign with `charter sign {}`", args.id),
+    );
+    Ok(code::OK)
+}
+
+/// Noon UTC of a day, so that `--today` moves the judged landing time.
+fn midday(day: chrono::NaiveDate) -> i64 {
+    day.and_hms_opt(12, 0, 0)
+        .map_or(0, |t| t.and_utc().timestamp())
+}
+
+/// One line per change for the commit body.
+fn describe(change: &charter::diff::Change) -> String {
+    let show = |v: &Option<serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) if s.chars().count() <= 60 => s.clone(),
+        Some(serde_json::Value::String(_)) => "(text)".to_owned(),
+        Some(v) if v.is_object() || v.is_array() => "(…)".to_owned(),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    let label = if change.material { "" } else { " (editorial)" };
+    match change.kind {
+        charter::diff::ChangeKind::Added => {
+            format!("{}: added {}{label}", change.path, show(&change.new))
+        }
+        charter::diff::ChangeKind::Removed => format!("{}: removed{label}", change.path),
+        charter::diff::ChangeKind::Moved => format!("{}: moved{label}", change.path),
+        charter::diff::ChangeKind::Changed => {
+            format!(
+                "{}: {} → {}{label}",
+                change.path,
+                show(&change.old),
+                show(&change.new)
+            )
+        }
+    }
+}
