@@ -51,6 +51,17 @@ pub struct Version {
 }
 
 impl Version {
+    /// A point built from data rather than read from git (for judging
+    /// hypothetical histories and for tests of the rules).
+    pub fn new(commit: ChainCommit, position: usize, state: FileState) -> Version {
+        Version {
+            commit,
+            position,
+            state,
+            blob: None,
+        }
+    }
+
     /// True when this point is a version (plain data with an id).
     pub fn is_version(&self) -> bool {
         self.state.version().is_some()

@@ -503,3 +503,6 @@ fn label(versions: &mut [VersionReport], signed: &[(usize, bool)], today: NaiveD
         scheduled,
     }
 }
+
+#[cfg(test)]
+mod tests;

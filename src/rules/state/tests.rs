@@ -1,0 +1,380 @@
+//! The rules of DESIGN §4 on synthetic histories: no git, no keys.
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::agreement::lint::{check, Context};
+use crate::history::{ChainCommit, FileState, History, Version};
+
+const BASE: &str = "charter: 1
+title: T
+parties:
+  mentor: { name: M, email: m@example.com }
+  mentee: { name: E, email: e@example.com }
+purpose: P
+effective: 2026-01-12
+term: { start: 2026-01-01, end: 2026-12-31 }
+meetings: { cadence: biweekly }
+goals:
+  - { id: g, goal: G, measure: M, due: 2026-06-01, evidence: E }
+confidentiality: { private: [x], exceptions: [y] }
+renegotiation: { notice: 14d }
+";
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn noon(s: &str) -> i64 {
+    day(s).and_hms_opt(12, 0, 0).unwrap().and_utc().timestamp()
+}
+
+struct Builder {
+    points: Vec<Version>,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Builder { points: Vec::new() }
+    }
+
+    /// Commit `text` on `date`; returns the version id.
+    fn commit(&mut self, date: &str, text: &str) -> VersionId {
+        let (parsed, _) = check("agreements/a.yaml", text.as_bytes(), &Context::default());
+        let id = parsed.version().cloned().expect("test agreements parse");
+        let position = self.points.len();
+        let commit = ChainCommit {
+            id: git2::Oid::from_bytes(&[position as u8 + 1; 20]).unwrap(),
+            raw_time: noon(date),
+            time: noon(date),
+            author: "t".into(),
+            subject: "s".into(),
+        };
+        self.points
+            .push(Version::new(commit, position, FileState::Present(parsed)));
+        id
+    }
+
+    fn history(&self) -> History {
+        History {
+            path: "agreements/a.yaml".into(),
+            points: self.points.clone(),
+        }
+    }
+}
+
+fn approval(
+    role: Role,
+    principal: &str,
+    version: &VersionId,
+    amends: Option<&VersionId>,
+    key: &str,
+    date: &str,
+) -> Approval {
+    Approval {
+        file: format!("{role}-{key}-{date}"),
+        role,
+        principal: principal.into(),
+        version: version.clone(),
+        amends: amends.cloned(),
+        waive_notice: false,
+        key: key.into(),
+        time: noon(date),
+    }
+}
+
+fn both(version: &VersionId, amends: Option<&VersionId>, date: &str) -> Vec<Approval> {
+    vec![
+        approval(Role::Mentor, "m@example.com", version, amends, "km", date),
+        approval(Role::Mentee, "e@example.com", version, amends, "ke", date),
+    ]
+}
+
+fn amended(effective: &str) -> String {
+    BASE.replace("cadence: biweekly", "cadence: monthly")
+        .replace("effective: 2026-01-12", &format!("effective: {effective}"))
+}
+
+#[test]
+fn nothing_signed_is_a_draft() {
+    let mut b = Builder::new();
+    b.commit("2026-01-05", BASE);
+    let e = evaluate(&b.history(), &[], day("2026-02-01"));
+    assert_eq!(e.state, AgreementState::Draft);
+    assert_eq!(e.versions[0].state, VersionState::Draft);
+    assert_eq!(e.versions[0].missing, vec![Role::Mentor, Role::Mentee]);
+}
+
+#[test]
+fn both_parties_sign_and_it_takes_effect_on_its_date() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let e = evaluate(
+        &b.history(),
+        &both(&v1, None, "2026-01-06"),
+        day("2026-01-10"),
+    );
+    assert!(e.versions[0].signed);
+    assert_eq!(e.versions[0].takes_effect, Some(day("2026-01-12")));
+    assert_eq!(
+        e.state,
+        AgreementState::Scheduled,
+        "signed, waiting for 12 January"
+    );
+    let e = evaluate(
+        &b.history(),
+        &both(&v1, None, "2026-01-06"),
+        day("2026-01-12"),
+    );
+    assert_eq!(e.state, AgreementState::InForce);
+    assert_eq!(e.in_force, Some(0));
+}
+
+#[test]
+fn signing_late_delays_taking_effect() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let e = evaluate(
+        &b.history(),
+        &both(&v1, None, "2026-01-20"),
+        day("2026-02-01"),
+    );
+    assert_eq!(e.versions[0].signed_date, Some(day("2026-01-20")));
+    assert_eq!(e.versions[0].takes_effect, Some(day("2026-01-20")));
+}
+
+#[test]
+fn one_key_for_both_roles_does_not_sign() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let mut a = both(&v1, None, "2026-01-06");
+    a[1].key = "km".into();
+    let e = evaluate(&b.history(), &a, day("2026-02-01"));
+    assert!(!e.versions[0].signed);
+    assert_eq!(e.state, AgreementState::Draft);
+}
+
+#[test]
+fn the_wrong_principal_does_not_count() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let mut a = both(&v1, None, "2026-01-06");
+    a[1].principal = "m@example.com".into();
+    assert!(!evaluate(&b.history(), &a, day("2026-02-01")).versions[0].signed);
+}
+
+#[test]
+fn a_pending_amendment_that_is_too_early_breaks_notice() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    b.commit("2026-03-01", &amended("2026-03-05"));
+    let e = evaluate(
+        &b.history(),
+        &both(&v1, None, "2026-01-06"),
+        day("2026-03-02"),
+    );
+    assert_eq!(e.state, AgreementState::Pending);
+    let pending = &e.versions[e.pending.unwrap()];
+    assert_eq!(pending.state, VersionState::Pending);
+    let n = pending.notice.as_ref().unwrap();
+    assert_eq!(n.opened, day("2026-03-01"));
+    assert_eq!(n.notice_days, 14);
+    assert_eq!(n.earliest_effective, day("2026-03-15"));
+    assert!(!n.ok());
+}
+
+#[test]
+fn a_signed_early_amendment_breaks_notice_but_waits_for_it() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let v2 = b.commit("2026-03-01", &amended("2026-03-05"));
+    let mut a = both(&v1, None, "2026-01-06");
+    a.extend(both(&v2, Some(&v1), "2026-03-02"));
+    let e = evaluate(&b.history(), &a, day("2026-03-10"));
+    let v = &e.versions[1];
+    assert!(v.signed);
+    assert!(!v.notice.as_ref().unwrap().ok());
+    assert_eq!(
+        v.takes_effect,
+        Some(day("2026-03-15")),
+        "never before the notice ends"
+    );
+    assert_eq!(
+        e.in_force,
+        Some(0),
+        "the first version stays in force until then"
+    );
+    assert_eq!(v.state, VersionState::Scheduled);
+}
+
+#[test]
+fn both_parties_can_waive_the_notice() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let v2 = b.commit("2026-03-01", &amended("2026-03-05"));
+    let mut a = both(&v1, None, "2026-01-06");
+    let mut second = both(&v2, Some(&v1), "2026-03-02");
+    second[0].waive_notice = true;
+    a.extend(second.clone());
+    let e = evaluate(&b.history(), &a, day("2026-03-10"));
+    assert!(
+        !e.versions[1].notice.as_ref().unwrap().waived,
+        "one waiver is not enough"
+    );
+    second[1].waive_notice = true;
+    let mut a = both(&v1, None, "2026-01-06");
+    a.extend(second);
+    let e = evaluate(&b.history(), &a, day("2026-03-10"));
+    let v = &e.versions[1];
+    assert!(v.notice.as_ref().unwrap().ok());
+    assert_eq!(v.takes_effect, Some(day("2026-03-05")));
+    assert_eq!(e.in_force, Some(1));
+}
+
+#[test]
+fn editorial_changes_need_no_notice() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let v2 = b.commit(
+        "2026-03-01",
+        &BASE.replace("title: T", "title: Better title"),
+    );
+    let mut a = both(&v1, None, "2026-01-06");
+    a.extend(both(&v2, Some(&v1), "2026-03-02"));
+    let e = evaluate(&b.history(), &a, day("2026-03-03"));
+    let v = &e.versions[1];
+    assert!(!v.material);
+    assert!(v.notice.as_ref().unwrap().ok());
+    assert_eq!(v.takes_effect, Some(day("2026-03-02")));
+}
+
+#[test]
+fn shortening_the_notice_does_not_help_the_same_amendment() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    b.commit(
+        "2026-03-01",
+        &amended("2026-03-05").replace("notice: 14d", "notice: 1d"),
+    );
+    let e = evaluate(
+        &b.history(),
+        &both(&v1, None, "2026-01-06"),
+        day("2026-03-02"),
+    );
+    let n = e.versions[1].notice.as_ref().unwrap();
+    assert_eq!(n.notice_days, 14);
+    assert!(!n.ok());
+}
+
+#[test]
+fn renegotiation_opens_at_the_first_change_after_the_signed_text() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    b.commit("2026-02-01", &amended("2026-02-20"));
+    b.commit("2026-02-10", BASE); // withdrawn: back to the signed text
+    b.commit("2026-03-01", &amended("2026-03-10"));
+    let e = evaluate(
+        &b.history(),
+        &both(&v1, None, "2026-01-06"),
+        day("2026-03-02"),
+    );
+    let pending = &e.versions[e.pending.unwrap()];
+    assert_eq!(
+        pending.notice.as_ref().unwrap().opened,
+        day("2026-03-01"),
+        "made again, opened anew"
+    );
+    assert_eq!(e.versions[1].state, VersionState::Abandoned);
+}
+
+#[test]
+fn a_scheduled_version_is_superseded_when_a_newer_one_is_signed_first() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let v2 = b.commit("2026-03-01", &amended("2026-06-01"));
+    let v3 = b.commit(
+        "2026-03-05",
+        &amended("2026-07-01").replace("purpose: P", "purpose: Q"),
+    );
+    let mut a = both(&v1, None, "2026-01-06");
+    a.extend(both(&v2, Some(&v1), "2026-03-02"));
+    a.extend(both(&v3, Some(&v2), "2026-03-06"));
+    let e = evaluate(&b.history(), &a, day("2026-06-15"));
+    assert_eq!(e.versions[1].state, VersionState::Superseded);
+    assert_eq!(e.in_force, Some(0), "v2 never takes effect");
+    let e = evaluate(&b.history(), &a, day("2026-07-01"));
+    assert_eq!(e.in_force, Some(2));
+}
+
+#[test]
+fn a_sign_off_that_names_another_previous_version_does_not_count() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let v2 = b.commit("2026-03-01", &amended("2026-04-01"));
+    let mut a = both(&v1, None, "2026-01-06");
+    a.extend(both(&v2, None, "2026-03-02")); // replayed from a first-version context
+    let e = evaluate(&b.history(), &a, day("2026-04-02"));
+    assert!(!e.versions[1].signed);
+}
+
+#[test]
+fn concluding_needs_one_party() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let v2 = b.commit(
+        "2026-03-01",
+        &format!("{BASE}concluded: {{ date: 2026-03-03 }}\n"),
+    );
+    let mut a = both(&v1, None, "2026-01-06");
+    a.push(approval(
+        Role::Mentee,
+        "e@example.com",
+        &v2,
+        Some(&v1),
+        "ke",
+        "2026-03-02",
+    ));
+    let e = evaluate(&b.history(), &a, day("2026-03-04"));
+    assert!(e.versions[1].concluding);
+    assert!(e.versions[1].signed);
+    assert_eq!(e.versions[1].takes_effect, Some(day("2026-03-03")));
+    assert_eq!(e.state, AgreementState::Concluded);
+}
+
+#[test]
+fn a_new_party_needs_the_previous_one_to_sign_too() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let text = amended("2026-04-01").replace("e@example.com", "new@example.com");
+    let v2 = b.commit("2026-03-01", &text);
+    let mut a = both(&v1, None, "2026-01-06");
+    a.push(approval(
+        Role::Mentor,
+        "m@example.com",
+        &v2,
+        Some(&v1),
+        "km",
+        "2026-03-02",
+    ));
+    a.push(approval(
+        Role::Mentee,
+        "new@example.com",
+        &v2,
+        Some(&v1),
+        "kn",
+        "2026-03-02",
+    ));
+    let e = evaluate(&b.history(), &a, day("2026-04-02"));
+    assert!(!e.versions[1].signed, "the previous mentee has not agreed");
+    a.push(approval(
+        Role::Mentee,
+        "e@example.com",
+        &v2,
+        Some(&v1),
+        "ke",
+        "2026-03-03",
+    ));
+    let e = evaluate(&b.history(), &a, day("2026-04-02"));
+    assert!(e.versions[1].signed);
+    assert_eq!(e.versions[1].signed_date, Some(day("2026-03-03")));
+}
