@@ -59,7 +59,7 @@ pub fn build(dir: &Path) -> Result<Vec<DemoCommit>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let repo = Repository::init(dir).map_err(|e| Error::git("creating the demo repository", e))?;
     let mut made = Vec::new();
-    for step in steps() {
+    for step in steps()? {
         for (path, bytes) in &step.files {
             let full = dir.join(path);
             if let Some(parent) = full.parent() {
@@ -97,24 +97,142 @@ fn example(id: &str) -> &'static str {
         .map_or("", |(_, text)| text)
 }
 
-const GRACE: (&str, &str) = ("Grace Hopper", "grace@example.com");
-const ADA: (&str, &str) = ("Ada Lovelace", "ada@example.com");
-const SAM: (&str, &str) = ("Sam Okafor", "sam.okafor@example.com");
-const PRIYA: (&str, &str) = ("Priya Raman", "priya@example.com");
+/// A sample person with a throwaway key.
+struct Person {
+    name: &'static str,
+    email: &'static str,
+    key: ssh_key::PrivateKey,
+}
 
-fn steps() -> Vec<Step> {
-    let ada = example("ada-grace");
-    let ada_amended = ada
+impl Person {
+    fn new(name: &'static str, email: &'static str) -> Result<Person> {
+        let key = ssh_key::PrivateKey::random(
+            &mut ssh_key::rand_core::OsRng,
+            ssh_key::Algorithm::Ed25519,
+        )
+        .map_err(|e| Error::other(format!("generating a demo key: {e}"), None))?;
+        Ok(Person { name, email, key })
+    }
+
+    fn who(&self) -> (&'static str, &'static str) {
+        (self.name, self.email)
+    }
+
+    fn allowed_signers_line(&self) -> String {
+        let public = self.key.public_key().to_openssh().unwrap_or_default();
+        format!(
+            "{} namespaces=\"{}\" {public}\n",
+            self.email,
+            crate::signoff::NAMESPACE
+        )
+    }
+}
+
+/// The sample people, with fresh keys every run.
+struct Cast {
+    grace: Person,
+    ada: Person,
+    sam: Person,
+    lin: Person,
+    priya: Person,
+    morgan: Person,
+}
+
+impl Cast {
+    fn new() -> Result<Cast> {
+        Ok(Cast {
+            grace: Person::new("Grace Hopper", "grace@example.com")?,
+            ada: Person::new("Ada Lovelace", "ada@example.com")?,
+            sam: Person::new("Sam Okafor", "sam.okafor@example.com")?,
+            lin: Person::new("Lin Chen", "lin.chen@example.com")?,
+            priya: Person::new("Priya Raman", "priya@example.com")?,
+            morgan: Person::new("Morgan Ellis", "morgan.ellis@example.com")?,
+        })
+    }
+}
+
+fn version_of(text: &str) -> String {
+    let node = crate::yaml::parse(text).expect("demo agreements parse");
+    crate::agreement::VersionId::of(&node.to_json())
+        .as_str()
+        .to_owned()
+}
+
+/// A sign-off file for `text`, made with `person`'s key on `date`.
+fn signoff(
+    id: &str,
+    text: &str,
+    amends: Option<&str>,
+    role: crate::agreement::Role,
+    person: &Person,
+    date: &str,
+) -> Result<(String, Vec<u8>)> {
+    use crate::signoff::{Claim, PrivateKeyFile, SignoffFile};
+    let fail = |e: String| Error::other(format!("making a demo sign-off: {e}"), None);
+    let signed_at = chrono::DateTime::parse_from_rfc3339(date)
+        .map_err(|e| fail(e.to_string()))?
+        .with_timezone(&chrono::Utc);
+    let version = version_of(text);
+    let claim = Claim::new(id, &version, amends, role, person.email, signed_at, false)
+        .map_err(|e| fail(e.to_string()))?;
+    let pem = person
+        .key
+        .to_openssh(ssh_key::LineEnding::LF)
+        .map_err(|e| fail(e.to_string()))?;
+    let key = PrivateKeyFile::parse(&pem).map_err(|e| fail(e.to_string()))?;
+    let signature = key
+        .sign(None, &claim.message())
+        .map_err(|e| fail(e.to_string()))?;
+    let rendered = SignoffFile::new(&claim, &signature)
+        .and_then(|f| f.to_rendered())
+        .map_err(|e| fail(e.to_string()))?;
+    Ok((
+        format!("signoffs/{id}/{}", rendered.file_name),
+        rendered.text.into_bytes(),
+    ))
+}
+
+fn steps() -> Result<Vec<Step>> {
+    use crate::agreement::Role::{Mentee, Mentor};
+    let cast = Cast::new()?;
+    let keys: String = [
+        &cast.grace,
+        &cast.ada,
+        &cast.sam,
+        &cast.lin,
+        &cast.priya,
+        &cast.morgan,
+    ]
+    .iter()
+    .map(|p| p.allowed_signers_line())
+    .collect();
+    let trust_root = format!("# Throwaway keys made for this demo.\n{keys}");
+
+    let ada1 = example("ada-grace").to_owned();
+    let ada2 = ada1
         .replace("    due: 2026-04-30", "    due: 2026-05-29")
         .replace(
             "  Help Ada grow into a staff engineer by leading technical work that crosses\n  team boundaries,",
             "  Help Ada grow into a staff engineer by leading technical work across\n  several teams,",
         )
         .replace("effective: 2026-01-12", "effective: 2026-03-23");
-    vec![
+    let ada3 = move_goal_first(&ada2, "  - id: tech-talk")
+        .replace(
+            "title: Staff-engineer growth, Ada and Grace",
+            "title: Growing into staff engineering, Ada and Grace",
+        )
+        .replace("effective: 2026-03-23", "effective: 2026-06-15");
+    let lin1 = example("lin-sam-onboarding").to_owned();
+    let lin2 = lin1
+        .replace("  cadence: weekly", "  cadence: biweekly")
+        .replace("effective: 2026-02-02", "effective: 2026-05-06");
+    let priya1 = example("priya-morgan-reverse").to_owned();
+    let (v_ada1, v_lin1) = (version_of(&ada1), version_of(&lin1));
+
+    Ok(vec![
         Step {
             date: "2026-01-05T09:00:00Z",
-            who: GRACE,
+            who: cast.grace.who(),
             message: "Set up the mentoring programme's charter repository",
             files: vec![
                 file(
@@ -122,41 +240,180 @@ fn steps() -> Vec<Step> {
                     "charter: 1\nprogram: Demo engineering mentoring programme\n",
                 ),
                 file(".gitattributes", "agreements/*.yaml diff=charter\n"),
-                file(
-                    "allowed_signers",
-                    "# Keys of the people who sign agreements.\n",
-                ),
+                file("allowed_signers", &trust_root),
             ],
         },
         Step {
             date: "2026-01-08T14:30:00Z",
-            who: GRACE,
+            who: cast.grace.who(),
             message: "Propose the mentoring agreement of Ada and Grace",
-            files: vec![file("agreements/ada-grace.yaml", ada)],
+            files: vec![file("agreements/ada-grace.yaml", &ada1)],
+        },
+        Step {
+            date: "2026-01-09T10:00:00Z",
+            who: cast.grace.who(),
+            message: "sign-off: ada-grace by mentor",
+            files: vec![signoff(
+                "ada-grace",
+                &ada1,
+                None,
+                Mentor,
+                &cast.grace,
+                "2026-01-09T10:00:00Z",
+            )?],
+        },
+        Step {
+            date: "2026-01-10T08:20:00Z",
+            who: cast.ada.who(),
+            message: "sign-off: ada-grace by mentee",
+            files: vec![signoff(
+                "ada-grace",
+                &ada1,
+                None,
+                Mentee,
+                &cast.ada,
+                "2026-01-10T08:20:00Z",
+            )?],
         },
         Step {
             date: "2026-01-26T10:00:00Z",
-            who: SAM,
+            who: cast.sam.who(),
             message: "Propose Lin's onboarding agreement",
-            files: vec![file(
-                "agreements/lin-sam-onboarding.yaml",
-                example("lin-sam-onboarding"),
-            )],
+            files: vec![file("agreements/lin-sam-onboarding.yaml", &lin1)],
+        },
+        Step {
+            date: "2026-01-27T09:00:00Z",
+            who: cast.sam.who(),
+            message: "sign-offs: lin-sam-onboarding by mentor and mentee",
+            files: vec![
+                signoff(
+                    "lin-sam-onboarding",
+                    &lin1,
+                    None,
+                    Mentor,
+                    &cast.sam,
+                    "2026-01-27T08:00:00Z",
+                )?,
+                signoff(
+                    "lin-sam-onboarding",
+                    &lin1,
+                    None,
+                    Mentee,
+                    &cast.lin,
+                    "2026-01-27T08:30:00Z",
+                )?,
+            ],
         },
         Step {
             date: "2026-02-20T16:45:00Z",
-            who: PRIYA,
+            who: cast.priya.who(),
             message: "Propose reverse mentoring with Morgan",
-            files: vec![file(
-                "agreements/priya-morgan-reverse.yaml",
-                example("priya-morgan-reverse"),
-            )],
+            files: vec![file("agreements/priya-morgan-reverse.yaml", &priya1)],
+        },
+        Step {
+            date: "2026-02-21T09:00:00Z",
+            who: cast.priya.who(),
+            message: "sign-off: priya-morgan-reverse by mentor",
+            files: vec![signoff(
+                "priya-morgan-reverse",
+                &priya1,
+                None,
+                Mentor,
+                &cast.priya,
+                "2026-02-21T09:00:00Z",
+            )?],
         },
         Step {
             date: "2026-03-02T11:15:00Z",
-            who: ADA,
+            who: cast.ada.who(),
             message: "Amend ada-grace: more time for the design review",
-            files: vec![file("agreements/ada-grace.yaml", &ada_amended)],
+            files: vec![file("agreements/ada-grace.yaml", &ada2)],
         },
-    ]
+        Step {
+            date: "2026-03-04T15:00:00Z",
+            who: cast.grace.who(),
+            message: "sign-offs: ada-grace amendment by mentor and mentee",
+            files: vec![
+                signoff(
+                    "ada-grace",
+                    &ada2,
+                    Some(&v_ada1),
+                    Mentor,
+                    &cast.grace,
+                    "2026-03-04T14:00:00Z",
+                )?,
+                signoff(
+                    "ada-grace",
+                    &ada2,
+                    Some(&v_ada1),
+                    Mentee,
+                    &cast.ada,
+                    "2026-03-04T14:30:00Z",
+                )?,
+            ],
+        },
+        Step {
+            date: "2026-05-04T09:30:00Z",
+            who: cast.sam.who(),
+            message: "Amend lin-sam-onboarding: meet every two weeks",
+            files: vec![file("agreements/lin-sam-onboarding.yaml", &lin2)],
+        },
+        Step {
+            date: "2026-05-05T10:00:00Z",
+            who: cast.sam.who(),
+            message: "sign-offs: lin-sam-onboarding amendment (effective before the notice ends)",
+            files: vec![
+                signoff(
+                    "lin-sam-onboarding",
+                    &lin2,
+                    Some(&v_lin1),
+                    Mentor,
+                    &cast.sam,
+                    "2026-05-05T09:00:00Z",
+                )?,
+                signoff(
+                    "lin-sam-onboarding",
+                    &lin2,
+                    Some(&v_lin1),
+                    Mentee,
+                    &cast.lin,
+                    "2026-05-05T09:30:00Z",
+                )?,
+            ],
+        },
+        Step {
+            date: "2026-06-01T13:00:00Z",
+            who: cast.grace.who(),
+            message: "Amend ada-grace: retitle, talk first",
+            files: vec![file("agreements/ada-grace.yaml", &ada3)],
+        },
+        Step {
+            date: "2026-06-02T09:00:00Z",
+            who: cast.grace.who(),
+            message: "sign-off: ada-grace retitle by mentor",
+            files: vec![signoff(
+                "ada-grace",
+                &ada3,
+                Some(&version_of(&ada2)),
+                Mentor,
+                &cast.grace,
+                "2026-06-02T09:00:00Z",
+            )?],
+        },
+    ])
+}
+
+/// Move the goal starting at `marker` to the front of the goal list.
+fn move_goal_first(text: &str, marker: &str) -> String {
+    let Some(start) = text.find(marker) else {
+        return text.to_owned();
+    };
+    let rest = &text[start..];
+    let end = rest[marker.len()..]
+        .find("\n  - id:")
+        .or_else(|| rest[marker.len()..].find("\nfeedback:"))
+        .map_or(rest.len(), |i| i + marker.len() + 1);
+    let goal = &rest[..end];
+    let without = format!("{}{}", &text[..start], &rest[end..]);
+    without.replacen("goals:\n", &format!("goals:\n{goal}"), 1)
 }

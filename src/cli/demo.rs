@@ -56,9 +56,20 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         render::summary_line(Summary::of(&findings), "validate", color)
     )?;
     writeln!(out)?;
+    let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
+    let today = super::today(None)?;
+    for id in ["ada-grace", "lin-sam-onboarding", "priya-morgan-reverse"] {
+        writeln!(
+            out,
+            "{}",
+            paint(HEADING, &format!("$ charter log {id}"), color)
+        )?;
+        let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
+        super::log::print_text(&mut out, &record, color)?;
+    }
     writeln!(
         out,
-        "Explore it yourself: cd {} && charter validate",
+        "Explore it yourself: cd {} && charter log ada-grace",
         dir.display()
     )?;
     out.flush()?;

@@ -120,15 +120,25 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             )?;
             writeln!(out)?;
         }
-        Format::Text => {
-            let reports: Vec<&VersionReport> = record.evaluation.versions.iter().rev().collect();
-            for (entry, report) in entries.iter().zip(reports) {
-                text_entry(&mut out, entry, report, global.color)?;
-            }
-        }
+        Format::Text => print_text(&mut out, &record, global.color)?,
     }
     out.flush()?;
     Ok(code::OK)
+}
+
+/// The text form of the log, for `log` and the demo.
+pub fn print_text(out: &mut dyn Write, record: &Record, color: bool) -> std::io::Result<()> {
+    let reports: Vec<&VersionReport> = record.evaluation.versions.iter().rev().collect();
+    writeln!(
+        out,
+        "{} ({})",
+        paint(HEADING, &record.history.path, color),
+        record.evaluation.state.as_str()
+    )?;
+    for (entry, report) in entries(record).iter().zip(reports) {
+        text_entry(out, entry, report, color)?;
+    }
+    Ok(())
 }
 
 fn text_entry(
