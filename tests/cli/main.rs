@@ -2,6 +2,7 @@
 
 mod common;
 mod demo;
+mod history;
 mod hostile;
 mod init;
 mod new;
