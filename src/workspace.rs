@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::render::findings::Sources;
 use crate::settings::{self, Layout, Settings};
+use crate::signoff::{AllowedSigners, SignoffFile};
 
 /// A repository (or, outside git, a plain directory) holding agreements.
 pub struct Workspace {
@@ -93,8 +94,27 @@ impl Workspace {
             }
         }
         let mut sources = Sources::new();
-        let ctx = Context::default();
+        let signers = self.trust_root(&mut findings, paths.is_empty());
+        let known = |email: &str| {
+            signers
+                .as_ref()
+                .is_some_and(|s| s.principal_matches_any(email))
+        };
+        let ctx = Context {
+            is_known_signer: signers.as_ref().map(|_| &known as &dyn Fn(&str) -> bool),
+        };
+        if paths.is_empty() {
+            targets.extend(self.signoff_files()?);
+        }
         for file in targets {
+            if self.is_signoff_path(&file) {
+                match self.read(&file) {
+                    Ok(Some(bytes)) => findings.extend(check_signoff_file(&file, &bytes)),
+                    Ok(None) => {}
+                    Err(f) => findings.push(*f),
+                }
+                continue;
+            }
             let bytes = match self.read(&file) {
                 Ok(Some(bytes)) => bytes,
                 Ok(None) => {
@@ -120,6 +140,68 @@ impl Workspace {
         Ok((findings, sources))
     }
 
+    /// The working tree's allowed_signers, when there is one; its
+    /// diagnostics become `allowed-signers` findings when `report` is set.
+    fn trust_root(&self, findings: &mut Vec<Finding>, report: bool) -> Option<AllowedSigners> {
+        let rel = &self.layout.allowed_signers;
+        let bytes = match self.read(rel) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return None,
+            Err(f) => {
+                if report {
+                    findings.push(*f);
+                }
+                return None;
+            }
+        };
+        let (signers, diagnostics) = AllowedSigners::parse(&String::from_utf8_lossy(&bytes));
+        if report {
+            for d in diagnostics {
+                let mut f = Finding::new("allowed-signers", rel, d.message).at(crate::yaml::Pos {
+                    line: d.line,
+                    column: 1,
+                });
+                f.severity = match d.severity {
+                    crate::signoff::Severity::Error => crate::finding::Severity::Error,
+                    crate::signoff::Severity::Warning => crate::finding::Severity::Warning,
+                };
+                findings.push(
+                    f.hint("see ssh-keygen(1), ALLOWED SIGNERS, for the format of each line"),
+                );
+            }
+        }
+        Some(signers)
+    }
+
+    /// Repository-relative paths of every sign-off file in the working tree.
+    pub fn signoff_files(&self) -> Result<Vec<String>> {
+        let mut files = Vec::new();
+        let dir = self.root.join(&self.layout.signoffs);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(files),
+            Err(e) => return Err(Error::io(dir, e)),
+        };
+        let mut dirs: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        dirs.sort();
+        for d in dirs {
+            files.extend(list_dir(
+                &self.root,
+                &format!("{}/{d}", self.layout.signoffs),
+            )?);
+        }
+        Ok(files)
+    }
+
+    fn is_signoff_path(&self, rel: &str) -> bool {
+        rel.strip_prefix(&self.layout.signoffs)
+            .is_some_and(|rest| rest.starts_with('/'))
+    }
+
     /// Turn a path given on the command line (relative to `cwd`) into a
     /// repository-relative path, refusing paths outside the repository.
     pub fn relative(&self, cwd: &Path, given: &str) -> Result<String> {
@@ -141,6 +223,39 @@ impl Workspace {
                 Some("give paths inside the repository"),
             )),
         }
+    }
+}
+
+/// Findings for one sign-off file's form: fields, name, content hash.
+/// Whether it verifies is `verify`'s question.
+fn check_signoff_file(rel: &str, bytes: &[u8]) -> Vec<Finding> {
+    use crate::signoff::file::{check_content_hash, check_path};
+    let parsed = match SignoffFile::parse_bytes(bytes) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let mut f = Finding::new(
+                "invalid-signoff",
+                rel,
+                format!("malformed sign-off file: {e}"),
+            )
+            .hint("sign-off files are written by `charter sign` and never edited");
+            if let Some((line, column)) = e.location() {
+                f = f.at(crate::yaml::Pos { line, column });
+            }
+            return vec![f];
+        }
+    };
+    let path = Path::new(rel);
+    match check_path(path, &parsed).and_then(|()| check_content_hash(path, bytes)) {
+        Ok(()) => Vec::new(),
+        Err(e) => vec![Finding::new(
+            "invalid-signoff",
+            rel,
+            format!("the file name does not match the file: {e}"),
+        )
+        .hint(
+            "sign-off files are written once by `charter sign`; restore the original or sign again",
+        )],
     }
 }
 

@@ -19,9 +19,15 @@ fn log_lists_versions_newest_first_and_skips_non_changes() {
     env.commit_all("propose", "2026-01-08T10:00:00Z");
     env.write("README.md", "unrelated\n");
     env.commit_all("unrelated change", "2026-01-09T10:00:00Z");
-    env.write("agreements/ada-grace.yaml", format!("# a comment only\n{}", ada()));
+    env.write(
+        "agreements/ada-grace.yaml",
+        format!("# a comment only\n{}", ada()),
+    );
     env.commit_all("comment only", "2026-01-10T10:00:00Z");
-    env.write("agreements/ada-grace.yaml", ada().replace("cadence: biweekly", "cadence: monthly"));
+    env.write(
+        "agreements/ada-grace.yaml",
+        ada().replace("cadence: biweekly", "cadence: monthly"),
+    );
     let amended = env.commit_all("monthly", "2026-02-01T10:00:00Z");
 
     let log = log_json(&env, "ada-grace");
@@ -31,17 +37,26 @@ fn log_lists_versions_newest_first_and_skips_non_changes() {
     assert_eq!(versions[0]["commit"], amended.as_str());
     assert_eq!(versions[0]["date"], "2026-02-01");
     assert_eq!(versions[0]["author"], "Test User <test@example.com>");
-    assert_eq!(versions[0]["summary"], "meetings.cadence biweekly → monthly");
+    assert_eq!(
+        versions[0]["summary"],
+        "meetings.cadence biweekly → monthly"
+    );
     assert_eq!(versions[0]["material"], true);
     assert_eq!(versions[0]["state"], "draft");
     assert_eq!(versions[0]["signed_by"], serde_json::json!([]));
     assert_eq!(versions[1]["summary"], "created");
     assert_eq!(versions[1]["state"], "abandoned");
     assert_eq!(versions[1]["effective"], "2026-01-12");
-    assert!(versions[1]["version"].as_str().unwrap().starts_with("sha256:"));
+    assert!(versions[1]["version"]
+        .as_str()
+        .unwrap()
+        .starts_with("sha256:"));
 
     let text = stdout(&env.run(&["log", "ada-grace", "--color", "never"]));
-    assert!(text.contains("meetings.cadence biweekly → monthly"), "{text}");
+    assert!(
+        text.contains("meetings.cadence biweekly → monthly"),
+        "{text}"
+    );
     assert!(text.contains(&amended[..10]), "{text}");
 }
 
@@ -50,10 +65,16 @@ fn a_backdated_commit_gets_its_parents_time() {
     let env = Env::with_git();
     env.write("agreements/ada-grace.yaml", ada());
     env.commit_all("propose", "2026-03-01T10:00:00Z");
-    env.write("agreements/ada-grace.yaml", ada().replace("cadence: biweekly", "cadence: weekly"));
+    env.write(
+        "agreements/ada-grace.yaml",
+        ada().replace("cadence: biweekly", "cadence: weekly"),
+    );
     env.commit_all("backdated", "2025-01-01T10:00:00Z");
     let log = log_json(&env, "ada-grace");
-    assert_eq!(log["versions"][0]["date"], "2026-03-01", "clamped to the parent's time");
+    assert_eq!(
+        log["versions"][0]["date"], "2026-03-01",
+        "clamped to the parent's time"
+    );
 }
 
 #[test]
@@ -75,17 +96,40 @@ fn only_the_first_parent_chain_counts() {
     env.write("agreements/ada-grace.yaml", ada());
     env.commit_all("propose", "2026-01-08T10:00:00Z");
     env.git(&["checkout", "-q", "-b", "draft"]);
-    env.write("agreements/ada-grace.yaml", ada().replace("cadence: biweekly", "cadence: weekly"));
+    env.write(
+        "agreements/ada-grace.yaml",
+        ada().replace("cadence: biweekly", "cadence: weekly"),
+    );
     env.commit_all("draft 1", "2026-01-09T10:00:00Z");
-    env.write("agreements/ada-grace.yaml", ada().replace("cadence: biweekly", "cadence: monthly"));
+    env.write(
+        "agreements/ada-grace.yaml",
+        ada().replace("cadence: biweekly", "cadence: monthly"),
+    );
     env.commit_all("draft 2", "2026-01-10T10:00:00Z");
     env.git(&["checkout", "-q", "main"]);
-    env.git_at(&["merge", "-q", "--no-ff", "-m", "merge the amendment", "draft"], "2026-01-11T10:00:00Z");
+    env.git_at(
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "merge the amendment",
+            "draft",
+        ],
+        "2026-01-11T10:00:00Z",
+    );
     let log = log_json(&env, "ada-grace");
     let versions = log["versions"].as_array().unwrap();
-    assert_eq!(versions.len(), 2, "drafts inside the branch are not part of the record");
+    assert_eq!(
+        versions.len(),
+        2,
+        "drafts inside the branch are not part of the record"
+    );
     assert_eq!(versions[0]["date"], "2026-01-11");
-    assert_eq!(versions[0]["summary"], "meetings.cadence biweekly → monthly");
+    assert_eq!(
+        versions[0]["summary"],
+        "meetings.cadence biweekly → monthly"
+    );
 }
 
 #[test]
@@ -106,7 +150,10 @@ fn log_errors_are_clear() {
 fn a_shallow_clone_is_refused_with_the_fix() {
     let env = Env::with_git();
     for (i, cadence) in ["weekly", "biweekly", "monthly"].iter().enumerate() {
-        env.write("agreements/ada-grace.yaml", ada().replace("cadence: biweekly", &format!("cadence: {cadence}")));
+        env.write(
+            "agreements/ada-grace.yaml",
+            ada().replace("cadence: biweekly", &format!("cadence: {cadence}")),
+        );
         env.commit_all("step", &format!("2026-01-0{}T10:00:00Z", i + 1));
     }
     let source = format!("file://{}", env.repo.display());
@@ -121,20 +168,36 @@ fn amend_commits_only_the_agreement_with_the_changes_listed() {
     let env = Env::with_git();
     env.write("agreements/ada-grace.yaml", ada());
     env.commit_all("propose", "2026-01-08T10:00:00Z");
-    env.write("agreements/ada-grace.yaml", ada().replace("cadence: biweekly", "cadence: monthly").replace("title: Staff-engineer growth", "title: Staff growth"));
+    env.write(
+        "agreements/ada-grace.yaml",
+        ada()
+            .replace("cadence: biweekly", "cadence: monthly")
+            .replace("title: Staff-engineer growth", "title: Staff growth"),
+    );
     env.write("notes.txt", "staged but not mine\n");
     env.git(&["add", "notes.txt"]);
     let out = env.run(&["amend", "ada-grace", "-m", "Meet monthly"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let body = env.git(&["log", "-1", "--format=%B"]);
     assert!(body.starts_with("Meet monthly\n\n"), "{body}");
-    assert!(body.contains("- meetings.cadence: biweekly → monthly"), "{body}");
+    assert!(
+        body.contains("- meetings.cadence: biweekly → monthly"),
+        "{body}"
+    );
     assert!(body.contains("(editorial)"), "{body}");
     let files = env.git(&["show", "--name-only", "--format=", "HEAD"]);
     assert_eq!(files.trim(), "agreements/ada-grace.yaml");
     let status = env.git(&["status", "--porcelain"]);
-    assert_eq!(status.trim(), "A  notes.txt", "the user's staged file stays staged");
-    assert_eq!(env.read("agreements/ada-grace.yaml").contains("cadence: monthly"), true);
+    assert_eq!(
+        status.trim(),
+        "A  notes.txt",
+        "the user's staged file stays staged"
+    );
+    assert_eq!(
+        env.read("agreements/ada-grace.yaml")
+            .contains("cadence: monthly"),
+        true
+    );
 }
 
 #[test]
@@ -144,10 +207,21 @@ fn amend_refuses_invalid_and_unchanged_agreements() {
     env.commit_all("propose", "2026-01-08T10:00:00Z");
     let out = env.run(&["amend", "ada-grace"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("nothing to amend"), "{}", stderr(&out));
-    env.write("agreements/ada-grace.yaml", ada().replace("end: 2026-07-10", "end: 2025-07-10"));
+    assert!(
+        stderr(&out).contains("nothing to amend"),
+        "{}",
+        stderr(&out)
+    );
+    env.write(
+        "agreements/ada-grace.yaml",
+        ada().replace("end: 2026-07-10", "end: 2025-07-10"),
+    );
     let out = env.run(&["amend", "ada-grace"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("term-order"), "{}", stdout(&out));
-    assert_eq!(env.git(&["rev-list", "--count", "HEAD"]).trim(), "1", "nothing committed");
+    assert_eq!(
+        env.git(&["rev-list", "--count", "HEAD"]).trim(),
+        "1",
+        "nothing committed"
+    );
 }

@@ -221,3 +221,57 @@ fn usage_errors_exit_two() {
     );
     assert_eq!(env.run(&["--help"]).status.code(), Some(0));
 }
+
+#[test]
+fn unknown_signers_and_trust_root_problems_are_reported() {
+    let env = Env::with_git();
+    env.write("agreements/x.yaml", fixture("valid-minimal.yaml"));
+    // No allowed_signers: nothing to compare with, no warning.
+    assert_eq!(
+        findings_json(&env.run(&["validate", "--format", "json"]))["findings"],
+        serde_json::json!([])
+    );
+    env.write(
+        "allowed_signers",
+        "# trust root\ngrace@example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMzhPwZPJ5D8DBWPgVQ5dRS8D1iT6h8kaZ1PM8DAR2l7\nthis line is not valid\n",
+    );
+    let out = env.run(&["validate", "--format", "json"]);
+    let report = findings_json(&out);
+    let findings = report["findings"].as_array().unwrap();
+    let unknown: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "unknown-signer")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{findings:#?}");
+    assert_eq!(unknown[0]["severity"], "warning");
+    assert_eq!(
+        (unknown[0]["line"].as_u64(), unknown[0]["column"].as_u64()),
+        (Some(5), Some(40))
+    );
+    assert!(unknown[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("ada@example.com"));
+    let trust: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "allowed-signers")
+        .collect();
+    assert_eq!(trust.len(), 1, "{findings:#?}");
+    assert_eq!(trust[0]["file"], "allowed_signers");
+    assert_eq!(trust[0]["line"], 3);
+}
+
+#[test]
+fn malformed_signoff_files_are_findings() {
+    let env = Env::with_git();
+    env.write(
+        "signoffs/x/abc-mentor-12345678.yaml",
+        "agreement: x\nversion: nope\nextra: 1\n",
+    );
+    let out = env.run(&["validate", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let f = &findings_json(&out)["findings"][0];
+    assert_eq!(f["rule"], "invalid-signoff");
+    assert_eq!(f["file"], "signoffs/x/abc-mentor-12345678.yaml");
+    assert!(f["line"].is_number(), "{f:#}");
+}
