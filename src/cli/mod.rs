@@ -2,9 +2,12 @@
 
 mod completions;
 mod demo;
+mod diff;
 mod error;
+mod git_diff;
 mod init;
 mod new;
+mod textconv;
 mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -50,6 +53,12 @@ pub enum Command {
     New(new::Args),
     /// Report problems in agreements and charter.yaml in the working tree.
     Validate(validate::Args),
+    /// Show what changed in agreements between revisions, as data, not lines.
+    Diff(diff::Args),
+    /// The external diff driver git runs for `diff=charter` files (`diff.charter.command`).
+    GitDiff(git_diff::Args),
+    /// Print an agreement as sorted `path: value` lines (for `diff.charter.textconv`).
+    Textconv(textconv::Args),
     /// Build a sample repository with real history and show what charter says about it.
     Demo(demo::Args),
     /// Print shell completions.
@@ -150,6 +159,9 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::Init(args) => init::run(&args, global),
         Command::New(args) => new::run(&args, global),
         Command::Validate(args) => validate::run(&args, global),
+        Command::Diff(args) => diff::run(&args, global),
+        Command::GitDiff(args) => git_diff::run(&args, global),
+        Command::Textconv(args) => textconv::run(&args, global),
         Command::Demo(args) => demo::run(&args, global),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),

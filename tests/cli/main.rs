@@ -2,6 +2,7 @@
 
 mod common;
 mod demo;
+mod diff;
 mod hostile;
 mod init;
 mod new;
