@@ -3,10 +3,13 @@
 mod amend;
 mod completions;
 mod demo;
+mod diff;
 mod error;
+mod git_diff;
 mod init;
 mod log;
 mod new;
+mod textconv;
 mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -52,6 +55,12 @@ pub enum Command {
     New(new::Args),
     /// Report problems in agreements and charter.yaml in the working tree.
     Validate(validate::Args),
+    /// Show what changed in agreements between revisions, as data, not lines.
+    Diff(diff::Args),
+    /// The external diff driver git runs for `diff=charter` files (`diff.charter.command`).
+    GitDiff(git_diff::Args),
+    /// Print an agreement as sorted `path: value` lines (for `diff.charter.textconv`).
+    Textconv(textconv::Args),
     /// Validate a working-tree amendment, check its notice period, and commit it alone.
     Amend(amend::Args),
     /// Show an agreement's amendment history, newest first.
@@ -156,6 +165,9 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::Init(args) => init::run(&args, global),
         Command::New(args) => new::run(&args, global),
         Command::Validate(args) => validate::run(&args, global),
+        Command::Diff(args) => diff::run(&args, global),
+        Command::GitDiff(args) => git_diff::run(&args, global),
+        Command::Textconv(args) => textconv::run(&args, global),
         Command::Log(args) => log::run(&args, global),
         Command::Amend(args) => amend::run(&args, global),
         Command::Demo(args) => demo::run(&args, global),

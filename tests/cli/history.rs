@@ -193,11 +193,9 @@ fn amend_commits_only_the_agreement_with_the_changes_listed() {
         "A  notes.txt",
         "the user's staged file stays staged"
     );
-    assert_eq!(
-        env.read("agreements/ada-grace.yaml")
-            .contains("cadence: monthly"),
-        true
-    );
+    assert!(env
+        .read("agreements/ada-grace.yaml")
+        .contains("cadence: monthly"));
 }
 
 #[test]

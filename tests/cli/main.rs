@@ -2,6 +2,7 @@
 
 mod common;
 mod demo;
+mod diff;
 mod history;
 mod hostile;
 mod init;

@@ -1,0 +1,708 @@
+//! `charter diff [REV_A [REV_B]] [-- ID|PATH…]`: what changed in the
+//! agreements between two revisions, or between a revision and the working
+//! tree, as data rather than as lines of YAML.
+//!
+//! The comparison of one file's two sides ([`Content`], [`compare`]) is
+//! shared with the git diff driver (`git_diff.rs`).
+
+use std::io::Write;
+
+use charter::agreement::lint::{self, Context};
+use charter::agreement::types::is_valid_id;
+use charter::agreement::VersionId;
+use charter::diff::{self, Change};
+use charter::document::MAX_FILE_BYTES;
+use charter::finding::Finding;
+use charter::history;
+use charter::render::style::{paint, DIM, HEADING, NEW, OLD};
+use charter::workspace::Workspace;
+use git2::{Commit, Repository};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::{code, CliError, CliResult};
+use super::Global;
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Changes grouped by section, for a terminal.
+    Text,
+    /// GitHub-flavoured markdown, for pull-request comments.
+    Markdown,
+    /// `{"agreements":[{"id","from","to","changes"}]}`.
+    Json,
+}
+
+/// Arguments of `charter diff`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Revisions, as git takes them: none compares HEAD with the working
+    /// tree, one compares REV with the working tree, two compare REV_A with
+    /// REV_B (`A..B` and `A...B` work too).
+    #[arg(value_name = "REV", num_args = 0..=2)]
+    pub revs: Vec<String>,
+    /// Limit the diff to these agreements (ids or paths), after `--`.
+    #[arg(last = true, value_name = "ID|PATH")]
+    pub limits: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit with 1 when there are differences, 0 when there are none (like git).
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Compare the signed version in force with the working tree (needs
+    /// sign-offs, which charter does not read from history yet).
+    #[arg(long, conflicts_with = "revs")]
+    pub signed: bool,
+}
+
+/// Compare, print, and (with `--exit-code`) say whether anything differs.
+pub fn run(args: &Args, global: &Global) -> CliResult {
+    let ws = super::workspace(global)?;
+    let repo = ws.repo.as_ref().ok_or_else(|| {
+        CliError::new(format!("{} is not in a git repository", ws.root.display()))
+            .hint("charter diff compares revisions of agreements kept in git; run it in a clone")
+    })?;
+    let limits = limits(&ws, global, &args.limits)?;
+    let (from, to) = if args.signed {
+        (None, Source::Worktree)
+    } else {
+        let (from, to) = sources(&ws, repo, &args.revs)?;
+        (Some(from), to)
+    };
+
+    let mut files = match &limits {
+        Some(named) => named.clone(),
+        None => {
+            let mut all = to.files(&ws, repo)?;
+            if let Some(from) = &from {
+                all.extend(from.files(&ws, repo)?);
+            }
+            all
+        }
+    };
+    files.sort();
+    files.dedup();
+
+    let mut entries = Vec::new();
+    for file in &files {
+        let from = match &from {
+            Some(from) => from,
+            None => &signed_base(&ws, file)?,
+        };
+        let old = from.read(&ws, repo, file)?;
+        let new = to.read(&ws, repo, file)?;
+        if limits.is_some() && old.is_none() && new.is_none() {
+            return Err(CliError::new(format!(
+                "{file}: no such agreement in {} or {}",
+                from.label(),
+                to.label()
+            ))
+            .hint("give the id of an agreement that exists on either side (see `ls agreements`)"));
+        }
+        if old == new {
+            continue;
+        }
+        let (old, new) = (Content::load(file, old), Content::load(file, new));
+        let outcome = compare(&old, &new, (&format!("a/{file}"), &format!("b/{file}")));
+        if matches!(outcome, Outcome::Same) {
+            continue;
+        }
+        entries.push(Entry {
+            file,
+            from: Side::of(from, &old),
+            to: Side::of(&to, &new),
+            outcome,
+        });
+    }
+
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Text => {
+            for (n, entry) in entries.iter().enumerate() {
+                if n > 0 {
+                    writeln!(out)?;
+                }
+                write_text(&mut out, entry, global.color)?;
+            }
+        }
+        Format::Markdown => {
+            for (n, entry) in entries.iter().enumerate() {
+                if n > 0 {
+                    writeln!(out)?;
+                }
+                write_markdown(&mut out, entry)?;
+            }
+        }
+        Format::Json => {
+            let agreements: Vec<JsonAgreement> = entries.iter().map(JsonAgreement::of).collect();
+            serde_json::to_writer(&mut out, &serde_json::json!({ "agreements": agreements }))?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(if args.exit_code && !entries.is_empty() {
+        code::VERDICT
+    } else {
+        code::OK
+    })
+}
+
+/// The side `--signed` compares the working tree with: the version of the
+/// agreement at `file` that is in force.
+///
+/// It is a function of its own so that it can be wired to the sign-off state
+/// once charter reads sign-offs; until then it says why it cannot answer.
+fn signed_base<'r>(_ws: &Workspace, file: &str) -> Result<Source<'r>, CliError> {
+    Err(CliError::new(format!(
+        "--signed needs the signed version of {file} in force, and sign-offs are not read from this repository's history yet"
+    ))
+    .hint("compare with a revision instead, e.g. `charter diff main` or `charter diff HEAD~1 HEAD`"))
+}
+
+/// One side of the comparison: a commit's tree or the working tree.
+enum Source<'r> {
+    /// The tree of a commit, with the revision as the user named it.
+    Commit { commit: Commit<'r>, label: String },
+    /// The files on disk.
+    Worktree,
+}
+
+impl Source<'_> {
+    /// How JSON names the side: the commit's full hex id, or `worktree`.
+    fn rev(&self) -> String {
+        match self {
+            Source::Commit { commit, .. } => commit.id().to_string(),
+            Source::Worktree => "worktree".to_owned(),
+        }
+    }
+
+    /// How messages name the side.
+    fn label(&self) -> &str {
+        match self {
+            Source::Commit { label, .. } => label,
+            Source::Worktree => "the working tree",
+        }
+    }
+
+    /// The bytes of a repository-relative file on this side, `None` when absent.
+    fn read(
+        &self,
+        ws: &Workspace,
+        repo: &Repository,
+        file: &str,
+    ) -> Result<Option<Vec<u8>>, CliError> {
+        match self {
+            Source::Commit { commit, .. } => Ok(history::blob_at(repo, commit, file)?),
+            Source::Worktree => ws.read(file).map_err(|f| {
+                let err = CliError::new(format!("{}: {}", f.file, f.message));
+                match f.hint {
+                    Some(hint) => err.hint(hint),
+                    None => err,
+                }
+            }),
+        }
+    }
+
+    /// The agreement files on this side.
+    fn files(&self, ws: &Workspace, repo: &Repository) -> Result<Vec<String>, CliError> {
+        let dir = ws.layout.agreements.trim_end_matches('/');
+        let Source::Commit { commit, .. } = self else {
+            return Ok(ws.agreement_files()?);
+        };
+        let tree = commit.tree().map_err(|e| {
+            CliError::new(format!(
+                "reading the tree of {}: {}",
+                self.label(),
+                e.message()
+            ))
+        })?;
+        let Some(entry) = tree.get_path(std::path::Path::new(dir)).ok() else {
+            return Ok(Vec::new());
+        };
+        let Some(dir_tree) = entry.to_object(repo).ok().and_then(|o| o.into_tree().ok()) else {
+            return Ok(Vec::new());
+        };
+        Ok(dir_tree
+            .iter()
+            .filter(|e| e.kind() == Some(git2::ObjectType::Blob) && e.filemode() != 0o120000)
+            .filter_map(|e| e.name().map(str::to_owned))
+            .filter(|name| name.ends_with(".yaml") || name.ends_with(".yml"))
+            .map(|name| format!("{dir}/{name}"))
+            .collect())
+    }
+}
+
+/// The two sides git's revision arguments name.
+fn sources<'r>(
+    ws: &Workspace,
+    repo: &'r Repository,
+    revs: &[String],
+) -> Result<(Source<'r>, Source<'r>), CliError> {
+    let at = |rev: &str| -> Result<Source<'r>, CliError> {
+        let rev = if rev.is_empty() { "HEAD" } else { rev };
+        Ok(Source::Commit {
+            commit: commit(ws, repo, rev)?,
+            label: rev.to_owned(),
+        })
+    };
+    match revs {
+        [] => Ok((at("HEAD")?, Source::Worktree)),
+        [range] if range.contains("...") => {
+            let (a, b) = range.split_once("...").unwrap_or_default();
+            let (a, b) = (at(a)?, at(b)?);
+            let base = merge_base(repo, &a, &b)?;
+            Ok((base, b))
+        }
+        [range] if range.contains("..") => {
+            let (a, b) = range.split_once("..").unwrap_or_default();
+            Ok((at(a)?, at(b)?))
+        }
+        [rev] => Ok((at(rev)?, Source::Worktree)),
+        [a, b, ..] => Ok((at(a)?, at(b)?)),
+    }
+}
+
+/// The merge base of two commits, for `A...B`.
+fn merge_base<'r>(
+    repo: &'r Repository,
+    a: &Source<'r>,
+    b: &Source<'r>,
+) -> Result<Source<'r>, CliError> {
+    let (Source::Commit { commit: ca, .. }, Source::Commit { commit: cb, .. }) = (a, b) else {
+        return Err(CliError::new("A...B needs two revisions"));
+    };
+    let base = repo
+        .merge_base(ca.id(), cb.id())
+        .and_then(|id| repo.find_commit(id))
+        .map_err(|e| {
+            CliError::new(format!(
+                "{} and {} have no common ancestor: {}",
+                a.label(),
+                b.label(),
+                e.message()
+            ))
+            .hint("compare them directly: `charter diff A B`")
+        })?;
+    Ok(Source::Commit {
+        commit: base,
+        label: format!("the merge base of {} and {}", a.label(), b.label()),
+    })
+}
+
+/// Resolve one revision, explaining an empty repository, a shallow clone or
+/// an agreement id given where a revision was expected.
+fn commit<'r>(ws: &Workspace, repo: &'r Repository, rev: &str) -> Result<Commit<'r>, CliError> {
+    let err = match history::resolve_commit(repo, rev) {
+        Ok(commit) => return Ok(commit),
+        Err(e) => CliError::from(e),
+    };
+    // A repository without commits says so rather than "unknown revision".
+    history::head_commit(repo)?;
+    if repo.is_shallow() {
+        let hint = history::shallow_error()
+            .hint()
+            .unwrap_or_default()
+            .to_owned();
+        return Err(CliError::new(format!(
+            "unknown revision `{rev}`: this clone is shallow, so the history it names may be missing"
+        ))
+        .hint(hint));
+    }
+    let file = format!("{}/{rev}.yaml", ws.layout.agreements.trim_end_matches('/'));
+    if is_valid_id(rev) && ws.root.join(&file).exists() {
+        return Err(err.hint(format!(
+            "to limit the diff to the agreement {rev}, put it after `--`: `charter diff -- {rev}`"
+        )));
+    }
+    Err(err)
+}
+
+/// The agreement files `-- ID|PATH…` names; `None` for all of them.
+fn limits(
+    ws: &Workspace,
+    global: &Global,
+    given: &[String],
+) -> Result<Option<Vec<String>>, CliError> {
+    let dir = ws.layout.agreements.trim_end_matches('/');
+    let mut files = Vec::new();
+    for arg in given {
+        // `-- agreements` names the directory, not an agreement of that id.
+        if is_valid_id(arg) && !global.cwd.join(arg).is_dir() {
+            files.push(format!("{dir}/{arg}.yaml"));
+            continue;
+        }
+        let rel = ws.relative(&global.cwd, arg)?;
+        if rel == dir {
+            return Ok(None);
+        }
+        let in_dir = rel
+            .strip_prefix(dir)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|name| {
+                !name.contains('/') && (name.ends_with(".yaml") || name.ends_with(".yml"))
+            });
+        if !in_dir {
+            return Err(CliError::new(format!(
+                "{arg} is not an agreement: charter diff compares the files in {dir}/"
+            ))
+            .hint(format!(
+                "give agreement ids or files in {dir}/, e.g. `charter diff -- ada-grace`"
+            )));
+        }
+        files.push(rel);
+    }
+    Ok((!files.is_empty()).then_some(files))
+}
+
+/// What one side of an agreement file holds, as far as diffing goes.
+pub(super) enum Content {
+    /// The file does not exist on this side.
+    Absent,
+    /// The file is not text charter compares; the reason says why.
+    Skipped(&'static str),
+    /// Text that is not plain data; the finding says where and why.
+    Unparseable { text: String, finding: Box<Finding> },
+    /// Plain data (a valid agreement or not), with its version id.
+    Data {
+        text: String,
+        version: VersionId,
+        data: Value,
+    },
+}
+
+impl Content {
+    /// Classify the bytes of `file` (a repository-relative path, for messages).
+    pub(super) fn load(file: &str, bytes: Option<Vec<u8>>) -> Content {
+        let Some(bytes) = bytes else {
+            return Content::Absent;
+        };
+        // Git's own test for binary: a NUL byte near the start.
+        if bytes.iter().take(8000).any(|&b| b == 0) {
+            return Content::Skipped("binary file");
+        }
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Content::Skipped("file too large to compare");
+        }
+        let (parsed, findings) = lint::check(file, &bytes, &Context::default());
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        match (parsed.version(), parsed.data()) {
+            (Some(version), Some(data)) => Content::Data {
+                version: version.clone(),
+                data: data.clone(),
+                text,
+            },
+            _ => {
+                let finding = findings
+                    .into_iter()
+                    .find(|f| f.rule == "yaml-syntax")
+                    .unwrap_or_else(|| {
+                        Finding::new("yaml-syntax", file, "the file does not parse")
+                    });
+                Content::Unparseable {
+                    text,
+                    finding: Box::new(finding),
+                }
+            }
+        }
+    }
+
+    /// The version id, when the side parses.
+    pub(super) fn version(&self) -> Option<&VersionId> {
+        match self {
+            Content::Data { version, .. } => Some(version),
+            _ => None,
+        }
+    }
+
+    fn text(&self) -> &str {
+        match self {
+            Content::Data { text, .. } | Content::Unparseable { text, .. } => text,
+            Content::Absent | Content::Skipped(_) => "",
+        }
+    }
+}
+
+/// How two sides of one file differ.
+pub(super) enum Outcome {
+    /// No difference in data (perhaps in comments or layout).
+    Same,
+    /// Semantic changes.
+    Changes(Vec<Change>),
+    /// A side does not parse: why, for each such side, and a unified line
+    /// diff instead of changes.
+    Lines {
+        old: Option<Box<Finding>>,
+        new: Option<Box<Finding>>,
+        diff: String,
+    },
+    /// A side is not text charter compares.
+    Skipped(&'static str),
+}
+
+/// Compare two sides of a file; `names` label the sides of a line diff
+/// (`a/…`, `b/…`; an absent side is labelled `/dev/null`).
+pub(super) fn compare(old: &Content, new: &Content, names: (&str, &str)) -> Outcome {
+    match (old, new) {
+        (Content::Absent, Content::Absent) => Outcome::Same,
+        (Content::Skipped(why), _) | (_, Content::Skipped(why)) => Outcome::Skipped(why),
+        (Content::Unparseable { .. }, _) | (_, Content::Unparseable { .. }) => {
+            let problem = |c: &Content| match c {
+                Content::Unparseable { finding, .. } => Some(finding.clone()),
+                _ => None,
+            };
+            let label = |c: &Content, name: &str| match c {
+                Content::Absent => "/dev/null".to_owned(),
+                _ => name.to_owned(),
+            };
+            let diff = similar::TextDiff::from_lines(old.text(), new.text())
+                .unified_diff()
+                .context_radius(3)
+                .header(&label(old, names.0), &label(new, names.1))
+                .to_string();
+            if diff.is_empty() {
+                return Outcome::Same;
+            }
+            Outcome::Lines {
+                old: problem(old),
+                new: problem(new),
+                diff,
+            }
+        }
+        _ => {
+            let data = |c: &Content| match c {
+                Content::Data { data, .. } => data.clone(),
+                _ => Value::Null,
+            };
+            let changes = diff::diff(&data(old), &data(new));
+            if changes.is_empty() {
+                Outcome::Same
+            } else {
+                Outcome::Changes(changes)
+            }
+        }
+    }
+}
+
+/// Write a unified line diff, the `-`/`+` lines coloured when asked.
+pub(super) fn write_line_diff(out: &mut dyn Write, diff: &str, color: bool) -> std::io::Result<()> {
+    for (n, line) in diff.lines().enumerate() {
+        let style = match line.as_bytes().first() {
+            _ if n < 2 => HEADING,
+            Some(b'@') => DIM,
+            Some(b'-') => OLD,
+            Some(b'+') => NEW,
+            _ => anstyle::Style::new(),
+        };
+        writeln!(out, "{}", paint(style, line, color))?;
+    }
+    Ok(())
+}
+
+/// Write why a side does not parse, as a finding with its place.
+pub(super) fn write_problem(
+    out: &mut dyn Write,
+    finding: &Finding,
+    side: &str,
+    color: bool,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "  {}: {}",
+        paint(
+            charter::render::style::ERROR,
+            &format!("error[{}]", finding.rule),
+            color
+        ),
+        finding.message
+    )?;
+    writeln!(
+        out,
+        "    {} {} ({side})",
+        paint(DIM, "-->", color),
+        place(finding)
+    )
+}
+
+/// `file:line:column`, as far as the finding knows it.
+fn place(finding: &Finding) -> String {
+    match (finding.line, finding.column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", finding.file),
+        (Some(l), None) => format!("{}:{l}", finding.file),
+        _ => finding.file.clone(),
+    }
+}
+
+/// One changed agreement, ready to print.
+struct Entry<'a> {
+    file: &'a str,
+    from: Option<Side>,
+    to: Option<Side>,
+    outcome: Outcome,
+}
+
+impl<'a> Entry<'a> {
+    /// The agreement id: the file's stem.
+    fn id(&self) -> &'a str {
+        let name = self.file.rsplit('/').next().unwrap_or(self.file);
+        name.strip_suffix(".yaml")
+            .or_else(|| name.strip_suffix(".yml"))
+            .unwrap_or(name)
+    }
+
+    /// `(new agreement)` or `(removed)` for a side that is absent.
+    fn presence(&self) -> &'static str {
+        match (&self.from, &self.to) {
+            (None, Some(_)) => " (new agreement)",
+            (Some(_), None) => " (removed)",
+            _ => "",
+        }
+    }
+
+    /// Why each side that does not parse does not, with the side's name.
+    fn problems(&self) -> Vec<(&Finding, &str)> {
+        let Outcome::Lines { old, new, .. } = &self.outcome else {
+            return Vec::new();
+        };
+        let from = self.from.as_ref().map_or("", |s| s.label.as_str());
+        let to = self.to.as_ref().map_or("", |s| s.label.as_str());
+        [(old, from), (new, to)]
+            .into_iter()
+            .filter_map(|(f, side)| f.as_deref().map(|f| (f, side)))
+            .collect()
+    }
+}
+
+/// A present side of one agreement, as JSON and messages name it.
+#[derive(Serialize)]
+struct Side {
+    /// The commit's full hex id, or `worktree`.
+    rev: String,
+    /// The version id, null when the side does not parse.
+    version: Option<VersionId>,
+    /// How messages name the side.
+    #[serde(skip)]
+    label: String,
+}
+
+impl Side {
+    fn of(source: &Source<'_>, content: &Content) -> Option<Side> {
+        (!matches!(content, Content::Absent)).then(|| Side {
+            rev: source.rev(),
+            version: content.version().cloned(),
+            label: source.label().to_owned(),
+        })
+    }
+}
+
+fn write_text(out: &mut dyn Write, entry: &Entry<'_>, color: bool) -> std::io::Result<()> {
+    let head = format!("{}{}", entry.file, entry.presence());
+    match &entry.outcome {
+        Outcome::Same => Ok(()),
+        Outcome::Changes(changes) => {
+            writeln!(
+                out,
+                "{}: {}",
+                paint(HEADING, &head, color),
+                diff::headline(changes)
+            )?;
+            writeln!(out)?;
+            diff::render_text(changes, out, color)
+        }
+        Outcome::Lines { diff, .. } => {
+            writeln!(
+                out,
+                "{}: does not parse, showing a line diff",
+                paint(HEADING, &head, color)
+            )?;
+            for (finding, side) in entry.problems() {
+                write_problem(out, finding, side, color)?;
+            }
+            write_line_diff(out, diff, color)
+        }
+        Outcome::Skipped(why) => {
+            writeln!(out, "{}: {why}, not compared", paint(HEADING, &head, color))
+        }
+    }
+}
+
+fn write_markdown(out: &mut dyn Write, entry: &Entry<'_>) -> std::io::Result<()> {
+    writeln!(out, "### {}{}", entry.id(), entry.presence())?;
+    writeln!(out)?;
+    match &entry.outcome {
+        Outcome::Same => Ok(()),
+        Outcome::Changes(changes) => {
+            writeln!(out, "{}", diff::headline(changes))?;
+            writeln!(out)?;
+            diff::render_markdown(changes, out)
+        }
+        Outcome::Lines { diff, .. } => {
+            for (finding, side) in entry.problems() {
+                writeln!(
+                    out,
+                    "> **does not parse** ({side}): `{}`: {}",
+                    place(finding),
+                    finding.message
+                )?;
+            }
+            let fence = "`".repeat(longest_backtick_run(diff).max(2) + 1);
+            writeln!(out)?;
+            writeln!(out, "Line diff:")?;
+            writeln!(out)?;
+            writeln!(out, "{fence}diff")?;
+            out.write_all(diff.as_bytes())?;
+            writeln!(out, "{fence}")
+        }
+        Outcome::Skipped(why) => writeln!(out, "_{why}, not compared_"),
+    }
+}
+
+/// The longest run of backticks in `text`, so a code fence can be longer.
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+/// One agreement in `diff --format json` (DESIGN §5, "JSON shapes"); the
+/// fields after `changes` appear only when a side could not be compared as
+/// data.
+#[derive(Serialize)]
+struct JsonAgreement<'a> {
+    id: &'a str,
+    from: Option<&'a Side>,
+    to: Option<&'a Side>,
+    changes: &'a [Change],
+    /// Why a side does not parse.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    findings: Vec<&'a Finding>,
+    /// The unified line diff shown instead of changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line_diff: Option<&'a str>,
+    /// Why the file was not compared (`binary file`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<&'a str>,
+}
+
+impl<'a> JsonAgreement<'a> {
+    fn of(entry: &'a Entry<'a>) -> Self {
+        let mut json = JsonAgreement {
+            id: entry.id(),
+            from: entry.from.as_ref(),
+            to: entry.to.as_ref(),
+            changes: &[],
+            findings: Vec::new(),
+            line_diff: None,
+            skipped: None,
+        };
+        match &entry.outcome {
+            Outcome::Same => {}
+            Outcome::Changes(changes) => json.changes = changes,
+            Outcome::Lines { diff, .. } => {
+                json.findings = entry.problems().into_iter().map(|(f, _)| f).collect();
+                json.line_diff = Some(diff);
+            }
+            Outcome::Skipped(why) => json.skipped = Some(why),
+        }
+        json
+    }
+}
