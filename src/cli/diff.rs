@@ -51,8 +51,7 @@ pub struct Args {
     /// Exit with 1 when there are differences, 0 when there are none (like git).
     #[arg(long)]
     pub exit_code: bool,
-    /// Compare the signed version in force with the working tree (needs
-    /// sign-offs, which charter does not read from history yet).
+    /// Compare the signed version in force today with the working tree.
     #[arg(long, conflicts_with = "revs")]
     pub signed: bool,
 }
@@ -89,7 +88,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     for file in &files {
         let from = match &from {
             Some(from) => from,
-            None => &signed_base(&ws, file)?,
+            None => &signed_base(&ws, repo, file)?,
         };
         let old = from.read(&ws, repo, file)?;
         let new = to.read(&ws, repo, file)?;
@@ -151,14 +150,37 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
 
 /// The side `--signed` compares the working tree with: the version of the
 /// agreement at `file` that is in force.
-///
-/// It is a function of its own so that it can be wired to the sign-off state
-/// once charter reads sign-offs; until then it says why it cannot answer.
-fn signed_base<'r>(_ws: &Workspace, file: &str) -> Result<Source<'r>, CliError> {
-    Err(CliError::new(format!(
-        "--signed needs the signed version of {file} in force, and sign-offs are not read from this repository's history yet"
-    ))
-    .hint("compare with a revision instead, e.g. `charter diff main` or `charter diff HEAD~1 HEAD`"))
+/// With nothing in force there is nothing to compare with, which is an error.
+fn signed_base<'r>(
+    ws: &Workspace,
+    repo: &'r git2::Repository,
+    file: &str,
+) -> Result<Source<'r>, CliError> {
+    let id = charter::agreement::lint::id_of(file).ok_or_else(|| {
+        CliError::new(format!("{file} is not named like an agreement (<id>.yaml)"))
+    })?;
+    let today = super::today(None)?;
+    let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
+    let in_force = record
+        .evaluation
+        .in_force
+        .map(|i| &record.evaluation.versions[i])
+        .ok_or_else(|| {
+            CliError::new(format!("no signed version of {file} is in force yet"))
+                .hint("both parties sign with `charter sign`; until then compare with a revision, e.g. `charter diff HEAD`")
+        })?;
+    let commit = repo.find_commit(in_force.commit.id).map_err(|e| {
+        CliError::new(format!(
+            "reading commit {}: {}",
+            in_force.commit.id,
+            e.message()
+        ))
+    })?;
+    let short = in_force.version.as_ref().map_or("", |v| v.short());
+    Ok(Source::Commit {
+        commit,
+        label: format!("the version in force ({short})"),
+    })
 }
 
 /// One side of the comparison: a commit's tree or the working tree.

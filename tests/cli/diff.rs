@@ -460,11 +460,51 @@ fn a_shallow_clone_missing_the_revision_exits_2() {
 }
 
 #[test]
-fn signed_says_it_needs_signed_versions() {
+fn signed_says_when_nothing_is_in_force() {
     let (env, _) = committed();
     let err = fails(&env, &["diff", "--signed"]);
-    assert!(err.contains("--signed needs"), "{err}");
-    assert!(err.contains("sign-offs"), "{err}");
+    assert!(err.contains("no signed version"), "{err}");
+    assert!(err.contains("charter sign"), "{err}");
+}
+
+#[test]
+fn signed_compares_the_version_in_force_with_the_working_tree() {
+    let env = Env::new();
+    assert_eq!(env.run(&["demo", "sample"]).status.code(), Some(0));
+    // In the sample, ada-grace's second version is in force and a retitled
+    // third version (signed by the mentor only) is pending.
+    let out = env.run(&[
+        "-C",
+        "sample",
+        "diff",
+        "--signed",
+        "--format",
+        "json",
+        "--",
+        "ada-grace",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entry = &json["agreements"][0];
+    assert_eq!(entry["id"], "ada-grace");
+    assert_eq!(entry["to"]["rev"], "worktree");
+    let paths: Vec<&str> = entry["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"title"), "{paths:?}");
+    assert!(paths.contains(&"effective"), "{paths:?}");
+    assert!(
+        !paths.contains(&"purpose"),
+        "the purpose change is already in force: {paths:?}"
+    );
 }
 
 /// A repository whose `agreements/*.yaml` use charter as git's diff driver.
