@@ -67,10 +67,47 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
         super::log::print_text(&mut out, &record, color)?;
     }
+    // What the pending amendment would change about what is in force.
+    let (record, _) = charter::record::load_at_head(repo, &ws.layout, "ada-grace", today)?;
+    let data_of = |i: usize| {
+        let point = record.evaluation.versions[i].point;
+        record.history.points[point]
+            .state
+            .parsed()
+            .and_then(|p| p.data())
+            .cloned()
+    };
+    if let (Some(old), Some(new)) = (
+        record.evaluation.in_force.and_then(data_of),
+        record.evaluation.pending.and_then(data_of),
+    ) {
+        writeln!(
+            out,
+            "{}",
+            paint(HEADING, "$ charter diff --signed -- ada-grace", color)
+        )?;
+        let changes = charter::diff::diff(&old, &new);
+        writeln!(
+            out,
+            "agreements/ada-grace.yaml: {}",
+            charter::diff::headline(&changes)
+        )?;
+        charter::diff::render_text(&changes, &mut out, color)?;
+        writeln!(out)?;
+    }
+    writeln!(out, "Explore it yourself:")?;
+    writeln!(out, "  cd {}", dir.display())?;
     writeln!(
         out,
-        "Explore it yourself: cd {} && charter log ada-grace",
-        dir.display()
+        "  charter log lin-sam-onboarding    # a signed amendment that broke its notice period"
+    )?;
+    writeln!(
+        out,
+        "  charter diff HEAD~4 HEAD          # semantic diff between revisions"
+    )?;
+    writeln!(
+        out,
+        "  charter diff --signed             # pending changes against what is in force"
     )?;
     out.flush()?;
     Ok(code::OK)
