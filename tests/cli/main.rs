@@ -3,6 +3,7 @@
 mod common;
 mod demo;
 mod diff;
+mod help;
 mod history;
 mod hostile;
 mod init;
