@@ -17,6 +17,7 @@ pub mod git;
 pub mod history;
 pub mod record;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod settings;

@@ -10,11 +10,17 @@ use charter::render::style::{paint, HEADING};
 use super::error::{code, CliError, CliResult};
 use super::Global;
 
+/// The day the demo looks at its sample history from.
+const DEMO_DAY: &str = "2026-06-10";
+
 /// Arguments of `charter demo`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Where to build the sample repository (must not exist or be empty; default: a new temporary directory).
     pub dir: Option<PathBuf>,
+    /// The day to judge the sample from (default 2026-06-10, inside the sample's story).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 /// Build the sample and print what charter can say about it.
@@ -57,7 +63,29 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     )?;
     writeln!(out)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
-    let today = super::today(None)?;
+    // The sample story runs from January to June 2026; look at it from
+    // inside (CHARTER_TODAY or --today can move the day).
+    let today = match std::env::var("CHARTER_TODAY") {
+        Ok(_) => super::today(None)?,
+        Err(_) => super::today(args.today.as_deref().or(Some(DEMO_DAY)))?,
+    };
+    let today_text = today.to_string();
+    writeln!(out, "{}", paint(HEADING, &format!("As of {today}:"), color))?;
+    writeln!(out)?;
+    writeln!(out, "{}", paint(HEADING, "$ charter status", color))?;
+    out.flush()?;
+    super::status::run(
+        &super::status::Args {
+            format: super::status::Format::Text,
+            exit_code: false,
+            today: Some(today_text.clone()),
+        },
+        &super::Global {
+            cwd: dir.clone(),
+            color,
+            color_err: global.color_err,
+        },
+    )?;
     for id in ["ada-grace", "lin-sam-onboarding", "priya-morgan-reverse"] {
         writeln!(
             out,

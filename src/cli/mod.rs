@@ -9,6 +9,7 @@ mod git_diff;
 mod init;
 mod log;
 mod new;
+mod status;
 mod textconv;
 mod validate;
 
@@ -65,6 +66,8 @@ pub enum Command {
     Amend(amend::Args),
     /// Show an agreement's amendment history, newest first.
     Log(log::Args),
+    /// Where every agreement stands today: in force, pending, scheduled, reviews and goals due.
+    Status(status::Args),
     /// Build a sample repository with real history and show what charter says about it.
     Demo(demo::Args),
     /// Print shell completions.
@@ -170,6 +173,7 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::Textconv(args) => textconv::run(&args, global),
         Command::Log(args) => log::run(&args, global),
         Command::Amend(args) => amend::run(&args, global),
+        Command::Status(args) => status::run(&args, global),
         Command::Demo(args) => demo::run(&args, global),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),

@@ -14,7 +14,18 @@ fn top_level_help() {
 #[test]
 fn every_subcommand_has_help() {
     let env = Env::new();
-    for command in ["init", "new", "validate", "diff", "log", "amend", "demo", "completions", "man", "textconv"] {
+    for command in [
+        "init",
+        "new",
+        "validate",
+        "diff",
+        "log",
+        "amend",
+        "demo",
+        "completions",
+        "man",
+        "textconv",
+    ] {
         let out = env.run(&[command, "--help"]);
         assert_eq!(out.status.code(), Some(0), "{command}");
         assert!(stdout(&out).contains("Usage: charter"), "{command}");
@@ -30,7 +41,11 @@ fn completions_and_man_page() {
         assert!(stdout(&out).contains("validate"), "{shell}");
     }
     let man = stdout(&env.run(&["man"]));
-    assert!(man.starts_with(".ie") || man.contains(".TH charter"), "{}", &man[..200.min(man.len())]);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH charter"),
+        "{}",
+        &man[..200.min(man.len())]
+    );
     assert_eq!(env.run(&["completions", "cmd.exe"]).status.code(), Some(2));
 }
 
@@ -48,7 +63,12 @@ fn a_closed_pipe_ends_quietly() {
         .unwrap();
     drop(child.stdout.take());
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     let status = child.wait().unwrap();
     assert!(!err.contains("panicked"), "{err}");
     assert!(status.code() == Some(0), "{status:?} {err}");

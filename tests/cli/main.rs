@@ -8,4 +8,5 @@ mod history;
 mod hostile;
 mod init;
 mod new;
+mod status;
 mod validate;
