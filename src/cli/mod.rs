@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each an `Args` struct and a `run`.
 
 mod amend;
+mod check;
 mod completions;
 mod demo;
 mod diff;
@@ -66,6 +67,8 @@ pub enum Command {
     Amend(amend::Args),
     /// Show an agreement's amendment history, newest first.
     Log(log::Args),
+    /// The CI gate: validation, sign-offs, append-only sign-offs, notice periods, party changes, removals.
+    Check(check::Args),
     /// Where every agreement stands today: in force, pending, scheduled, reviews and goals due.
     Status(status::Args),
     /// Build a sample repository with real history and show what charter says about it.
@@ -174,6 +177,7 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::Log(args) => log::run(&args, global),
         Command::Amend(args) => amend::run(&args, global),
         Command::Status(args) => status::run(&args, global),
+        Command::Check(args) => check::run(&args, global),
         Command::Demo(args) => demo::run(&args, global),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),

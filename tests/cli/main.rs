@@ -1,5 +1,6 @@
 //! End-to-end tests of the real `charter` binary, all in one test binary.
 
+mod check;
 mod common;
 mod demo;
 mod diff;
