@@ -323,8 +323,8 @@ fn party_change(record: &Record, point: usize) -> Option<(String, &'static str)>
     let previous = e
         .versions
         .iter()
-        .filter(|v| v.signed && v.point < point)
-        .last()
+        .rev()
+        .find(|v| v.signed && v.point < point)
         .and_then(|v| record.history.points[v.point].state.parsed()?.agreement())?;
     for role in crate::agreement::Role::BOTH {
         let (old, new) = (role.email(previous), role.email(agreement));
