@@ -123,8 +123,29 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         charter::diff::render_text(&changes, &mut out, color)?;
         writeln!(out)?;
     }
+    writeln!(out, "{}", paint(HEADING, "$ charter check", color))?;
+    let report = charter::check::check(
+        repo,
+        &charter::check::Options {
+            base: None,
+            head: None,
+            today,
+            now: chrono::Utc::now().timestamp(),
+        },
+    )?;
+    render::text(&mut out, &report.findings, &report.sources, color)?;
+    writeln!(
+        out,
+        "{}",
+        render::summary_line(Summary::of(&report.findings), "check", color)
+    )?;
+    writeln!(out)?;
     writeln!(out, "Explore it yourself:")?;
     writeln!(out, "  cd {}", dir.display())?;
+    writeln!(
+        out,
+        "  charter status --today {today}   # the sample's story ends in June 2026"
+    )?;
     writeln!(
         out,
         "  charter log lin-sam-onboarding    # a signed amendment that broke its notice period"
