@@ -103,7 +103,9 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         .map(Settings::load)
         .unwrap_or_default();
     let layout = settings.layout();
-    let signers_text = blob_at(repo, trusted, &layout.allowed_signers)?.unwrap_or_default();
+    let signers_blob = blob_at(repo, trusted, &layout.allowed_signers)?;
+    let has_trust_root = signers_blob.is_some();
+    let signers_text = signers_blob.unwrap_or_default();
     let (signers, diagnostics) = AllowedSigners::parse(&String::from_utf8_lossy(&signers_text));
 
     let mut findings = Vec::new();
@@ -146,7 +148,8 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
             findings.extend(head_settings);
         }
     }
-    tree_files::validate(repo, &tip, &layout, &signers, &mut findings, &mut sources)?;
+    let known = has_trust_root.then_some(&signers);
+    tree_files::validate(repo, &tip, &layout, known, &mut findings, &mut sources)?;
 
     // 2-4. Sign-offs, append-only, notice, party changes, removals.
     let records = load_all(repo, &chain, &layout, &signers, opts.today)?;

@@ -10,20 +10,20 @@ use crate::render::findings::Sources;
 use crate::settings::Layout;
 use crate::signoff::AllowedSigners;
 
-/// Findings for every agreement and sign-off file in `commit`'s tree.
+/// Findings for every agreement and sign-off file in `commit`'s tree;
+/// `signers` is the trust root, when the repository has one.
 pub fn validate(
     repo: &Repository,
     commit: &Commit<'_>,
     layout: &Layout,
-    signers: &AllowedSigners,
+    signers: Option<&AllowedSigners>,
     findings: &mut Vec<Finding>,
     sources: &mut Sources,
 ) -> Result<()> {
     let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
-    let known = |email: &str| signers.principal_matches_any(email);
-    let has_signers = !signers.entries().is_empty();
+    let known = |email: &str| signers.is_some_and(|s| s.principal_matches_any(email));
     let ctx = Context {
-        is_known_signer: has_signers.then_some(&known as &dyn Fn(&str) -> bool),
+        is_known_signer: signers.map(|_| &known as &dyn Fn(&str) -> bool),
     };
     for (path, blob) in blobs_under(repo, &tree, &layout.agreements, false)? {
         let Some(bytes) = blob else {
