@@ -10,9 +10,12 @@ mod git_diff;
 mod init;
 mod log;
 mod new;
+mod sign;
+mod signoff;
 mod status;
 mod textconv;
 mod validate;
+mod verify;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -71,6 +74,12 @@ pub enum Command {
     Check(check::Args),
     /// Where every agreement stands today: in force, pending, scheduled, reviews and goals due.
     Status(status::Args),
+    /// Sign an agreement's version with your SSH key and commit the sign-off.
+    Sign(sign::Args),
+    /// Verify every sign-off; show who signed each version, and when.
+    Verify(verify::Args),
+    /// Print a sign-off's signed bytes or signature, to check it with ssh-keygen.
+    Signoff(signoff::Args),
     /// Build a sample repository with real history and show what charter says about it.
     Demo(demo::Args),
     /// Print shell completions.
@@ -178,6 +187,9 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::Amend(args) => amend::run(&args, global),
         Command::Status(args) => status::run(&args, global),
         Command::Check(args) => check::run(&args, global),
+        Command::Sign(args) => sign::run(&args, global),
+        Command::Verify(args) => verify::run(&args, global),
+        Command::Signoff(args) => signoff::run(&args, global),
         Command::Demo(args) => demo::run(&args, global),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),

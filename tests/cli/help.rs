@@ -25,6 +25,9 @@ fn every_subcommand_has_help() {
         "completions",
         "man",
         "textconv",
+        "sign",
+        "verify",
+        "signoff",
     ] {
         let out = env.run(&[command, "--help"]);
         assert_eq!(out.status.code(), Some(0), "{command}");
@@ -72,4 +75,18 @@ fn a_closed_pipe_ends_quietly() {
     let status = child.wait().unwrap();
     assert!(!err.contains("panicked"), "{err}");
     assert!(status.code() == Some(0), "{status:?} {err}");
+}
+
+#[test]
+fn signing_commands_help() {
+    let env = Env::new();
+    for (name, args) in [
+        ("sign_help", &["sign", "--help"][..]),
+        ("verify_help", &["verify", "--help"][..]),
+        ("signoff_help", &["signoff", "--help"][..]),
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        insta::assert_snapshot!(name, stdout(&out));
+    }
 }

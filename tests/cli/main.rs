@@ -9,5 +9,6 @@ mod history;
 mod hostile;
 mod init;
 mod new;
+mod sign;
 mod status;
 mod validate;
