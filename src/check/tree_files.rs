@@ -44,6 +44,12 @@ pub fn validate(
         findings.extend(found);
     }
     for (path, blob) in blobs_under(repo, &tree, &layout.signoffs, true)? {
+        // Sign-offs live in one directory per agreement; other files at the
+        // top (a .gitkeep, a README) are not sign-offs.
+        let nested = path[layout.signoffs.len() + 1..].contains('/');
+        if !nested || !path.ends_with(".yaml") {
+            continue;
+        }
         match blob {
             Some(bytes) => findings.extend(crate::workspace::check_signoff_file(&path, &bytes)),
             None => findings.push(Finding::new(

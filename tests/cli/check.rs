@@ -372,3 +372,14 @@ fn check_errors_exit_two() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("fetch-depth: 0"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_fresh_layout_passes_the_gate() {
+    let env = Env::new();
+    assert_eq!(env.run(&["init"]).status.code(), Some(0));
+    env.commit_all("charter init", "2026-06-01T10:00:00Z");
+    let out = env.run(&["check", "--format", "json", "--today", "2026-06-10"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"], serde_json::json!([]));
+}
