@@ -133,6 +133,7 @@ pub const RULES: &[RuleInfo] = &[
     rule("notice-pending", W, true, "a pending amendment would take effect before its notice period ends"),
     rule("party-change", E, true, "a party changed without the previous party signing"),
     rule("agreement-removed", E, true, "an agreement with a signed version was deleted or renamed"),
+    rule("concluded-changed", E, true, "an agreement changed after a concluding version was signed"),
     rule("rebase-needed", E, true, "a path changed both in the pull request and on its base"),
     rule("suspicious-time", W, true, "a commit's time is in the future or before its parent's"),
     rule("trust-root-change", W, true, "allowed_signers changed in the range"),

@@ -1,7 +1,8 @@
 //! A pull request as it would land: base's tree with every path the pull
 //! request changed (since the merge-base) taken from head, committed on top
-//! of base at the landing time. The commit is written to the object database
-//! only; no reference points at it.
+//! of base at the landing time. The tree and commit are written to an
+//! in-memory object store added to the repository handle, never to disk, so
+//! `check` works on read-only checkouts and leaves nothing behind.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -78,6 +79,12 @@ pub fn land(
     let pr = changes(repo, &mb_tree, &head_tree)?;
     let upstream = changes(repo, &mb_tree, &base_tree)?;
 
+    // Objects written from here on stay in memory.
+    let odb = repo
+        .odb()
+        .map_err(|e| Error::git("opening the object database", e))?;
+    odb.add_new_mempack_backend(1000)
+        .map_err(|e| Error::git("preparing an in-memory object store", e))?;
     let mut index = git2::Index::new().map_err(|e| Error::git("preparing the landed tree", e))?;
     index
         .read_tree(&base_tree)

@@ -110,9 +110,11 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
 
     let mut findings = Vec::new();
     let mut sources = Sources::new();
+    let mut landed_commit = None;
     let (chain, range_start, pr_commits) = match &base {
         Some(base) => {
             let landed = landing::land(repo, base, &head, opts.today, &mut findings)?;
+            landed_commit = Some(landed.commit.to_string());
             let chain = Chain::walk(repo, landed.commit, None)?;
             let start = chain.commits.len().saturating_sub(1);
             (chain, start, landed.pr_commits)
@@ -178,20 +180,60 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
             .iter()
             .any(|a| a.rule == f.rule && f.commit.as_deref() == Some(a.commit.as_str()))
     });
-    let findings = settings.adjust(findings, false);
+    let mut findings = settings.adjust(findings, false);
+    dedupe(&mut findings);
 
     let changed = changed_agreements(&records, range_start);
-    let agreements = records
+    let mut agreements: Vec<AgreementSummary> = records
         .iter()
-        .filter(|r| r.history.current().version().is_some() || r.evaluation.in_force.is_some())
+        .filter(|r| {
+            r.history.current() != &crate::history::FileState::Absent
+                || r.evaluation.in_force.is_some()
+        })
         .map(AgreementSummary::of)
         .collect();
+    // The landed commit exists only in memory: name the pull request's head.
+    if let Some(landed) = landed_commit {
+        let head_id = head.id().to_string();
+        for f in &mut findings {
+            if f.commit.as_deref() == Some(landed.as_str()) {
+                f.commit = Some(head_id.clone());
+            }
+        }
+        for a in &mut agreements {
+            for v in a.in_force.iter_mut().chain(a.scheduled.iter_mut()) {
+                if v.commit == landed {
+                    v.commit = head_id.clone();
+                }
+            }
+        }
+    }
     Ok(Report {
         findings,
         agreements,
         changed,
         sources,
     })
+}
+
+/// Drop repeated findings (the same rule about the same place), e.g. a
+/// malformed sign-off seen both by validation and by verification.
+fn dedupe(findings: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| {
+        let rule = if f.rule == "invalid-signoff" {
+            "signoff"
+        } else {
+            f.rule.as_str()
+        };
+        let key = (rule.to_owned(), f.file.clone(), f.line, f.commit.clone());
+        let key = if rule == "signoff" {
+            (key.0, key.1, None, None)
+        } else {
+            key
+        };
+        seen.insert(key)
+    });
 }
 
 /// Findings from one agreement's record: invalid sign-offs, and the notice,
@@ -271,6 +313,27 @@ fn record_findings(
                 }
                 findings.push(f);
             }
+        }
+    }
+    // Nothing may change after a signed concluding version.
+    if let Some(end) = e.versions.iter().find(|v| v.signed && v.concluding) {
+        for v in e
+            .versions
+            .iter()
+            .filter(|v| v.point > end.point && v.point >= range_start_point(record, range_start))
+        {
+            findings.push(
+                Finding::new(
+                    "concluded-changed",
+                    path,
+                    format!(
+                        "the agreement was concluded (signed {}) and changed afterwards",
+                        end.signed_date.map_or_else(String::new, |d| d.to_string())
+                    ),
+                )
+                .commit(v.commit.id.to_string())
+                .hint("a concluded agreement is a closed record; start a new agreement with its own id instead"),
+            );
         }
     }
     // Removal: the file is gone at the tip after a signed version, unless concluded.
@@ -479,15 +542,15 @@ fn suspicious_times(
             .ok()
             .map(|p| p.committer().when().seconds());
         let problem = if time > now + 300 {
-            Some("its committer time is in the future")
+            Some("its committer time is in the future; dates computed from it may be wrong")
         } else if parent_time.is_some_and(|p| time < p) {
-            Some("its committer time is earlier than its parent's")
+            Some("its committer time is earlier than its parent's, so the parent's time was used")
         } else {
             None
         };
         if let Some(problem) = problem {
             findings.push(
-                Finding::new("suspicious-time", "", format!("commit {}: {problem}; the parent's time was used", &id.to_string()[..12]))
+                Finding::new("suspicious-time", "", format!("commit {}: {problem}", &id.to_string()[..12]))
                     .commit(id.to_string())
                     .hint("check the committer's clock; charter never lets a commit look older than its parent"),
             );

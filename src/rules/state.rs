@@ -274,8 +274,11 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
             }
         }
 
-        // The notice rule, for an amendment of a signed version.
-        if let (Some(prev_index), Some(prev_agreement)) = (prev_signed, prev_agreement) {
+        // The notice rule, for an amendment of a signed version. Concluding
+        // is exempt: ending a mentorship needs no one's permission or notice.
+        if let (Some(prev_index), Some(prev_agreement), false) =
+            (prev_signed, prev_agreement, report.concluding)
+        {
             let material = material_between(prev_data, data);
             report.notice = notice_check(
                 history,

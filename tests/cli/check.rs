@@ -383,3 +383,57 @@ fn a_fresh_layout_passes_the_gate() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["findings"], serde_json::json!([]));
 }
+
+#[test]
+fn judging_a_pull_request_writes_nothing_and_names_real_commits() {
+    let env = sample();
+    branch_with(
+        &env,
+        |t| t.replace("effective: 2026-06-15", "effective: 2026-06-12"),
+        "2026-06-09T10:00:00Z",
+    );
+    let head = git(&env, &["rev-parse", "pr"], "2026-06-09T10:00:00Z")
+        .trim()
+        .to_owned();
+    let objects = || git(&env, &["count-objects", "-v"], "2026-06-09T10:00:00Z");
+    let before = objects();
+    let (_, json) = check(&env, &["--base", "base", "--head", "pr"]);
+    assert_eq!(objects(), before, "no objects written");
+    assert_eq!(json["findings"][0]["commit"], head.as_str());
+}
+
+#[test]
+fn concluding_needs_one_signature_and_no_notice() {
+    let env = sample();
+    // Lin concludes (signed by the mentee alone, before the notice would end).
+    let path = "sample/agreements/lin-sam-onboarding.yaml";
+    env.write(
+        path,
+        format!(
+            "{}concluded: {{ date: 2026-06-05, note: Goals met early. }}\n",
+            env.read(path)
+        ),
+    );
+    git(
+        &env,
+        &["commit", "-q", "-am", "conclude"],
+        "2026-06-04T10:00:00Z",
+    );
+    let out = env.run(&[
+        "-C",
+        "sample",
+        "log",
+        "lin-sam-onboarding",
+        "--format",
+        "json",
+        "--today",
+        "2026-06-10",
+    ]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(log["versions"][0]["state"], "pending");
+    let (_, json) = check(&env, &[]);
+    assert!(
+        !rules(&json).contains(&"notice-pending".to_owned()),
+        "{json:#}"
+    );
+}
