@@ -183,9 +183,13 @@ fn assemble(
             .and_then(|c| c.tree())
             .map_err(|e| Error::git("reading the tip", e))?;
         let prefix = format!("{id}/");
+        // Sign-offs are `<id>/<name>.yaml`; anything else there is not one.
         let mut names: Vec<&String> = appearances
             .keys()
-            .filter(|k| k.starts_with(&prefix))
+            .filter(|k| {
+                k.strip_prefix(&prefix)
+                    .is_some_and(|n| !n.contains('/') && n.ends_with(".yaml"))
+            })
             .collect();
         names.sort();
         for name in names {
@@ -195,10 +199,16 @@ fn assemble(
             let Ok(now) = tip_tree.get_path(Path::new(&file)) else {
                 continue;
             };
+            let (_, appeared) = &appearances[name];
+            if now.filemode() == 0o120000 {
+                let mut report = check_signoff(&file, b"", appeared.time, id, &history, signers);
+                report.reason = Some("the sign-off is a symbolic link, not a file".to_owned());
+                signoffs.push(report);
+                continue;
+            }
             let Ok(blob) = repo.find_blob(now.id()) else {
                 continue;
             };
-            let (_, appeared) = &appearances[name];
             signoffs.push(check_signoff(
                 &file,
                 blob.content(),

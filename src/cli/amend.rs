@@ -27,10 +27,8 @@ pub struct Args {
 /// Validate, check the notice rule, and commit the agreement file alone.
 pub fn run(args: &Args, global: &Global) -> CliResult {
     if !is_valid_id(&args.id) {
-        return Err(CliError::new(format!(
-            "`{}` is not a valid agreement id",
-            args.id
-        )));
+        return Err(CliError::new(format!("`{}` is not a valid agreement id", args.id))
+            .hint("ids are lowercase letters, digits and dashes: the file name in agreements/ without .yaml"));
     }
     let ws = super::workspace(global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;

@@ -62,6 +62,21 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         }
     }
     let summary = Summary::of(&report.findings);
+    let verdict = if summary.errors > 0 {
+        code::VERDICT
+    } else {
+        code::OK
+    };
+    super::finish(verdict, write_report(args, global, &report, summary))
+}
+
+/// Print the report in the chosen format.
+fn write_report(
+    args: &Args,
+    global: &Global,
+    report: &charter::check::Report,
+    summary: Summary,
+) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Text => {
@@ -80,28 +95,27 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             render::github(&mut out, &report.findings)?;
             if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
                 let mut text = Vec::new();
-                charter::render::check::markdown(&mut text, &report)?;
-                let mut file = std::fs::OpenOptions::new()
+                charter::render::check::markdown(&mut text, report)?;
+                let appended = std::fs::OpenOptions::new()
                     .append(true)
                     .create(true)
                     .open(&path)
-                    .map_err(|e| {
-                        CliError::new(format!(
-                            "GITHUB_STEP_SUMMARY ({}): {e}",
+                    .and_then(|mut file| file.write_all(&text));
+                if let Err(e) = appended {
+                    // The verdict stands; only the summary page is missing.
+                    super::note(
+                        global,
+                        &format!(
+                            "warning: could not append to GITHUB_STEP_SUMMARY ({}): {e}",
                             std::path::Path::new(&path).display()
-                        ))
-                    })?;
-                file.write_all(&text)
-                    .map_err(|e| CliError::new(format!("writing GITHUB_STEP_SUMMARY: {e}")))?;
+                        ),
+                    );
+                }
             }
         }
-        Format::Markdown => charter::render::check::markdown(&mut out, &report)?,
-        Format::Sarif => charter::render::check::sarif(&mut out, &report)?,
+        Format::Markdown => charter::render::check::markdown(&mut out, report)?,
+        Format::Sarif => charter::render::check::sarif(&mut out, report)?,
     }
     out.flush()?;
-    Ok(if summary.errors > 0 {
-        code::VERDICT
-    } else {
-        code::OK
-    })
+    Ok(())
 }

@@ -54,6 +54,9 @@ pub struct Args {
     /// Compare the signed version in force today with the working tree.
     #[arg(long, conflicts_with = "revs")]
     pub signed: bool,
+    /// With --signed: the day whose version in force is compared (YYYY-MM-DD; default today, or CHARTER_TODAY).
+    #[arg(long, value_name = "DATE", requires = "signed")]
+    pub today: Option<String>,
 }
 
 /// Compare, print, and (with `--exit-code`) say whether anything differs.
@@ -88,7 +91,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     for file in &files {
         let from = match &from {
             Some(from) => from,
-            None => &signed_base(&ws, repo, file)?,
+            None => &signed_base(&ws, repo, file, args.today.as_deref())?,
         };
         let old = from.read(&ws, repo, file)?;
         let new = to.read(&ws, repo, file)?;
@@ -155,11 +158,12 @@ fn signed_base<'r>(
     ws: &Workspace,
     repo: &'r git2::Repository,
     file: &str,
+    today: Option<&str>,
 ) -> Result<Source<'r>, CliError> {
     let id = charter::agreement::lint::id_of(file).ok_or_else(|| {
         CliError::new(format!("{file} is not named like an agreement (<id>.yaml)"))
     })?;
-    let today = super::today(None)?;
+    let today = super::today(today)?;
     let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
     let in_force = record
         .evaluation

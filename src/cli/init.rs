@@ -7,6 +7,8 @@ use super::Global;
 
 /// The value `diff.charter.command` is set to.
 pub const DIFF_COMMAND: &str = "charter git-diff";
+/// The value `diff.charter.textconv` is set to, for `git log -p` without `--ext-diff`.
+pub const TEXTCONV_COMMAND: &str = "charter textconv";
 
 /// Arguments of `charter init`.
 #[derive(Debug, clap::Args)]
@@ -82,6 +84,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     );
     super::note(
         global,
+        &format!("  git config diff.charter.textconv '{TEXTCONV_COMMAND}'"),
+    );
+    super::note(
+        global,
+        "(git runs charter from PATH: install it where git can find it)",
+    );
+    super::note(
+        global,
         "Make the `charter` workflow a required status check in your branch protection rules, or it only advises.",
     );
     super::note(global, "Next: add each person's SSH key to allowed_signers, then `charter new ID --mentor \"Name <email>\" --mentee \"Name <email>\"`.");
@@ -137,26 +147,27 @@ fn configure_diff_driver(repo: &git2::Repository, global: &Global) -> Result<(),
                 e.message()
             ))
         })?;
-    match config.get_string("diff.charter.command") {
-        Ok(existing) if existing == DIFF_COMMAND => {
-            super::note(global, "skipped diff.charter.command (already set)");
-        }
-        Ok(existing) => {
-            super::note(
+    for (key, value) in [
+        ("diff.charter.command", DIFF_COMMAND),
+        ("diff.charter.textconv", TEXTCONV_COMMAND),
+    ] {
+        match config.get_string(key) {
+            Ok(existing) if existing == value => {
+                super::note(global, &format!("skipped {key} (already set)"))
+            }
+            Ok(existing) => super::note(
                 global,
-                &format!("skipped diff.charter.command (set to `{existing}`; left as it is)"),
-            );
-        }
-        Err(_) => {
-            config
-                .set_str("diff.charter.command", DIFF_COMMAND)
-                .map_err(|e| {
-                    CliError::new(format!("cannot set diff.charter.command: {}", e.message()))
-                })?;
-            super::note(
-                global,
-                &format!("set diff.charter.command = {DIFF_COMMAND} in this clone's .git/config"),
-            );
+                &format!("skipped {key} (set to `{existing}`; left as it is)"),
+            ),
+            Err(_) => {
+                config
+                    .set_str(key, value)
+                    .map_err(|e| CliError::new(format!("cannot set {key}: {}", e.message())))?;
+                super::note(
+                    global,
+                    &format!("set {key} = {value} in this clone's .git/config"),
+                );
+            }
         }
     }
     Ok(())

@@ -131,13 +131,20 @@ impl Global {
 
 /// Today's UTC date, or `CHARTER_TODAY` when set (for tests and reproducible demos).
 pub fn today(flag: Option<&str>) -> Result<chrono::NaiveDate, CliError> {
-    let from_env = std::env::var("CHARTER_TODAY").ok();
-    match flag.or(from_env.as_deref()) {
-        Some(s) => charter::agreement::types::Date::parse(s)
-            .map(|d| d.0)
-            .map_err(|e| CliError::new(format!("--today: {e}"))),
-        None => Ok(chrono::Utc::now().date_naive()),
-    }
+    let from_env = std::env::var("CHARTER_TODAY")
+        .ok()
+        .filter(|v| !v.is_empty());
+    let (source, value) = match (flag, from_env.as_deref()) {
+        (Some(v), _) => ("--today", v),
+        (None, Some(v)) => ("CHARTER_TODAY", v),
+        (None, None) => return Ok(chrono::Utc::now().date_naive()),
+    };
+    charter::agreement::types::Date::parse(value)
+        .map(|d| d.0)
+        .map_err(|e| {
+            CliError::new(format!("{source}: {e}"))
+                .hint("give a date as YYYY-MM-DD, e.g. 2026-06-10")
+        })
 }
 
 /// Run the command line and turn the outcome into an exit code.
@@ -154,13 +161,19 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let color_err = cli.color == Some(ColorWhen::Always);
+    let color_choice = cli.color;
     match Global::resolve(&cli).and_then(|g| dispatch(cli.command, &g)) {
         Ok(code) => ExitCode::from(code),
         Err(CliError::BrokenPipe) => ExitCode::from(code::OK),
         Err(CliError::Failed { message, hints }) => {
-            let color = color_err
-                || (std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none());
+            let color = match color_choice {
+                Some(ColorWhen::Always) => true,
+                Some(ColorWhen::Never) => false,
+                _ => {
+                    std::io::stderr().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
             let mut err = std::io::stderr().lock();
             let label =
                 charter::render::style::paint(charter::render::style::ERROR, "error:", color);
@@ -193,6 +206,16 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::Demo(args) => demo::run(&args, global),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
+    }
+}
+
+/// End a command whose verdict is known before its output is written: a
+/// reader that goes away early (`charter check | head`) ends the output
+/// quietly but does not change the exit code.
+pub fn finish(verdict: u8, written: Result<(), CliError>) -> CliResult {
+    match written {
+        Ok(()) | Err(CliError::BrokenPipe) => Ok(verdict),
+        Err(e) => Err(e),
     }
 }
 

@@ -58,11 +58,14 @@ struct StatusEntry {
     next_review: Option<NaiveDate>,
     goals_due: Vec<GoalDue>,
     term_end: Option<NaiveDate>,
+    /// What is wrong with the committed file, when it cannot be signed.
+    problem: Option<String>,
 }
 
 impl StatusEntry {
     fn needs_attention(&self) -> bool {
-        matches!(self.state, AgreementState::Draft | AgreementState::Pending)
+        self.problem.is_some()
+            || matches!(self.state, AgreementState::Draft | AgreementState::Pending)
             || self.pending.as_ref().is_some_and(|p| !p.notice_ok)
             || self.goals_due.iter().any(|g| g.overdue)
     }
@@ -85,7 +88,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let soon = today.checked_add_days(Days::new(30)).unwrap_or(today);
     let entries: Vec<StatusEntry> = records
         .iter()
-        .filter(|r| r.history.current().version().is_some() || r.evaluation.in_force.is_some())
+        .filter(|r| {
+            r.history.current() != &charter::history::FileState::Absent
+                || r.evaluation.in_force.is_some()
+        })
         .map(|record| {
             let summary = AgreementSummary::of(record);
             let agreement = governing(record);
@@ -120,6 +126,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                     })
                     .unwrap_or_default(),
                 term_end: agreement.and_then(|a| a.term.end.map(|d| d.0)),
+                problem: problem(record),
             }
         })
         .collect();
@@ -155,6 +162,21 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     })
 }
 
+/// Why the committed file cannot be signed, if it cannot.
+fn problem(record: &charter::record::Record) -> Option<String> {
+    use charter::agreement::lint::Parsed;
+    let path = &record.history.path;
+    match record.history.current().parsed()? {
+        Parsed::Unparseable => Some(format!(
+            "{path} does not parse at HEAD; run `charter validate`"
+        )),
+        Parsed::SchemaInvalid { .. } => Some(format!(
+            "{path} is not a valid agreement at HEAD; run `charter validate`"
+        )),
+        Parsed::Valid { .. } => None,
+    }
+}
+
 fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Result<()> {
     let title = e.title.as_deref().unwrap_or("(no valid version)");
     writeln!(
@@ -178,7 +200,10 @@ fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Res
             &v.version[7..19.min(v.version.len())],
             v.since.map_or("?".to_owned(), |d| d.to_string())
         )?,
-        None => writeln!(out, "  in force: nothing signed yet")?,
+        None => writeln!(out, "  in force: nothing yet")?,
+    }
+    if let Some(problem) = &e.problem {
+        writeln!(out, "  {}", paint(WARNING, problem, color))?;
     }
     if let Some(p) = &e.pending {
         let mut line = format!(

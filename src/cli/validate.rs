@@ -43,23 +43,24 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let (findings, sources) = ws.validate(&paths)?;
     let findings = ws.settings.adjust(findings, args.deny_warnings);
     let summary = Summary::of(&findings);
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        Format::Text => {
-            render::text(&mut out, &findings, &sources, global.color)?;
-            out.flush()?;
-            super::note(
-                global,
-                &render::summary_line(summary, "validate", global.color_err),
-            );
-        }
-        Format::Json => render::json(&mut out, &findings)?,
-        Format::Github => render::github(&mut out, &findings)?,
-    }
-    out.flush()?;
-    Ok(if summary.errors > 0 {
+    let verdict = if summary.errors > 0 {
         code::VERDICT
     } else {
         code::OK
-    })
+    };
+    let mut out = std::io::stdout().lock();
+    let written = match args.format {
+        Format::Text => render::text(&mut out, &findings, &sources, global.color)
+            .and_then(|()| out.flush())
+            .map(|()| {
+                super::note(
+                    global,
+                    &render::summary_line(summary, "validate", global.color_err),
+                )
+            }),
+        Format::Json => render::json(&mut out, &findings),
+        Format::Github => render::github(&mut out, &findings),
+    }
+    .and_then(|()| out.flush());
+    super::finish(verdict, written.map_err(Into::into))
 }

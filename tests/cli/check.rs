@@ -437,3 +437,54 @@ fn concluding_needs_one_signature_and_no_notice() {
         "{json:#}"
     );
 }
+
+#[test]
+fn stray_files_among_sign_offs_are_not_sign_offs() {
+    let env = sample();
+    env.write(
+        "sample/signoffs/ada-grace/README.md",
+        "notes about these files\n",
+    );
+    git(&env, &["add", "-A"], "2026-06-09T10:00:00Z");
+    git(
+        &env,
+        &["commit", "-q", "-m", "readme"],
+        "2026-06-09T10:00:00Z",
+    );
+    let out = env.run(&[
+        "-C",
+        "sample",
+        "verify",
+        "--format",
+        "json",
+        "--today",
+        "2026-06-10",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn a_closed_pipe_keeps_the_verdict() {
+    use std::process::{Command, Stdio};
+    let env = sample();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("charter"))
+        .args([
+            "-C",
+            "sample",
+            "check",
+            "--format",
+            "sarif",
+            "--today",
+            "2026-06-10",
+        ])
+        .current_dir(&env.repo)
+        .env("HOME", &env.home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", env.home.join(".gitconfig"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}

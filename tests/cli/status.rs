@@ -107,3 +107,18 @@ fn status_text_and_exit_code() {
         Some(1)
     );
 }
+
+#[test]
+fn status_shows_a_broken_agreement() {
+    let env = Env::with_git();
+    env.write("agreements/broken.yaml", "title: [unclosed\n");
+    env.commit_all("broken", "2026-01-05T10:00:00Z");
+    let out = env.run(&["status", "--format", "json", "--exit-code"]);
+    assert_eq!(out.status.code(), Some(1), "needs attention");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["agreements"][0]["id"], "broken");
+    assert!(json["agreements"][0]["problem"]
+        .as_str()
+        .unwrap()
+        .contains("does not parse"));
+}
