@@ -10,6 +10,7 @@ mod git_diff;
 mod init;
 mod log;
 mod new;
+mod show;
 mod sign;
 mod signoff;
 mod status;
@@ -72,6 +73,8 @@ pub enum Command {
     Log(log::Args),
     /// The CI gate: validation, sign-offs, append-only sign-offs, notice periods, party changes, removals.
     Check(check::Args),
+    /// One-page summary of an agreement with its appendix and verified signatures (markdown or HTML).
+    Show(show::Args),
     /// Where every agreement stands today: in force, pending, scheduled, reviews and goals due.
     Status(status::Args),
     /// Sign an agreement's version with your SSH key and commit the sign-off.
@@ -199,6 +202,7 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::Log(args) => log::run(&args, global),
         Command::Amend(args) => amend::run(&args, global),
         Command::Status(args) => status::run(&args, global),
+        Command::Show(args) => show::run(&args, global),
         Command::Check(args) => check::run(&args, global),
         Command::Sign(args) => sign::run(&args, global),
         Command::Verify(args) => verify::run(&args, global),

@@ -3,4 +3,5 @@
 
 pub mod check;
 pub mod findings;
+pub mod show;
 pub mod style;

@@ -9,6 +9,7 @@ mod history;
 mod hostile;
 mod init;
 mod new;
+mod show;
 mod sign;
 mod status;
 mod validate;

@@ -1,0 +1,107 @@
+//! `charter show ID`: a one-page summary of an agreement with its appendix
+//! and verified signature block, as markdown or printable HTML.
+
+use std::io::Write;
+
+use charter::agreement::lint::Parsed;
+use charter::agreement::types::is_valid_id;
+use charter::render::show::{self, Context, Signature};
+
+use super::error::{code, CliError, CliResult};
+use super::Global;
+
+/// Output formats of `show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// GitHub-flavoured markdown.
+    Markdown,
+    /// One self-contained, printable HTML page.
+    Html,
+}
+
+/// Arguments of `charter show`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The agreement id.
+    pub id: String,
+    /// The revision to show it at (default HEAD).
+    #[arg(long, value_name = "REV")]
+    pub at: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    pub format: Format,
+    /// Judge states as of this day (YYYY-MM-DD; default today, or CHARTER_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+/// Print the page.
+pub fn run(args: &Args, global: &Global) -> CliResult {
+    if !is_valid_id(&args.id) {
+        return Err(CliError::new(format!("`{}` is not a valid agreement id", args.id))
+            .hint("ids are lowercase letters, digits and dashes: the file name in agreements/ without .yaml"));
+    }
+    let ws = super::workspace(global)?;
+    let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
+    let today = super::today(args.today.as_deref())?;
+    let commit = match &args.at {
+        Some(rev) => charter::history::resolve_commit(repo, rev)?,
+        None => charter::history::head_commit(repo)?,
+    };
+    let chain = charter::history::Chain::walk(repo, commit.id(), None)?;
+    let (signers, _) = charter::record::signers_at(repo, &commit, &ws.layout)?;
+    let record = charter::record::load(repo, &chain, &ws.layout, &args.id, &signers, today)?;
+    let path = format!("{}/{}.yaml", ws.layout.agreements, args.id);
+    let agreement = match record.history.current().parsed() {
+        Some(Parsed::Valid { agreement, .. }) => agreement.as_ref().clone(),
+        Some(_) => {
+            return Err(
+                CliError::new(format!("{path} is not a valid agreement at this revision"))
+                    .hint(format!("see what is wrong with `charter validate {path}`")),
+            )
+        }
+        None => {
+            return Err(
+                CliError::new(format!("{path} does not exist at this revision"))
+                    .hint("check the id (ls agreements) or the revision given to --at"),
+            )
+        }
+    };
+    let report = record.evaluation.versions.last();
+    let signatures = report
+        .map(|v| {
+            record
+                .signoffs
+                .iter()
+                .filter(|s| s.valid && v.signoff_files.contains(&s.file))
+                .map(|s| Signature {
+                    role: s.role.map_or_else(String::new, |r| r.to_string()),
+                    principal: s.principal.clone().unwrap_or_default(),
+                    signed: s.signoff_time.clone().unwrap_or_default(),
+                    key: s.key_fingerprint.clone().unwrap_or_default(),
+                    waived: s.waive_notice,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let ctx = Context {
+        id: args.id.clone(),
+        version: report
+            .and_then(|v| v.version.as_ref())
+            .map_or_else(String::new, |v| v.short().to_owned()),
+        state: report.map_or("draft", |v| v.state.as_str()).to_owned(),
+        takes_effect: report.and_then(|v| v.takes_effect).map(|d| d.to_string()),
+        signatures,
+        missing: report
+            .map(|v| v.missing.iter().map(|r| r.to_string()).collect())
+            .unwrap_or_default(),
+    };
+    let text = match args.format {
+        Format::Markdown => show::markdown(&agreement, &ctx),
+        Format::Html => show::html(&agreement, &ctx),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(code::OK)
+}
