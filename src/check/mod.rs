@@ -150,11 +150,42 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
             findings.extend(head_settings);
         }
     }
+    // In a pull request only the agreements it touches can change their
+    // state or findings; judging just those keeps the cost with the pull
+    // request, not with the size of the repository. A change to the trust
+    // root can affect every sign-off, so then everything is judged.
+    let touched = match &base {
+        Some(base) => {
+            let trust_changed = blob_at(repo, base, &layout.allowed_signers)?
+                != blob_at(repo, &tip, &layout.allowed_signers)?;
+            (!trust_changed)
+                .then(|| touched_ids(repo, base, &tip, &layout))
+                .transpose()?
+        }
+        None => None,
+    };
     let known = has_trust_root.then_some(&signers);
-    tree_files::validate(repo, &tip, &layout, known, &mut findings, &mut sources)?;
+    tree_files::validate(
+        repo,
+        &tip,
+        &layout,
+        known,
+        touched.as_ref(),
+        &mut findings,
+        &mut sources,
+    )?;
 
     // 2-4. Sign-offs, append-only, notice, party changes, removals.
-    let records = load_all(repo, &chain, &layout, &signers, opts.today)?;
+    let records = match &touched {
+        Some(ids) => {
+            let mut ids: Vec<&String> = ids.iter().collect();
+            ids.sort();
+            ids.into_iter()
+                .map(|id| crate::record::load(repo, &chain, &layout, id, &signers, opts.today))
+                .collect::<Result<Vec<_>>>()?
+        }
+        None => load_all(repo, &chain, &layout, &signers, opts.today)?,
+    };
     for record in &records {
         record_findings(repo, record, &layout, range_start, &mut findings);
     }
@@ -214,6 +245,40 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         changed,
         sources,
     })
+}
+
+/// Agreement ids whose file or sign-offs differ between two commits.
+fn touched_ids(
+    repo: &Repository,
+    base: &git2::Commit<'_>,
+    tip: &git2::Commit<'_>,
+    layout: &crate::settings::Layout,
+) -> Result<std::collections::HashSet<String>> {
+    let (old, new) = (
+        base.tree().map_err(|e| Error::git("reading base", e))?,
+        tip.tree().map_err(|e| Error::git("reading head", e))?,
+    );
+    let diff = repo
+        .diff_tree_to_tree(Some(&old), Some(&new), None)
+        .map_err(|e| Error::git("comparing base and head", e))?;
+    let mut ids = std::collections::HashSet::new();
+    for delta in diff.deltas() {
+        for file in [delta.old_file(), delta.new_file()] {
+            let Some(path) = file.path().and_then(|p| p.to_str()) else {
+                continue;
+            };
+            if let Some(rest) = path.strip_prefix(&format!("{}/", layout.agreements)) {
+                if let Some(id) = rest.strip_suffix(".yaml").filter(|id| !id.contains('/')) {
+                    ids.insert(id.to_owned());
+                }
+            } else if let Some(rest) = path.strip_prefix(&format!("{}/", layout.signoffs)) {
+                if let Some((id, _)) = rest.split_once('/') {
+                    ids.insert(id.to_owned());
+                }
+            }
+        }
+    }
+    Ok(ids)
 }
 
 /// Drop repeated findings (the same rule about the same place), e.g. a
@@ -416,7 +481,9 @@ fn append_only(
 ) -> Result<()> {
     let mut last_dir: Option<Oid> = None;
     let mut last_tree: Option<git2::Tree<'_>> = None;
-    for (position, c) in chain.commits.iter().enumerate() {
+    // Only the range is judged; start one commit before it.
+    let first = range_start.saturating_sub(1);
+    for (position, c) in chain.commits.iter().enumerate().skip(first) {
         let tree = repo
             .find_commit(c.id)
             .and_then(|commit| commit.tree())

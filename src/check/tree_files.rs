@@ -11,15 +11,18 @@ use crate::settings::Layout;
 use crate::signoff::AllowedSigners;
 
 /// Findings for every agreement and sign-off file in `commit`'s tree;
-/// `signers` is the trust root, when the repository has one.
+/// `signers` is the trust root, when the repository has one; `only` limits
+/// the check to these agreement ids (a pull request's).
 pub fn validate(
     repo: &Repository,
     commit: &Commit<'_>,
     layout: &Layout,
     signers: Option<&AllowedSigners>,
+    only: Option<&std::collections::HashSet<String>>,
     findings: &mut Vec<Finding>,
     sources: &mut Sources,
 ) -> Result<()> {
+    let wanted = |id: &str| only.is_none_or(|ids| ids.contains(id));
     let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
     let known = |email: &str| signers.is_some_and(|s| s.principal_matches_any(email));
     let ctx = Context {
@@ -37,6 +40,10 @@ pub fn validate(
         if !(path.ends_with(".yaml") || path.ends_with(".yml")) {
             continue;
         }
+        let name = path.rsplit('/').next().unwrap_or_default();
+        if !wanted(name.trim_end_matches(".yaml").trim_end_matches(".yml")) {
+            continue;
+        }
         let (_, found) = lint::check(&path, &bytes, &ctx);
         if !found.is_empty() {
             sources.insert(path.clone(), String::from_utf8_lossy(&bytes).into_owned());
@@ -46,8 +53,11 @@ pub fn validate(
     for (path, blob) in blobs_under(repo, &tree, &layout.signoffs, true)? {
         // Sign-offs live in one directory per agreement; other files at the
         // top (a .gitkeep, a README) are not sign-offs.
-        let nested = path[layout.signoffs.len() + 1..].contains('/');
-        if !nested || !path.ends_with(".yaml") {
+        let rest = &path[layout.signoffs.len() + 1..];
+        let Some((id, _)) = rest.split_once('/') else {
+            continue;
+        };
+        if !path.ends_with(".yaml") || !wanted(id) {
             continue;
         }
         match blob {

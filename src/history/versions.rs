@@ -160,7 +160,21 @@ pub fn scan_dir(
             Some(id) => repo.find_tree(id).ok(),
             None => None,
         };
-        let changed = changed_names(repo, last_tree.as_ref(), subtree.as_ref())?;
+        // For a few named files, comparing their entries beats a tree diff.
+        let changed = match only.filter(|o| o.len() <= 8) {
+            Some(names) => {
+                let entry = |t: Option<&git2::Tree<'_>>, n: &str| {
+                    t.and_then(|t| t.get_name(n))
+                        .map(|e| (e.id(), e.filemode()))
+                };
+                names
+                    .iter()
+                    .filter(|n| entry(last_tree.as_ref(), n) != entry(subtree.as_ref(), n))
+                    .cloned()
+                    .collect()
+            }
+            None => changed_names(repo, last_tree.as_ref(), subtree.as_ref())?,
+        };
         for name in changed {
             if only.is_some_and(|o| !o.contains(&name)) || !name.ends_with(".yaml") {
                 continue;
