@@ -57,7 +57,7 @@ pub fn typed<T: DeserializeOwned>(file: &str, node: &Node) -> Result<T, Finding>
                 _ => None,
             })
             .collect();
-        let inner = e.inner().to_string();
+        let inner = plain_words(&e.inner().to_string());
         let mut path = e.path().to_string();
         let mut pointed = segments.clone();
         let mut unknown_key = false;
@@ -87,6 +87,35 @@ pub fn typed<T: DeserializeOwned>(file: &str, node: &Node) -> Result<T, Finding>
         };
         Finding::new("schema", file, message).at(pos).hint(hint)
     })
+}
+
+/// serde's messages name Rust types; say what they mean in YAML terms.
+fn plain_words(message: &str) -> String {
+    let mut text = message.to_owned();
+    for (rust, yaml) in [
+        ("i64", "an integer"),
+        ("u64", "an integer"),
+        ("u32", "an integer"),
+        ("u8", "an integer"),
+        ("a sequence", "a list"),
+        ("sequence", "list"),
+        ("a map", "a mapping"),
+        ("map", "mapping"),
+        ("unit value", "null"),
+    ] {
+        text = text.replace(&format!("expected {rust}"), &format!("expected {yaml}"));
+        text = text.replace(
+            &format!("invalid type: {rust}"),
+            &format!("invalid type: {yaml}"),
+        );
+    }
+    if let Some(i) = text.find("expected struct ") {
+        let end = text[i + 16..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(text.len(), |e| i + 16 + e);
+        text.replace_range(i..end, "expected a mapping");
+    }
+    text
 }
 
 fn join(path: &str, field: &str) -> String {

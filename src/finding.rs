@@ -131,6 +131,7 @@ pub const RULES: &[RuleInfo] = &[
     rule("signoff-modified", E, true, "a sign-off file was changed or deleted"),
     rule("notice-period", E, true, "a signed amendment takes effect before its notice period ends"),
     rule("notice-pending", W, true, "a pending amendment would take effect before its notice period ends"),
+    rule("same-key", W, true, "mentor and mentee signed with the same key, so the version is not signed"),
     rule("party-change", E, true, "a party changed without the previous party signing"),
     rule("agreement-removed", E, true, "an agreement with a signed version was deleted or renamed"),
     rule("concluded-changed", E, true, "an agreement changed after a concluding version was signed"),

@@ -78,6 +78,26 @@ pub fn check(file: &str, bytes: &[u8], ctx: &Context<'_>) -> (Parsed, Vec<Findin
     };
     let data = node.to_json();
     let version = VersionId::of(&data);
+    if !matches!(node.value, crate::yaml::Value::Map(_)) {
+        findings.push(
+            Finding::new(
+                "schema",
+                file,
+                match node.value {
+                    crate::yaml::Value::Null => {
+                        "the file is empty; an agreement is a mapping of fields".to_owned()
+                    }
+                    ref other => format!(
+                        "an agreement is a mapping of fields, but this file holds {}",
+                        crate::yaml::kind_name(other)
+                    ),
+                },
+            )
+            .at(node.pos)
+            .hint("start from `charter new ID --mentor … --mentee …`, or see examples/"),
+        );
+        return (Parsed::SchemaInvalid { version, data }, findings);
+    }
     let agreement: Agreement = match document::typed(file, &node) {
         Ok(a) => a,
         Err(f) => {

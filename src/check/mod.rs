@@ -364,6 +364,17 @@ fn record_findings(
                 findings.push(f);
             }
         }
+        if !v.signed && v.signed_by.len() == 2 && party_change(record, v.point).is_none() {
+            findings.push(
+                Finding::new(
+                    "same-key",
+                    path,
+                    "mentor and mentee signed this version with the same key, so it is not signed".to_owned(),
+                )
+                .commit(commit.clone())
+                .hint("each party signs with their own key; the one whose key was used by the other signs again"),
+            );
+        }
         if !v.signed && v.signed_by.len() == 2 {
             if let Some(change) = party_change(record, v.point) {
                 let mut f = Finding::new("party-change", path, change.0)

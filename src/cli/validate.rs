@@ -35,11 +35,16 @@ pub struct Args {
 /// Validate and report; exit 1 when any error remains.
 pub fn run(args: &Args, global: &Global) -> CliResult {
     let ws = super::workspace(global)?;
-    let paths = args
+    // Paths inside the repository are named relative to its root; a file
+    // outside it (a draft elsewhere) is validated where it is.
+    let paths: Vec<String> = args
         .paths
         .iter()
-        .map(|p| ws.relative(&global.cwd, p))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|p| {
+            ws.relative(&global.cwd, p)
+                .unwrap_or_else(|_| global.cwd.join(p).to_string_lossy().into_owned())
+        })
+        .collect();
     let (findings, sources) = ws.validate(&paths)?;
     let findings = ws.settings.adjust(findings, args.deny_warnings);
     let summary = Summary::of(&findings);
