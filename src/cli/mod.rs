@@ -31,8 +31,9 @@ use error::{code, CliError, CliResult};
 #[command(name = "charter", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// Run as if charter was started in DIR (like `git -C`).
-    #[arg(short = 'C', global = true, value_name = "DIR")]
-    pub directory: Option<PathBuf>,
+    /// Repeated, each is taken relative to the one before, as in git.
+    #[arg(short = 'C', global = true, value_name = "DIR", action = clap::ArgAction::Append)]
+    pub directory: Vec<PathBuf>,
 
     /// When to colour output.
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
@@ -105,10 +106,7 @@ impl Global {
     fn resolve(cli: &Cli) -> Result<Global, CliError> {
         let base = std::env::current_dir()
             .map_err(|e| CliError::new(format!("cannot read the current directory: {e}")))?;
-        let cwd = match &cli.directory {
-            Some(dir) => base.join(dir),
-            None => base,
-        };
+        let cwd = cli.directory.iter().fold(base, |dir, next| dir.join(next));
         if !cwd.is_dir() {
             return Err(CliError::new(format!(
                 "-C {}: no such directory",
