@@ -123,6 +123,20 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         charter::diff::render_text(&changes, &mut out, color)?;
         writeln!(out)?;
     }
+    writeln!(out, "{}", paint(HEADING, "$ charter verify", color))?;
+    let head = charter::history::head_commit(repo)?;
+    let chain = charter::history::Chain::walk(repo, head.id(), None)?;
+    let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
+    let records = charter::record::load_all(repo, &chain, &ws.layout, &signers, today)?;
+    let signoffs: Vec<_> = records.iter().flat_map(|r| &r.signoffs).collect();
+    let valid = signoffs.iter().filter(|s| s.valid).count();
+    writeln!(
+        out,
+        "{valid} valid, {} invalid sign-offs in {} agreements (every one checked in-process against allowed_signers)",
+        signoffs.len() - valid,
+        records.len()
+    )?;
+    writeln!(out)?;
     writeln!(out, "{}", paint(HEADING, "$ charter check", color))?;
     let report = charter::check::check(
         repo,
