@@ -85,17 +85,11 @@ pub fn first_appearances(
         }
         last_dir = dir_id;
         let subtree = dir_id.and_then(|id| repo.find_tree(id).ok());
-        let diff = repo
-            .diff_tree_to_tree(last_tree.as_ref(), subtree.as_ref(), None)
-            .map_err(|e| Error::git("comparing trees", e))?;
-        for delta in diff.deltas() {
-            let file = delta.new_file();
-            if !file.exists() {
-                continue;
-            }
-            if let Some(name) = file.path().and_then(|p| p.to_str()) {
-                seen.entry(name.to_owned())
-                    .or_insert_with(|| (file.id(), c.clone()));
+        for change in
+            crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)
+        {
+            if let Some((id, _)) = change.new {
+                seen.entry(change.path).or_insert_with(|| (id, c.clone()));
             }
         }
         last_tree = subtree;

@@ -506,24 +506,22 @@ fn append_only(
         last_dir = dir_id;
         let subtree = dir_id.and_then(|id| repo.find_tree(id).ok());
         if position >= range_start && last_tree.is_some() {
-            let diff = repo
-                .diff_tree_to_tree(last_tree.as_ref(), subtree.as_ref(), None)
-                .map_err(|e| Error::git("comparing trees", e))?;
-            for delta in diff.deltas() {
-                let what = match delta.status() {
-                    git2::Delta::Added => continue,
-                    git2::Delta::Deleted => "deleted",
+            for change in
+                crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)
+            {
+                let what = match (&change.old, &change.new) {
+                    (None, _) => continue,
+                    (Some(_), None) => "deleted",
                     _ => "changed",
                 };
-                let name = delta
-                    .old_file()
-                    .path()
-                    .and_then(|p| p.to_str())
-                    .unwrap_or("?");
                 findings.push(
-                    Finding::new("signoff-modified", &format!("{dir}/{name}"), format!("a sign-off file was {what}; sign-offs are append-only"))
-                        .commit(c.id.to_string())
-                        .hint("restore the file as it was; to replace a sign-off, add a new one with `charter sign`"),
+                    Finding::new(
+                        "signoff-modified",
+                        &format!("{dir}/{}", change.path),
+                        format!("a sign-off file was {what}; sign-offs are append-only"),
+                    )
+                    .commit(c.id.to_string())
+                    .hint("restore the file as it was; to replace a sign-off, add a new one with `charter sign`"),
                 );
             }
         }

@@ -6,6 +6,7 @@
 //! cost follows the number of amendments, not the size of the repository.
 
 mod chain;
+pub mod tree_diff;
 mod versions;
 
 pub use chain::{Chain, ChainCommit, Landing};

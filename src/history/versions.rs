@@ -222,25 +222,14 @@ pub fn scan_dir(
     Ok(histories)
 }
 
-/// Names of the entries that differ between two versions of a directory
-/// (git's tree diff, not recursive).
+/// Names of the entries that differ between two versions of a directory.
 fn changed_names(
     repo: &Repository,
     old: Option<&git2::Tree<'_>>,
     new: Option<&git2::Tree<'_>>,
 ) -> Result<Vec<String>> {
-    let diff = repo
-        .diff_tree_to_tree(old, new, None)
-        .map_err(|e| Error::git("comparing trees", e))?;
-    let mut names = Vec::new();
-    for delta in diff.deltas() {
-        for file in [delta.old_file(), delta.new_file()] {
-            if let Some(name) = file.path().and_then(|p| p.to_str()) {
-                if !name.contains('/') && !names.iter().any(|n| n == name) {
-                    names.push(name.to_owned());
-                }
-            }
-        }
-    }
-    Ok(names)
+    Ok(super::tree_diff::changes(repo, old, new, 0)
+        .into_iter()
+        .map(|c| c.path)
+        .collect())
 }
