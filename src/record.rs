@@ -135,25 +135,29 @@ pub fn load_all(
     signers: &AllowedSigners,
     today: NaiveDate,
 ) -> Result<Vec<Record>> {
-    let histories = crate::history::scan_dir(repo, chain, &layout.agreements, None)?;
+    let mut histories: Vec<(String, History)> =
+        crate::history::scan_dir(repo, chain, &layout.agreements, None, false)?
+            .into_iter()
+            .collect();
+    histories.sort_by(|a, b| a.0.cmp(&b.0));
     let appearances = first_appearances(repo, chain, &layout.signoffs)?;
     let mut records = Vec::new();
-    let mut paths: Vec<&String> = histories.keys().collect();
-    paths.sort();
-    for path in paths {
-        let Some(id) = crate::agreement::lint::id_of(path) else {
+    for (path, history) in histories {
+        let Some(id) = crate::agreement::lint::id_of(&path) else {
             continue;
         };
-        records.push(assemble(
+        let mut record = assemble(
             repo,
             chain,
             layout,
             id,
-            histories[path].clone(),
+            history,
             &appearances,
             signers,
             today,
-        )?);
+        )?;
+        record.restore_data(repo);
+        records.push(record);
     }
     Ok(records)
 }
@@ -224,6 +228,39 @@ fn assemble(
 }
 
 impl Record {
+    /// Read again the plain data of the points reports compare (the last
+    /// two, and the versions in force, pending or scheduled) after a load
+    /// that did not keep it.
+    pub fn restore_data(&mut self, repo: &Repository) {
+        let e = &self.evaluation;
+        let n = self.history.points.len();
+        let mut wanted: Vec<usize> = vec![n.saturating_sub(1), n.saturating_sub(2)];
+        wanted.extend(
+            e.in_force
+                .iter()
+                .chain(e.pending.iter())
+                .chain(e.scheduled.iter())
+                .map(|&i| e.versions[i].point),
+        );
+        let path = self.history.path.clone();
+        for i in wanted {
+            let Some(point) = self.history.points.get_mut(i) else {
+                continue;
+            };
+            let Some(blob) = point.blob().and_then(|id| repo.find_blob(id).ok()) else {
+                continue;
+            };
+            if point.state != crate::history::FileState::Absent {
+                let (parsed, _) = crate::agreement::lint::check(
+                    &path,
+                    blob.content(),
+                    &crate::agreement::lint::Context::default(),
+                );
+                point.state = crate::history::FileState::Present(parsed);
+            }
+        }
+    }
+
     /// The valid sign-offs, as the rules take them (to judge a hypothetical
     /// next version, as `amend` does).
     pub fn approvals(&self) -> Vec<Approval> {

@@ -48,6 +48,18 @@ impl Parsed {
         }
     }
 
+    /// Release the plain data (kept: the version id and the typed
+    /// agreement). Loading a whole repository keeps data only for the points
+    /// reports still compare; the rest would hold memory for nothing.
+    pub fn forget_data(&mut self) {
+        match self {
+            Parsed::Unparseable => {}
+            Parsed::SchemaInvalid { data, .. } | Parsed::Valid { data, .. } => {
+                *data = serde_json::Value::Null
+            }
+        }
+    }
+
     /// The typed agreement, when valid.
     pub fn agreement(&self) -> Option<&Agreement> {
         match self {

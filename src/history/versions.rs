@@ -62,6 +62,11 @@ impl Version {
         }
     }
 
+    /// The blob the file had at this point, to read it again when needed.
+    pub fn blob(&self) -> Option<Oid> {
+        self.blob
+    }
+
     /// True when this point is a version (plain data with an id).
     pub fn is_version(&self) -> bool {
         self.state.version().is_some()
@@ -126,7 +131,7 @@ impl History {
 pub fn agreement_history(repo: &Repository, chain: &Chain, path: &str) -> Result<History> {
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
     let only = std::collections::HashSet::from([name.to_owned()]);
-    let mut histories = scan_dir(repo, chain, dir, Some(&only))?;
+    let mut histories = scan_dir(repo, chain, dir, Some(&only), true)?;
     Ok(histories.remove(path).unwrap_or(History {
         path: path.to_owned(),
         points: Vec::new(),
@@ -134,13 +139,16 @@ pub fn agreement_history(repo: &Repository, chain: &Chain, path: &str) -> Result
 }
 
 /// The histories of the files directly in `dir` (or only those named in
-/// `only`), in one walk of the chain. A commit is looked at only when the
+/// `only`), in one walk of the chain. Without `keep_data`, only version
+/// ids and typed agreements are kept, which bounds memory on large
+/// repositories. A commit is looked at only when the
 /// directory's tree changed, and then only the files that changed in it.
 pub fn scan_dir(
     repo: &Repository,
     chain: &Chain,
     dir: &str,
     only: Option<&std::collections::HashSet<String>>,
+    keep_data: bool,
 ) -> Result<std::collections::HashMap<String, History>> {
     let mut histories: std::collections::HashMap<String, History> =
         std::collections::HashMap::new();
@@ -195,7 +203,10 @@ pub fn scan_dir(
                     let blob = repo
                         .find_blob(id)
                         .map_err(|e| Error::git(format!("reading {path}"), e))?;
-                    let (parsed, _) = lint::check(&path, blob.content(), &Context::default());
+                    let (mut parsed, _) = lint::check(&path, blob.content(), &Context::default());
+                    if !keep_data {
+                        parsed.forget_data();
+                    }
                     FileState::Present(parsed)
                 }
                 _ => FileState::Present(Parsed::Unparseable),

@@ -186,8 +186,19 @@ fn agreement_of(state: &FileState) -> Option<&Agreement> {
     state.parsed().and_then(Parsed::agreement)
 }
 
-fn data_of(state: &FileState) -> Option<&serde_json::Value> {
-    state.parsed().and_then(Parsed::data)
+/// The plain data of a state. When it was not kept (a whole repository is
+/// loaded without it), the typed agreement stands in: it differs only in
+/// presentation (`every 3 week` is written `every 3 weeks`), never in what
+/// is material.
+fn data_of(state: &FileState) -> Option<std::borrow::Cow<'_, serde_json::Value>> {
+    let parsed = state.parsed()?;
+    match (parsed.data(), parsed.agreement()) {
+        (Some(serde_json::Value::Null), Some(a)) => {
+            serde_json::to_value(a).ok().map(std::borrow::Cow::Owned)
+        }
+        (Some(data), _) => Some(std::borrow::Cow::Borrowed(data)),
+        (None, _) => None,
+    }
 }
 
 /// Whether the only difference between two versions is adding `concluded`.
@@ -244,7 +255,7 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
             .rev()
             .find_map(|v| data_of(&history.points[v.point].state));
         if let Some(data) = data_of(&p.state) {
-            report.material = material_between(previous_data, data);
+            report.material = material_between(previous_data.as_deref(), &data);
         }
         let Some(agreement) = agreement_of(&p.state) else {
             versions.push(report);
@@ -255,7 +266,9 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
         let prev_agreement = prev.and_then(|v| agreement_of(&history.points[v.point].state));
         let prev_data = prev.and_then(|v| data_of(&history.points[v.point].state));
         let data = data_of(&p.state).expect("a valid agreement has data");
-        report.concluding = prev_data.is_some_and(|old| only_concludes(old, data));
+        report.concluding = prev_data
+            .as_deref()
+            .is_some_and(|old| only_concludes(old, &data));
 
         let amends = prev.and_then(|v| v.version.clone());
         let mine: Vec<&Approval> = approvals
@@ -279,7 +292,7 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
         if let (Some(prev_index), Some(prev_agreement), false) =
             (prev_signed, prev_agreement, report.concluding)
         {
-            let material = material_between(prev_data, data);
+            let material = material_between(prev_data.as_deref(), &data);
             report.notice = notice_check(
                 history,
                 &versions,
