@@ -15,13 +15,29 @@ pub struct ChainCommit {
     /// The clamped time: never earlier than the first parent's clamped time,
     /// and in a pull-request view the landing time.
     pub time: i64,
-    /// Author name and email, as `Name <email>`.
+    /// Author name and email, as `Name <email>` (empty until `describe`d).
     pub author: String,
     /// The subject line.
     pub subject: String,
 }
 
 impl ChainCommit {
+    /// This commit with its author (`Name <email>`) and subject filled in
+    /// from the commit object; the chain walk leaves them empty, since most
+    /// commits are never shown.
+    pub fn describe(&self, commit: &git2::Commit<'_>) -> ChainCommit {
+        let author = commit.author();
+        ChainCommit {
+            author: format!(
+                "{} <{}>",
+                author.name().unwrap_or("?"),
+                author.email().unwrap_or("?")
+            ),
+            subject: commit.summary().unwrap_or_default().to_owned(),
+            ..self.clone()
+        }
+    }
+
     /// The UTC calendar date of the clamped time.
     pub fn date(&self) -> NaiveDate {
         DateTime::<Utc>::from_timestamp(self.time, 0)
@@ -80,17 +96,14 @@ impl Chain {
                 }
                 None
             };
-            let author = commit.author();
+            // Author and subject are filled in only for commits that turn
+            // out to be versions (see `ChainCommit::describe`).
             newest_first.push(ChainCommit {
                 id,
                 raw_time: commit.committer().when().seconds(),
                 time: 0,
-                author: format!(
-                    "{} <{}>",
-                    author.name().unwrap_or("?"),
-                    author.email().unwrap_or("?")
-                ),
-                subject: commit.summary().unwrap_or_default().to_owned(),
+                author: String::new(),
+                subject: String::new(),
             });
         }
         newest_first.reverse();

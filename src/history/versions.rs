@@ -221,7 +221,7 @@ pub fn scan_dir(
             };
             if !unchanged {
                 history.points.push(Version {
-                    commit: c.clone(),
+                    commit: c.describe(&commit),
                     position,
                     state,
                     blob,
