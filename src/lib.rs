@@ -8,6 +8,7 @@
 // built once per problem, so its size does not matter.
 #![allow(clippy::result_large_err)]
 pub mod agreement;
+pub mod check;
 pub mod demo;
 pub mod diff;
 pub mod document;
@@ -17,6 +18,7 @@ pub mod git;
 pub mod history;
 pub mod record;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod settings;

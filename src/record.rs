@@ -63,7 +63,9 @@ pub struct Record {
     pub evaluation: Evaluation,
 }
 
-/// When each file under `dir` first appeared on the chain.
+/// When each file under `dir` (recursively, keyed by its path relative to
+/// `dir`) first appeared on the chain, and its blob then. One walk of the
+/// chain; a commit is looked at only when the directory's tree changed.
 pub fn first_appearances(
     repo: &Repository,
     chain: &Chain,
@@ -71,6 +73,7 @@ pub fn first_appearances(
 ) -> Result<HashMap<String, (Oid, ChainCommit)>> {
     let mut seen: HashMap<String, (Oid, ChainCommit)> = HashMap::new();
     let mut last_dir: Option<Oid> = None;
+    let mut last_tree: Option<git2::Tree<'_>> = None;
     for c in &chain.commits {
         let commit = repo
             .find_commit(c.id)
@@ -81,18 +84,21 @@ pub fn first_appearances(
             continue;
         }
         last_dir = dir_id;
-        let Some(dir_id) = dir_id else { continue };
-        let Ok(subtree) = repo.find_tree(dir_id) else {
-            continue;
-        };
-        for entry in subtree.iter() {
-            let Some(name) = entry.name() else { continue };
-            if entry.kind() != Some(git2::ObjectType::Blob) {
+        let subtree = dir_id.and_then(|id| repo.find_tree(id).ok());
+        let diff = repo
+            .diff_tree_to_tree(last_tree.as_ref(), subtree.as_ref(), None)
+            .map_err(|e| Error::git("comparing trees", e))?;
+        for delta in diff.deltas() {
+            let file = delta.new_file();
+            if !file.exists() {
                 continue;
             }
-            seen.entry(name.to_owned())
-                .or_insert_with(|| (entry.id(), c.clone()));
+            if let Some(name) = file.path().and_then(|p| p.to_str()) {
+                seen.entry(name.to_owned())
+                    .or_insert_with(|| (file.id(), c.clone()));
+            }
         }
+        last_tree = subtree;
     }
     Ok(seen)
 }
@@ -109,28 +115,90 @@ pub fn load(
 ) -> Result<Record> {
     let path = format!("{}/{id}.yaml", layout.agreements);
     let history = agreement_history(repo, chain, &path)?;
-    let dir = format!("{}/{id}", layout.signoffs);
-    let tip = chain.commits.last().map(|c| c.id);
+    let appearances = first_appearances(repo, chain, &format!("{}/{id}", layout.signoffs))?;
+    let appearances = appearances
+        .into_iter()
+        .map(|(name, v)| (format!("{id}/{name}"), v))
+        .collect();
+    assemble(
+        repo,
+        chain,
+        layout,
+        id,
+        history,
+        &appearances,
+        signers,
+        today,
+    )
+}
+
+/// Load the records of every agreement that has a history along `chain`,
+/// walking the chain once for agreements and once for sign-offs.
+pub fn load_all(
+    repo: &Repository,
+    chain: &Chain,
+    layout: &Layout,
+    signers: &AllowedSigners,
+    today: NaiveDate,
+) -> Result<Vec<Record>> {
+    let histories = crate::history::scan_dir(repo, chain, &layout.agreements, None)?;
+    let appearances = first_appearances(repo, chain, &layout.signoffs)?;
+    let mut records = Vec::new();
+    let mut paths: Vec<&String> = histories.keys().collect();
+    paths.sort();
+    for path in paths {
+        let Some(id) = crate::agreement::lint::id_of(path) else {
+            continue;
+        };
+        records.push(assemble(
+            repo,
+            chain,
+            layout,
+            id,
+            histories[path].clone(),
+            &appearances,
+            signers,
+            today,
+        )?);
+    }
+    Ok(records)
+}
+
+/// Check the sign-offs of `id` present at the chain's tip and evaluate.
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    repo: &Repository,
+    chain: &Chain,
+    layout: &Layout,
+    id: &str,
+    history: History,
+    appearances: &HashMap<String, (Oid, ChainCommit)>,
+    signers: &AllowedSigners,
+    today: NaiveDate,
+) -> Result<Record> {
     let mut signoffs = Vec::new();
-    if let Some(tip) = tip {
+    if let Some(tip) = chain.commits.last() {
         let tip_tree = repo
-            .find_commit(tip)
+            .find_commit(tip.id)
             .and_then(|c| c.tree())
             .map_err(|e| Error::git("reading the tip", e))?;
-        let first = first_appearances(repo, chain, &dir)?;
-        let mut names: Vec<&String> = first.keys().collect();
+        let prefix = format!("{id}/");
+        let mut names: Vec<&String> = appearances
+            .keys()
+            .filter(|k| k.starts_with(&prefix))
+            .collect();
         names.sort();
         for name in names {
-            let file = format!("{dir}/{name}");
+            let file = format!("{}/{name}", layout.signoffs);
             // Only files still present at the tip count; deletions are
             // `check`'s business (signoff-modified).
-            let Some(now) = tip_tree.get_path(Path::new(&file)).ok() else {
+            let Ok(now) = tip_tree.get_path(Path::new(&file)) else {
                 continue;
             };
-            let blob = repo
-                .find_blob(now.id())
-                .map_err(|e| Error::git(format!("reading {file}"), e))?;
-            let (_, appeared) = &first[name];
+            let Ok(blob) = repo.find_blob(now.id()) else {
+                continue;
+            };
+            let (_, appeared) = &appearances[name];
             signoffs.push(check_signoff(
                 &file,
                 blob.content(),
@@ -141,11 +209,7 @@ pub fn load(
             ));
         }
     }
-    let approvals: Vec<Approval> = signoffs
-        .iter()
-        .filter(|s| s.valid)
-        .filter_map(approval)
-        .collect();
+    let approvals = approvals_of(&signoffs);
     let evaluation = evaluate(&history, &approvals, today);
     Ok(Record {
         id: id.to_owned(),
@@ -310,4 +374,57 @@ pub fn load_at_head(
     let (signers, _) = signers_at(repo, &head, layout)?;
     let record = load(repo, &chain, layout, id, &signers, today)?;
     Ok((record, chain))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass loader and the per-agreement loader agree, on the demo's
+    /// real repository with sign-offs, amendments and a pending version.
+    #[test]
+    fn load_all_matches_load() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::demo::build(dir.path()).unwrap();
+        let repo = Repository::open(dir.path()).unwrap();
+        let layout = Layout::default();
+        let today = NaiveDate::from_ymd_opt(2026, 6, 10).unwrap();
+        let head = crate::history::head_commit(&repo).unwrap();
+        let chain = Chain::walk(&repo, head.id(), None).unwrap();
+        let (signers, _) = signers_at(&repo, &head, &layout).unwrap();
+        let all = load_all(&repo, &chain, &layout, &signers, today).unwrap();
+        assert_eq!(all.len(), 3);
+        for record in &all {
+            let one = load(&repo, &chain, &layout, &record.id, &signers, today).unwrap();
+            assert_eq!(
+                one.history.points.len(),
+                record.history.points.len(),
+                "{}",
+                record.id
+            );
+            assert_eq!(one.signoffs.len(), record.signoffs.len(), "{}", record.id);
+            assert!(
+                record.signoffs.iter().all(|s| s.valid),
+                "{:?}",
+                record.signoffs
+            );
+            assert_eq!(
+                one.evaluation.state, record.evaluation.state,
+                "{}",
+                record.id
+            );
+        }
+        let states: Vec<_> = all
+            .iter()
+            .map(|r| (r.id.as_str(), r.evaluation.state.as_str()))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                ("ada-grace", "pending"),
+                ("lin-sam-onboarding", "in-force"),
+                ("priya-morgan-reverse", "draft")
+            ]
+        );
+    }
 }

@@ -228,7 +228,7 @@ impl Workspace {
 
 /// Findings for one sign-off file's form: fields, name, content hash.
 /// Whether it verifies is `verify`'s question.
-fn check_signoff_file(rel: &str, bytes: &[u8]) -> Vec<Finding> {
+pub fn check_signoff_file(rel: &str, bytes: &[u8]) -> Vec<Finding> {
     use crate::signoff::file::{check_content_hash, check_path};
     let parsed = match SignoffFile::parse_bytes(bytes) {
         Ok(parsed) => parsed,

@@ -104,12 +104,26 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         let evaluation = charter::rules::evaluate(&history, &record.approvals(), today);
         if let Some(notice) = evaluation.versions.last().and_then(|v| v.notice.as_ref()) {
             if !notice.ok() {
-                return Err(CliError::new(format!(
-                    "{rel}: effective {} is too early: renegotiation opened {} and the notice period is {} days, so the earliest allowed date is {}",
-                    notice.effective, notice.opened, notice.notice_days, notice.earliest_effective
-                ))
-                .hint(format!("set `effective: {}` or later", notice.earliest_effective))
-                .hint("if both parties agree to skip the notice, commit it with git and both sign with `charter sign --waive-notice`"));
+                super::note(
+                    global,
+                    &format!(
+                        "error: {rel}: effective {} is too early: renegotiation opened {} and the notice period is {} days, so the earliest allowed date is {}",
+                        notice.effective, notice.opened, notice.notice_days, notice.earliest_effective
+                    ),
+                );
+                super::note(
+                    global,
+                    &format!(
+                        "hint: set `effective: {}` or later",
+                        notice.earliest_effective
+                    ),
+                );
+                super::note(
+                    global,
+                    "hint: if both parties agree to skip the notice, commit it with git and both sign with `charter sign --waive-notice`",
+                );
+                super::note(global, "nothing committed");
+                return Ok(code::VERDICT);
             }
         }
     }

@@ -10,11 +10,17 @@ use charter::render::style::{paint, HEADING};
 use super::error::{code, CliError, CliResult};
 use super::Global;
 
+/// The day the demo looks at its sample history from.
+const DEMO_DAY: &str = "2026-06-10";
+
 /// Arguments of `charter demo`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Where to build the sample repository (must not exist or be empty; default: a new temporary directory).
     pub dir: Option<PathBuf>,
+    /// The day to judge the sample from (default 2026-06-10, inside the sample's story).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 /// Build the sample and print what charter can say about it.
@@ -57,7 +63,29 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     )?;
     writeln!(out)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
-    let today = super::today(None)?;
+    // The sample story runs from January to June 2026; look at it from
+    // inside (CHARTER_TODAY or --today can move the day).
+    let today = match std::env::var("CHARTER_TODAY") {
+        Ok(_) => super::today(None)?,
+        Err(_) => super::today(args.today.as_deref().or(Some(DEMO_DAY)))?,
+    };
+    let today_text = today.to_string();
+    writeln!(out, "{}", paint(HEADING, &format!("As of {today}:"), color))?;
+    writeln!(out)?;
+    writeln!(out, "{}", paint(HEADING, "$ charter status", color))?;
+    out.flush()?;
+    super::status::run(
+        &super::status::Args {
+            format: super::status::Format::Text,
+            exit_code: false,
+            today: Some(today_text.clone()),
+        },
+        &super::Global {
+            cwd: dir.clone(),
+            color,
+            color_err: global.color_err,
+        },
+    )?;
     for id in ["ada-grace", "lin-sam-onboarding", "priya-morgan-reverse"] {
         writeln!(
             out,
@@ -67,10 +95,68 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
         super::log::print_text(&mut out, &record, color)?;
     }
+    // What the pending amendment would change about what is in force.
+    let (record, _) = charter::record::load_at_head(repo, &ws.layout, "ada-grace", today)?;
+    let data_of = |i: usize| {
+        let point = record.evaluation.versions[i].point;
+        record.history.points[point]
+            .state
+            .parsed()
+            .and_then(|p| p.data())
+            .cloned()
+    };
+    if let (Some(old), Some(new)) = (
+        record.evaluation.in_force.and_then(data_of),
+        record.evaluation.pending.and_then(data_of),
+    ) {
+        writeln!(
+            out,
+            "{}",
+            paint(HEADING, "$ charter diff --signed -- ada-grace", color)
+        )?;
+        let changes = charter::diff::diff(&old, &new);
+        writeln!(
+            out,
+            "agreements/ada-grace.yaml: {}",
+            charter::diff::headline(&changes)
+        )?;
+        charter::diff::render_text(&changes, &mut out, color)?;
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", paint(HEADING, "$ charter check", color))?;
+    let report = charter::check::check(
+        repo,
+        &charter::check::Options {
+            base: None,
+            head: None,
+            today,
+            now: chrono::Utc::now().timestamp(),
+        },
+    )?;
+    render::text(&mut out, &report.findings, &report.sources, color)?;
     writeln!(
         out,
-        "Explore it yourself: cd {} && charter log ada-grace",
-        dir.display()
+        "{}",
+        render::summary_line(Summary::of(&report.findings), "check", color)
+    )?;
+    writeln!(out)?;
+    writeln!(out, "Explore it yourself:")?;
+    writeln!(out, "  cd {}", dir.display())?;
+    writeln!(
+        out,
+        "  charter status --today {today}   # the sample's story ends in June 2026"
+    )?;
+    writeln!(
+        out,
+        "  charter log lin-sam-onboarding    # a signed amendment that broke its notice period"
+    )?;
+    writeln!(
+        out,
+        "  charter diff HEAD~4 HEAD          # semantic diff between revisions"
+    )?;
+    writeln!(
+        out,
+        "  charter diff --signed             # pending changes against what is in force"
     )?;
     out.flush()?;
     Ok(code::OK)

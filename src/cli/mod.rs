@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each an `Args` struct and a `run`.
 
 mod amend;
+mod check;
 mod completions;
 mod demo;
 mod diff;
@@ -9,8 +10,12 @@ mod git_diff;
 mod init;
 mod log;
 mod new;
+mod sign;
+mod signoff;
+mod status;
 mod textconv;
 mod validate;
+mod verify;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -65,6 +70,16 @@ pub enum Command {
     Amend(amend::Args),
     /// Show an agreement's amendment history, newest first.
     Log(log::Args),
+    /// The CI gate: validation, sign-offs, append-only sign-offs, notice periods, party changes, removals.
+    Check(check::Args),
+    /// Where every agreement stands today: in force, pending, scheduled, reviews and goals due.
+    Status(status::Args),
+    /// Sign an agreement's version with your SSH key and commit the sign-off.
+    Sign(sign::Args),
+    /// Verify every sign-off; show who signed each version, and when.
+    Verify(verify::Args),
+    /// Print a sign-off's signed bytes or signature, to check it with ssh-keygen.
+    Signoff(signoff::Args),
     /// Build a sample repository with real history and show what charter says about it.
     Demo(demo::Args),
     /// Print shell completions.
@@ -170,6 +185,11 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::Textconv(args) => textconv::run(&args, global),
         Command::Log(args) => log::run(&args, global),
         Command::Amend(args) => amend::run(&args, global),
+        Command::Status(args) => status::run(&args, global),
+        Command::Check(args) => check::run(&args, global),
+        Command::Sign(args) => sign::run(&args, global),
+        Command::Verify(args) => verify::run(&args, global),
+        Command::Signoff(args) => signoff::run(&args, global),
         Command::Demo(args) => demo::run(&args, global),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),

@@ -9,7 +9,7 @@ mod chain;
 mod versions;
 
 pub use chain::{Chain, ChainCommit, Landing};
-pub use versions::{agreement_history, FileState, History, Version};
+pub use versions::{agreement_history, scan_dir, FileState, History, Version};
 
 use git2::{Commit, Oid, Repository};
 

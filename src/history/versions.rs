@@ -124,55 +124,109 @@ impl History {
 
 /// The history of the file at `path` along `chain`.
 pub fn agreement_history(repo: &Repository, chain: &Chain, path: &str) -> Result<History> {
-    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-    let mut points: Vec<Version> = Vec::new();
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let only = std::collections::HashSet::from([name.to_owned()]);
+    let mut histories = scan_dir(repo, chain, dir, Some(&only))?;
+    Ok(histories.remove(path).unwrap_or(History {
+        path: path.to_owned(),
+        points: Vec::new(),
+    }))
+}
+
+/// The histories of the files directly in `dir` (or only those named in
+/// `only`), in one walk of the chain. A commit is looked at only when the
+/// directory's tree changed, and then only the files that changed in it.
+pub fn scan_dir(
+    repo: &Repository,
+    chain: &Chain,
+    dir: &str,
+    only: Option<&std::collections::HashSet<String>>,
+) -> Result<std::collections::HashMap<String, History>> {
+    let mut histories: std::collections::HashMap<String, History> =
+        std::collections::HashMap::new();
+    let mut last_tree: Option<git2::Tree<'_>> = None;
     let mut last_dir: Option<Oid> = None;
-    let mut last_blob: Option<Oid> = None;
     for (position, c) in chain.commits.iter().enumerate() {
         let commit = repo
             .find_commit(c.id)
             .map_err(|e| Error::git(format!("reading commit {}", c.id), e))?;
         let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
         let dir_id = entry_id(&tree, dir);
-        if position > 0 && dir_id == last_dir {
+        if dir_id == last_dir {
             continue;
         }
         last_dir = dir_id;
-        let entry = tree.get_path(std::path::Path::new(path)).ok();
-        let blob = entry
-            .as_ref()
-            .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
-            .map(|e| e.id());
-        if position > 0 && blob == last_blob {
-            continue;
-        }
-        last_blob = blob;
-        let state = match (&entry, blob) {
-            (None, _) => FileState::Absent,
-            (Some(e), Some(id)) if e.filemode() != 0o120000 => {
-                let blob = repo
-                    .find_blob(id)
-                    .map_err(|e| Error::git(format!("reading {path}"), e))?;
-                let (parsed, _) = lint::check(path, blob.content(), &Context::default());
-                FileState::Present(parsed)
+        let subtree = match dir_id {
+            Some(id) => repo.find_tree(id).ok(),
+            None => None,
+        };
+        let changed = changed_names(repo, last_tree.as_ref(), subtree.as_ref())?;
+        for name in changed {
+            if only.is_some_and(|o| !o.contains(&name)) || !name.ends_with(".yaml") {
+                continue;
             }
-            _ => FileState::Present(Parsed::Unparseable),
-        };
-        let unchanged = match points.last() {
-            Some(last) => last.same_state(blob, &state),
-            None => state == FileState::Absent,
-        };
-        if !unchanged {
-            points.push(Version {
-                commit: c.clone(),
-                position,
-                state,
-                blob,
+            let path = if dir.is_empty() {
+                name.clone()
+            } else {
+                format!("{dir}/{name}")
+            };
+            let entry = subtree.as_ref().and_then(|t| t.get_name(&name));
+            let blob = entry
+                .as_ref()
+                .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+                .map(|e| e.id());
+            let state = match (&entry, blob) {
+                (None, _) => FileState::Absent,
+                (Some(e), Some(id)) if e.filemode() != 0o120000 => {
+                    let blob = repo
+                        .find_blob(id)
+                        .map_err(|e| Error::git(format!("reading {path}"), e))?;
+                    let (parsed, _) = lint::check(&path, blob.content(), &Context::default());
+                    FileState::Present(parsed)
+                }
+                _ => FileState::Present(Parsed::Unparseable),
+            };
+            let history = histories.entry(path.clone()).or_insert_with(|| History {
+                path,
+                points: Vec::new(),
             });
+            let unchanged = match history.points.last() {
+                Some(last) => last.same_state(blob, &state),
+                None => state == FileState::Absent,
+            };
+            if !unchanged {
+                history.points.push(Version {
+                    commit: c.clone(),
+                    position,
+                    state,
+                    blob,
+                });
+            }
+        }
+        last_tree = subtree;
+    }
+    Ok(histories)
+}
+
+/// Names of the entries that differ between two versions of a directory
+/// (git's tree diff, not recursive).
+fn changed_names(
+    repo: &Repository,
+    old: Option<&git2::Tree<'_>>,
+    new: Option<&git2::Tree<'_>>,
+) -> Result<Vec<String>> {
+    let diff = repo
+        .diff_tree_to_tree(old, new, None)
+        .map_err(|e| Error::git("comparing trees", e))?;
+    let mut names = Vec::new();
+    for delta in diff.deltas() {
+        for file in [delta.old_file(), delta.new_file()] {
+            if let Some(name) = file.path().and_then(|p| p.to_str()) {
+                if !name.contains('/') && !names.iter().any(|n| n == name) {
+                    names.push(name.to_owned());
+                }
+            }
         }
     }
-    Ok(History {
-        path: path.to_owned(),
-        points,
-    })
+    Ok(names)
 }

@@ -35,7 +35,9 @@ pub fn text(
             (Some(l), None) => format!("{}:{l}", f.file),
             _ => f.file.clone(),
         };
-        writeln!(out, "  {} {place}", paint(DIM, "-->", color))?;
+        if !place.is_empty() {
+            writeln!(out, "  {} {place}", paint(DIM, "-->", color))?;
+        }
         if let Some(commit) = &f.commit {
             writeln!(out, "  {} commit {commit}", paint(DIM, "-->", color))?;
         }
@@ -113,7 +115,10 @@ pub fn github(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut props = vec![format!("file={}", escape_property(&f.file))];
+        let mut props = Vec::new();
+        if !f.file.is_empty() {
+            props.push(format!("file={}", escape_property(&f.file)));
+        }
         if let Some(line) = f.line {
             props.push(format!("line={line}"));
         }

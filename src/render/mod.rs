@@ -1,5 +1,6 @@
 //! Writers that turn results into text, JSON and CI formats. They take data
 //! and a writer; colour is decided by the caller.
 
+pub mod check;
 pub mod findings;
 pub mod style;

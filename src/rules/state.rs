@@ -137,6 +137,8 @@ pub struct VersionReport {
     pub version: Option<VersionId>,
     /// Its `effective`, when it is a valid agreement.
     pub effective: Option<NaiveDate>,
+    /// Its `term.end`, when it has one.
+    pub term_end: Option<NaiveDate>,
     /// Roles whose sign-offs count for this version.
     pub signed_by: Vec<Role>,
     /// Whether it is signed (DESIGN §4).
@@ -225,6 +227,7 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
             commit: p.commit.clone(),
             version: version.clone(),
             effective: agreement_of(&p.state).map(|a| a.effective.0),
+            term_end: agreement_of(&p.state).and_then(|a| a.term.end.map(|d| d.0)),
             signed_by: Vec::new(),
             signed: false,
             signed_date: None,
@@ -491,6 +494,7 @@ fn label(versions: &mut [VersionReport], signed: &[(usize, bool)], today: NaiveD
         None if !scheduled.is_empty() => AgreementState::Scheduled,
         None => AgreementState::Draft,
         Some(v) if v.concluding => AgreementState::Concluded,
+        Some(v) if v.term_end.is_some_and(|end| end < today) => AgreementState::Ended,
         Some(_) if pending.is_some() && newest_signed.is_some() => AgreementState::Pending,
         Some(_) if !scheduled.is_empty() => AgreementState::Scheduled,
         Some(_) => AgreementState::InForce,

@@ -273,6 +273,23 @@ fn connect_agent(socket: &Path) -> Result<ssh_agent_client_rs::Client, SignError
     })
 }
 
+/// The public keys the ssh-agent at `socket` holds (certificates left out),
+/// so that `charter sign` can pick the one `allowed_signers` trusts when the
+/// user named no key, as `ssh-keygen` picks from the agent.
+pub fn agent_keys(socket: &Path) -> Result<Vec<PublicKey>, SignError> {
+    let mut client = connect_agent(socket)?;
+    let held = client
+        .list_all_identities()
+        .map_err(|e| SignError::Agent(e.to_string()))?;
+    Ok(held
+        .into_iter()
+        .filter_map(|identity| match identity {
+            ssh_agent_client_rs::Identity::PublicKey(k) => Some(k.into_owned()),
+            _ => None,
+        })
+        .collect())
+}
+
 /// Signs `message` through the ssh-agent at `socket` with the private half
 /// of `public_key`, as an armored SSHSIG (namespace `charter-signoff`, hash
 /// sha512; RSA keys are asked for `rsa-sha2-512`). This is how keys that

@@ -61,6 +61,88 @@ impl Env {
         cmd
     }
 
+    /// Any program, in the same hermetic environment as charter.
+    #[allow(dead_code)]
+    pub fn program(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        self.apply(&mut cmd);
+        cmd
+    }
+
+    /// A new SSH key made by the real `ssh-keygen` under HOME/keys/NAME:
+    /// `kind` is `ed25519`, `ecdsa` or `rsa`; an empty passphrase leaves it
+    /// unencrypted.
+    #[allow(dead_code)]
+    pub fn keygen(&self, name: &str, kind: &str, passphrase: &str) -> Key {
+        let dir = self.home.join("keys");
+        std::fs::create_dir_all(&dir).unwrap();
+        self.keygen_at(&dir.join(name), kind, passphrase)
+    }
+
+    /// Like [`Env::keygen`], at a chosen path (e.g. `~/.ssh/id_ed25519`).
+    #[allow(dead_code)]
+    pub fn keygen_at(&self, private: &Path, kind: &str, passphrase: &str) -> Key {
+        std::fs::create_dir_all(private.parent().unwrap()).unwrap();
+        let bits: &[&str] = match kind {
+            "ecdsa" => &["-b", "256"],
+            "rsa" => &["-b", "3072"],
+            _ => &[],
+        };
+        let out = std::process::Command::new("ssh-keygen")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .stdin(std::process::Stdio::null())
+            .args(["-q", "-t", kind, "-N", passphrase, "-C"])
+            .arg(private.file_name().unwrap())
+            .args(bits)
+            .arg("-f")
+            .arg(private)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "ssh-keygen: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let public = PathBuf::from(format!("{}.pub", private.display()));
+        let line = std::fs::read_to_string(&public).unwrap().trim().to_owned();
+        Key {
+            private: private.to_owned(),
+            public,
+            line,
+        }
+    }
+
+    /// Commit everything with git's real clock (charter's own commits use
+    /// it too, and a sign-off's `signed_at` must not be a day after its commit).
+    #[allow(dead_code)]
+    pub fn commit_now(&self, message: &str) -> String {
+        let mut cmd = std::process::Command::new("git");
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .current_dir(&self.repo);
+        let status = cmd.args(["add", "-A"]).status().unwrap();
+        assert!(status.success());
+        let mut cmd = std::process::Command::new("git");
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .current_dir(&self.repo);
+        let out = cmd.args(["commit", "-q", "-m", message]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
+    }
+
     /// Run charter and return its output, whatever the exit code.
     pub fn run(&self, args: &[&str]) -> Output {
         self.charter(args).output().unwrap()
@@ -115,6 +197,30 @@ impl Env {
         self.git_at(&["add", "-A"], date);
         self.git_at(&["commit", "-q", "-m", message], date);
         self.git(&["rev-parse", "HEAD"]).trim().to_owned()
+    }
+}
+
+/// An SSH key pair made by `ssh-keygen`.
+#[allow(dead_code)]
+pub struct Key {
+    /// The private key file.
+    pub private: PathBuf,
+    /// The public key file (`.pub`).
+    pub public: PathBuf,
+    /// The public key line: `type base64 comment`.
+    pub line: String,
+}
+
+#[allow(dead_code)]
+impl Key {
+    /// The private key's path as a string, for `--key`.
+    pub fn path(&self) -> &str {
+        self.private.to_str().unwrap()
+    }
+
+    /// The public key's path as a string.
+    pub fn pub_path(&self) -> &str {
+        self.public.to_str().unwrap()
     }
 }
 

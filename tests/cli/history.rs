@@ -223,3 +223,44 @@ fn amend_refuses_invalid_and_unchanged_agreements() {
         "nothing committed"
     );
 }
+
+#[test]
+fn amend_refuses_an_effective_date_inside_the_notice_period() {
+    let env = Env::new();
+    assert_eq!(env.run(&["demo", "sample"]).status.code(), Some(0));
+    // In the sample, ada-grace's renegotiation was opened on 1 June with 14
+    // days' notice (a pending retitle), so nothing may take effect before 15 June.
+    let path = "sample/agreements/ada-grace.yaml";
+    let text = env.read(path);
+    env.write(
+        path,
+        text.replace("effective: 2026-06-15", "effective: 2026-06-12")
+            .replace("cadence: biweekly", "cadence: weekly"),
+    );
+    let out = env.run(&[
+        "-C",
+        "sample",
+        "amend",
+        "ada-grace",
+        "--today",
+        "2026-06-10",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("earliest allowed date is 2026-06-15"), "{err}");
+    assert!(err.contains("renegotiation opened 2026-06-01"), "{err}");
+    env.write(
+        path,
+        text.replace("effective: 2026-06-15", "effective: 2026-06-16")
+            .replace("cadence: biweekly", "cadence: weekly"),
+    );
+    let out = env.run(&[
+        "-C",
+        "sample",
+        "amend",
+        "ada-grace",
+        "--today",
+        "2026-06-10",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

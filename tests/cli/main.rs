@@ -1,10 +1,14 @@
 //! End-to-end tests of the real `charter` binary, all in one test binary.
 
+mod check;
 mod common;
 mod demo;
 mod diff;
+mod help;
 mod history;
 mod hostile;
 mod init;
 mod new;
+mod sign;
+mod status;
 mod validate;

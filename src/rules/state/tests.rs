@@ -378,3 +378,20 @@ fn a_new_party_needs_the_previous_one_to_sign_too() {
     assert!(e.versions[1].signed);
     assert_eq!(e.versions[1].signed_date, Some(day("2026-03-03")));
 }
+
+#[test]
+fn past_the_term_end_the_agreement_has_ended() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let e = evaluate(
+        &b.history(),
+        &both(&v1, None, "2026-01-06"),
+        day("2027-01-01"),
+    );
+    assert_eq!(e.state, AgreementState::Ended);
+    assert_eq!(
+        e.versions[0].state,
+        VersionState::InForce,
+        "the last version stays the record"
+    );
+}

@@ -1,0 +1,529 @@
+//! The CI gate (DESIGN §5 `check`): findings for the files at head, sign-off
+//! validity against the trust root, the append-only rule, the notice rule,
+//! party changes, removals and suspicious commit times.
+//!
+//! With a base revision, the pull request is judged as it would land: one
+//! commit on top of base whose tree is base's with every path the pull
+//! request changed taken from head, landing at `max(base time, today)`; the
+//! trust root and the settings come from base, so a pull request can neither
+//! vouch for itself nor relax its own gate.
+
+mod landing;
+mod tree_files;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use git2::{Oid, Repository};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::finding::{Finding, Summary};
+use crate::history::{blob_at, resolve_commit, Chain};
+use crate::record::{load_all, Record};
+use crate::render::findings::Sources;
+use crate::report::AgreementSummary;
+use crate::settings::Settings;
+use crate::signoff::AllowedSigners;
+use crate::yaml::Segment;
+
+/// What to judge.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The pull request's base; without it the whole history is judged.
+    pub base: Option<String>,
+    /// The revision judged (default HEAD).
+    pub head: Option<String>,
+    /// The day of judgement.
+    pub today: NaiveDate,
+    /// The current time (seconds), to spot commits from the future.
+    pub now: i64,
+}
+
+/// An agreement the pull request (or history) changes, for reports that show diffs.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    /// The agreement id.
+    pub id: String,
+    /// Its data before (at base, or its first version), when it existed.
+    pub from: Option<serde_json::Value>,
+    /// Its data after, when it still exists and parses.
+    pub to: Option<serde_json::Value>,
+}
+
+/// Everything `check` found.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// All findings after settings and the accept list.
+    pub findings: Vec<Finding>,
+    /// The state of every agreement at head.
+    pub agreements: Vec<AgreementSummary>,
+    /// Agreements changed in the range, with their data on both sides.
+    pub changed: Vec<Changed>,
+    /// File texts at head, for showing offending lines.
+    pub sources: Sources,
+}
+
+/// The stable JSON of `check --format json`.
+#[derive(Debug, Serialize)]
+pub struct ReportJson<'a> {
+    /// Findings.
+    pub findings: &'a [Finding],
+    /// Agreement states.
+    pub agreements: &'a [AgreementSummary],
+    /// Counts.
+    pub summary: Summary,
+}
+
+impl Report {
+    /// The JSON form.
+    pub fn json(&self) -> ReportJson<'_> {
+        ReportJson {
+            findings: &self.findings,
+            agreements: &self.agreements,
+            summary: Summary::of(&self.findings),
+        }
+    }
+}
+
+/// Run the checks.
+pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
+    let head = resolve_commit(repo, opts.head.as_deref().unwrap_or("HEAD"))?;
+    let base = opts
+        .base
+        .as_deref()
+        .map(|b| resolve_commit(repo, b))
+        .transpose()?;
+
+    // Settings and trust root: from base in a pull request, else from head.
+    let trusted = base.as_ref().unwrap_or(&head);
+    let settings_bytes = blob_at(repo, trusted, crate::settings::FILE)?;
+    let (settings, settings_findings) = settings_bytes
+        .as_deref()
+        .map(Settings::load)
+        .unwrap_or_default();
+    let layout = settings.layout();
+    let signers_blob = blob_at(repo, trusted, &layout.allowed_signers)?;
+    let has_trust_root = signers_blob.is_some();
+    let signers_text = signers_blob.unwrap_or_default();
+    let (signers, diagnostics) = AllowedSigners::parse(&String::from_utf8_lossy(&signers_text));
+
+    let mut findings = Vec::new();
+    let mut sources = Sources::new();
+    let (chain, range_start, pr_commits) = match &base {
+        Some(base) => {
+            let landed = landing::land(repo, base, &head, opts.today, &mut findings)?;
+            let chain = Chain::walk(repo, landed.commit, None)?;
+            let start = chain.commits.len().saturating_sub(1);
+            (chain, start, landed.pr_commits)
+        }
+        None => {
+            let chain = Chain::walk(repo, head.id(), None)?;
+            let ids = chain.commits.iter().map(|c| c.id).collect();
+            (chain, 0, ids)
+        }
+    };
+    let tip = repo
+        .find_commit(chain.commits.last().map_or(head.id(), |c| c.id))
+        .map_err(|e| Error::git("reading the judged tip", e))?;
+
+    // 1. The files at head (as landed).
+    findings.extend(settings_findings);
+    for d in diagnostics {
+        let mut f = Finding::new("allowed-signers", &layout.allowed_signers, d.message).at(
+            crate::yaml::Pos {
+                line: d.line,
+                column: 1,
+            },
+        );
+        if d.severity == crate::signoff::Severity::Warning {
+            f.severity = crate::finding::Severity::Warning;
+        }
+        findings.push(f);
+    }
+    if base.is_some() {
+        // The head's own settings must still be valid for the next pull request.
+        if let Some(bytes) = blob_at(repo, &tip, crate::settings::FILE)? {
+            let (_, head_settings) = Settings::load(&bytes);
+            findings.extend(head_settings);
+        }
+    }
+    let known = has_trust_root.then_some(&signers);
+    tree_files::validate(repo, &tip, &layout, known, &mut findings, &mut sources)?;
+
+    // 2-4. Sign-offs, append-only, notice, party changes, removals.
+    let records = load_all(repo, &chain, &layout, &signers, opts.today)?;
+    for record in &records {
+        record_findings(repo, record, &layout, range_start, &mut findings);
+    }
+    append_only(repo, &chain, &layout.signoffs, range_start, &mut findings)?;
+    if base.is_some() {
+        trust_root_changes(
+            repo,
+            &head,
+            &layout.allowed_signers,
+            &signers,
+            &records,
+            &mut findings,
+        )?;
+    }
+
+    // 5. Commit times.
+    suspicious_times(repo, &pr_commits, opts.now, &mut findings)?;
+
+    // The accept list, then lint settings.
+    let accepted = settings.accept.clone().unwrap_or_default();
+    findings.retain(|f| {
+        !accepted
+            .iter()
+            .any(|a| a.rule == f.rule && f.commit.as_deref() == Some(a.commit.as_str()))
+    });
+    let findings = settings.adjust(findings, false);
+
+    let changed = changed_agreements(&records, range_start);
+    let agreements = records
+        .iter()
+        .filter(|r| r.history.current().version().is_some() || r.evaluation.in_force.is_some())
+        .map(AgreementSummary::of)
+        .collect();
+    Ok(Report {
+        findings,
+        agreements,
+        changed,
+        sources,
+    })
+}
+
+/// Findings from one agreement's record: invalid sign-offs, and the notice,
+/// party-change and removal rules for points in the range.
+fn record_findings(
+    repo: &Repository,
+    record: &Record,
+    layout: &crate::settings::Layout,
+    range_start: usize,
+    findings: &mut Vec<Finding>,
+) {
+    for s in record.signoffs.iter().filter(|s| !s.valid) {
+        findings.push(
+            Finding::new("invalid-signoff", &s.file, format!("sign-off is not valid: {}", s.reason.as_deref().unwrap_or("unknown reason")))
+                .hint("a sign-off must verify against allowed_signers at the time it was committed; sign again with `charter sign`"),
+        );
+    }
+    let path = &record.history.path;
+    let e = &record.evaluation;
+    for v in &e.versions {
+        if v.point < range_start_point(record, range_start) {
+            continue;
+        }
+        let commit = v.commit.id.to_string();
+        let node_pos = |segments: &[Segment<'_>]| position_in(repo, v.commit.id, path, segments);
+        if let Some(n) = &v.notice {
+            if !n.ok() && v.signed {
+                let mut f = Finding::new(
+                    "notice-period",
+                    path,
+                    format!(
+                        "signed with effective {}, before the notice period ends on {}: renegotiation opened {} (commit {}) with {} days' notice",
+                        n.effective,
+                        n.earliest_effective,
+                        n.opened,
+                        &n.opened_commit[..n.opened_commit.len().min(12)],
+                        n.notice_days
+                    ),
+                )
+                .commit(commit.clone())
+                .hint(format!(
+                    "set `effective: {}` or later and sign again, or both parties waive the notice with `charter sign --waive-notice`; a reviewed past case can go in charter.yaml `accept`",
+                    n.earliest_effective
+                ));
+                if let Some(pos) = node_pos(&[Segment::Key("effective")]) {
+                    f = f.at(pos);
+                }
+                findings.push(f);
+            } else if !n.ok() && e.pending.is_some_and(|p| e.versions[p].point == v.point) {
+                let mut f = Finding::new(
+                    "notice-pending",
+                    path,
+                    format!(
+                        "the pending amendment has effective {}, before the notice period ends; the earliest allowed date is {}",
+                        n.effective, n.earliest_effective
+                    ),
+                )
+                .commit(commit.clone())
+                .hint(format!("set `effective: {}` or later, or both parties sign with --waive-notice", n.earliest_effective));
+                if let Some(pos) = node_pos(&[Segment::Key("effective")]) {
+                    f = f.at(pos);
+                }
+                findings.push(f);
+            }
+        }
+        if !v.signed && v.signed_by.len() == 2 {
+            if let Some(change) = party_change(record, v.point) {
+                let mut f = Finding::new("party-change", path, change.0)
+                    .commit(commit.clone())
+                    .hint("a replaced party must agree: they sign this version too, with their own key");
+                if let Some(pos) = node_pos(&[
+                    Segment::Key("parties"),
+                    Segment::Key(change.1),
+                    Segment::Key("email"),
+                ]) {
+                    f = f.at(pos);
+                }
+                findings.push(f);
+            }
+        }
+    }
+    // Removal: the file is gone at the tip after a signed version, unless concluded.
+    if let Some(last) = record.history.points.last() {
+        let removed =
+            last.state == crate::history::FileState::Absent && last.position >= range_start;
+        let concluded = e.in_force.is_some_and(|i| e.versions[i].concluding);
+        if removed && e.versions.iter().any(|v| v.signed) && !concluded {
+            findings.push(
+                Finding::new(
+                    "agreement-removed",
+                    path,
+                    format!("{path} has a signed version and was deleted or renamed without concluding"),
+                )
+                .commit(last.commit.id.to_string())
+                .hint(format!(
+                    "restore {path}; to end the mentorship, add `concluded: {{date, note}}` and sign; keep the id (files in {}/ refer to it)",
+                    layout.signoffs
+                )),
+            );
+        }
+    }
+}
+
+/// The first history point at or after chain position `range_start`.
+fn range_start_point(record: &Record, range_start: usize) -> usize {
+    record
+        .history
+        .points
+        .iter()
+        .position(|p| p.position >= range_start)
+        .unwrap_or(record.history.points.len())
+}
+
+/// Where a key sits in the file as committed in `commit` (read again: only
+/// findings need positions, and they are few).
+fn position_in(
+    repo: &Repository,
+    commit: Oid,
+    path: &str,
+    segments: &[Segment<'_>],
+) -> Option<crate::yaml::Pos> {
+    let commit = repo.find_commit(commit).ok()?;
+    let bytes = blob_at(repo, &commit, path).ok()??;
+    let node = crate::document::parse(path, &bytes).ok()?;
+    Some(node.locate(segments.iter().copied()))
+}
+
+/// A description of a party change at `point` versus the previous signed version.
+fn party_change(record: &Record, point: usize) -> Option<(String, &'static str)> {
+    let e = &record.evaluation;
+    let agreement = record.history.points[point].state.parsed()?.agreement()?;
+    let previous = e
+        .versions
+        .iter()
+        .rev()
+        .find(|v| v.signed && v.point < point)
+        .and_then(|v| record.history.points[v.point].state.parsed()?.agreement())?;
+    for role in crate::agreement::Role::BOTH {
+        let (old, new) = (role.email(previous), role.email(agreement));
+        if old != new {
+            return Some((
+                format!(
+                    "the {role} changes from {old} to {new}, and {old} has not signed this version"
+                ),
+                role.as_str(),
+            ));
+        }
+    }
+    None
+}
+
+/// `signoff-modified`: sign-off files are only ever added.
+fn append_only(
+    repo: &Repository,
+    chain: &Chain,
+    dir: &str,
+    range_start: usize,
+    findings: &mut Vec<Finding>,
+) -> Result<()> {
+    let mut last_dir: Option<Oid> = None;
+    let mut last_tree: Option<git2::Tree<'_>> = None;
+    for (position, c) in chain.commits.iter().enumerate() {
+        let tree = repo
+            .find_commit(c.id)
+            .and_then(|commit| commit.tree())
+            .map_err(|e| Error::git("reading a tree", e))?;
+        let dir_id = crate::history::entry_id(&tree, dir);
+        if dir_id == last_dir {
+            continue;
+        }
+        last_dir = dir_id;
+        let subtree = dir_id.and_then(|id| repo.find_tree(id).ok());
+        if position >= range_start && last_tree.is_some() {
+            let diff = repo
+                .diff_tree_to_tree(last_tree.as_ref(), subtree.as_ref(), None)
+                .map_err(|e| Error::git("comparing trees", e))?;
+            for delta in diff.deltas() {
+                let what = match delta.status() {
+                    git2::Delta::Added => continue,
+                    git2::Delta::Deleted => "deleted",
+                    _ => "changed",
+                };
+                let name = delta
+                    .old_file()
+                    .path()
+                    .and_then(|p| p.to_str())
+                    .unwrap_or("?");
+                findings.push(
+                    Finding::new("signoff-modified", &format!("{dir}/{name}"), format!("a sign-off file was {what}; sign-offs are append-only"))
+                        .commit(c.id.to_string())
+                        .hint("restore the file as it was; to replace a sign-off, add a new one with `charter sign`"),
+                );
+            }
+        }
+        last_tree = subtree;
+    }
+    Ok(())
+}
+
+/// `trust-root-change`: keys added or removed in allowed_signers by the pull
+/// request, with the sign-offs a removal would invalidate.
+#[allow(clippy::too_many_arguments)]
+fn trust_root_changes(
+    repo: &Repository,
+    head: &git2::Commit<'_>,
+    file: &str,
+    base_signers: &AllowedSigners,
+    records: &[Record],
+    findings: &mut Vec<Finding>,
+) -> Result<()> {
+    let head_text = blob_at(repo, head, file)?.unwrap_or_default();
+    let (head_signers, _) = AllowedSigners::parse(&String::from_utf8_lossy(&head_text));
+    let describe = |e: &crate::signoff::SignerEntry| {
+        (
+            e.principals.clone(),
+            e.key.fingerprint(ssh_key::HashAlg::Sha256).to_string(),
+            e.valid_after,
+            e.valid_before,
+            e.namespaces.clone(),
+        )
+    };
+    let base_keys: Vec<_> = base_signers.entries().iter().map(describe).collect();
+    let head_keys: Vec<_> = head_signers.entries().iter().map(describe).collect();
+    let mut by_key: HashMap<&str, Vec<&str>> = HashMap::new();
+    for record in records {
+        for s in record.signoffs.iter().filter(|s| s.valid) {
+            if let Some(k) = &s.key_fingerprint {
+                by_key.entry(k.as_str()).or_default().push(&s.file);
+            }
+        }
+    }
+    for (entry, key) in head_signers.entries().iter().zip(&head_keys) {
+        if !base_keys.contains(key) {
+            findings.push(
+                Finding::new(
+                    "trust-root-change",
+                    file,
+                    format!(
+                        "adds or changes the key {} for {}; it is trusted once this is merged",
+                        key.1, key.0
+                    ),
+                )
+                .at(crate::yaml::Pos {
+                    line: entry.line,
+                    column: 1,
+                })
+                .hint("check with the person, out of band, that this key is theirs"),
+            );
+        }
+    }
+    for (entry, key) in base_signers.entries().iter().zip(&base_keys) {
+        if !head_keys.contains(key) {
+            let affected = by_key
+                .get(key.1.as_str())
+                .map(|v| v.join(", "))
+                .unwrap_or_default();
+            let mut message = format!("removes or changes the key {} for {}", key.1, key.0);
+            if !affected.is_empty() {
+                message.push_str(&format!("; this would invalidate the sign-offs {affected}"));
+            }
+            findings.push(
+                Finding::new("trust-root-change", file, message)
+                    .at(crate::yaml::Pos { line: entry.line, column: 1 })
+                    .hint("to retire a key, keep its line and add valid-before=\"YYYYMMDDZ\"; removing it invalidates what it signed"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `suspicious-time`: commits from the future or older than their parent.
+fn suspicious_times(
+    repo: &Repository,
+    commits: &[Oid],
+    now: i64,
+    findings: &mut Vec<Finding>,
+) -> Result<()> {
+    for id in commits {
+        let commit = repo
+            .find_commit(*id)
+            .map_err(|e| Error::git("reading a commit", e))?;
+        let time = commit.committer().when().seconds();
+        let parent_time = commit
+            .parent(0)
+            .ok()
+            .map(|p| p.committer().when().seconds());
+        let problem = if time > now + 300 {
+            Some("its committer time is in the future")
+        } else if parent_time.is_some_and(|p| time < p) {
+            Some("its committer time is earlier than its parent's")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            findings.push(
+                Finding::new("suspicious-time", "", format!("commit {}: {problem}; the parent's time was used", &id.to_string()[..12]))
+                    .commit(id.to_string())
+                    .hint("check the committer's clock; charter never lets a commit look older than its parent"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Agreements whose data changed in the range, with both sides.
+fn changed_agreements(records: &[Record], range_start: usize) -> Vec<Changed> {
+    let data = |r: &Record, idx: Option<usize>| {
+        idx.and_then(|i| {
+            r.history.points[i]
+                .state
+                .parsed()
+                .and_then(|p| p.data())
+                .cloned()
+        })
+    };
+    records
+        .iter()
+        .filter_map(|r| {
+            let first_in = r
+                .history
+                .points
+                .iter()
+                .position(|p| p.position >= range_start)?;
+            let before = first_in.checked_sub(1);
+            let after = r.history.points.len() - 1;
+            let from = data(r, before);
+            let to = data(r, Some(after));
+            (from != to).then(|| Changed {
+                id: r.id.clone(),
+                from,
+                to,
+            })
+        })
+        .collect()
+}

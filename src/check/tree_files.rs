@@ -1,0 +1,103 @@
+//! Validation of the charter files in a commit's tree (what `validate` does
+//! for the working tree).
+
+use git2::{Commit, Repository};
+
+use crate::agreement::lint::{self, Context};
+use crate::error::{Error, Result};
+use crate::finding::Finding;
+use crate::render::findings::Sources;
+use crate::settings::Layout;
+use crate::signoff::AllowedSigners;
+
+/// Findings for every agreement and sign-off file in `commit`'s tree;
+/// `signers` is the trust root, when the repository has one.
+pub fn validate(
+    repo: &Repository,
+    commit: &Commit<'_>,
+    layout: &Layout,
+    signers: Option<&AllowedSigners>,
+    findings: &mut Vec<Finding>,
+    sources: &mut Sources,
+) -> Result<()> {
+    let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
+    let known = |email: &str| signers.is_some_and(|s| s.principal_matches_any(email));
+    let ctx = Context {
+        is_known_signer: signers.map(|_| &known as &dyn Fn(&str) -> bool),
+    };
+    for (path, blob) in blobs_under(repo, &tree, &layout.agreements, false)? {
+        let Some(bytes) = blob else {
+            findings.push(Finding::new(
+                "invalid-path",
+                &path,
+                "a symbolic link or other non-file in the agreements directory",
+            ));
+            continue;
+        };
+        if !(path.ends_with(".yaml") || path.ends_with(".yml")) {
+            continue;
+        }
+        let (_, found) = lint::check(&path, &bytes, &ctx);
+        if !found.is_empty() {
+            sources.insert(path.clone(), String::from_utf8_lossy(&bytes).into_owned());
+        }
+        findings.extend(found);
+    }
+    for (path, blob) in blobs_under(repo, &tree, &layout.signoffs, true)? {
+        // Sign-offs live in one directory per agreement; other files at the
+        // top (a .gitkeep, a README) are not sign-offs.
+        let nested = path[layout.signoffs.len() + 1..].contains('/');
+        if !nested || !path.ends_with(".yaml") {
+            continue;
+        }
+        match blob {
+            Some(bytes) => findings.extend(crate::workspace::check_signoff_file(&path, &bytes)),
+            None => findings.push(Finding::new(
+                "invalid-path",
+                &path,
+                "a symbolic link or other non-file among the sign-offs",
+            )),
+        }
+    }
+    Ok(())
+}
+
+/// Files under `dir` (one level, or two for sign-offs), with their bytes;
+/// `None` for links and other non-files. Oversized blobs are cut at the
+/// size limit so parsing reports them.
+fn blobs_under(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+    dir: &str,
+    nested: bool,
+) -> Result<Vec<(String, Option<Vec<u8>>)>> {
+    let mut out = Vec::new();
+    let Ok(entry) = tree.get_path(std::path::Path::new(dir)) else {
+        return Ok(out);
+    };
+    let Ok(subtree) = repo.find_tree(entry.id()) else {
+        return Ok(out);
+    };
+    for e in subtree.iter() {
+        let Some(name) = e.name() else { continue };
+        let path = format!("{dir}/{name}");
+        match e.kind() {
+            Some(git2::ObjectType::Tree) if nested => {
+                out.extend(blobs_under(repo, tree, &path, false)?)
+            }
+            Some(git2::ObjectType::Tree) => {}
+            Some(git2::ObjectType::Blob) if e.filemode() != 0o120000 => {
+                let blob = repo
+                    .find_blob(e.id())
+                    .map_err(|err| Error::git(format!("reading {path}"), err))?;
+                let limit = (crate::document::MAX_FILE_BYTES + 1) as usize;
+                out.push((
+                    path,
+                    Some(blob.content()[..blob.content().len().min(limit)].to_vec()),
+                ));
+            }
+            _ => out.push((path, None)),
+        }
+    }
+    Ok(out)
+}

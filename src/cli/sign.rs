@@ -1,0 +1,867 @@
+//! `charter sign ID`: sign the agreement's version in the working tree with
+//! an SSH key, write the sign-off file and commit exactly that file.
+//!
+//! Every check that can refuse runs before the key is touched (no passphrase
+//! prompt for a sign-off that would be refused), and the finished sign-off
+//! is verified in-process against the trust root before it is written, so
+//! `charter sign` never leaves behind a file that `charter verify` rejects
+//! for a reason known at signing time.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use charter::agreement::lint::{self, Context, Parsed};
+use charter::agreement::types::is_valid_id;
+use charter::agreement::{Agreement, Role, VersionId};
+use charter::finding::Severity;
+use charter::history::{self, Chain, ChainCommit, FileState};
+use charter::record::{self, Record};
+use charter::rules::{evaluate, Evaluation, VersionReport};
+use charter::signoff::allowed_signers::Untrusted;
+use charter::signoff::sign::{agent_keys, agent_socket_from_env};
+use charter::signoff::{
+    sign_with_agent, verify_signoff, AllowedSigners, Claim, KeyFile, PrivateKeyFile, SignError,
+    SignoffFile, NAMESPACE,
+};
+use charter::workspace::Workspace;
+use chrono::{DateTime, Utc};
+use git2::Repository;
+use ssh_key::{HashAlg, PublicKey};
+
+use super::error::{code, CliError, CliResult};
+use super::Global;
+
+/// The party to sign for, as given to `--as`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoleArg {
+    /// Sign as the agreement's mentor.
+    Mentor,
+    /// Sign as the agreement's mentee.
+    Mentee,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Mentor => Role::Mentor,
+            RoleArg::Mentee => Role::Mentee,
+        }
+    }
+}
+
+/// Arguments of `charter sign`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The agreement's id (the file stem of agreements/ID.yaml).
+    pub id: String,
+    /// Sign as this party (default: the party whose email is git's user.email).
+    #[arg(long = "as", value_enum, value_name = "ROLE")]
+    pub role: Option<RoleArg>,
+    /// The SSH key: a private key file, or a public key (.pub) whose private
+    /// half is in ssh-agent (default: git's user.signingkey when
+    /// gpg.format=ssh, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa, else the agent).
+    #[arg(long, value_name = "PATH")]
+    pub key: Option<PathBuf>,
+    /// Agree to waive the notice period for this version (it is waived only
+    /// when both parties' sign-offs say so).
+    #[arg(long)]
+    pub waive_notice: bool,
+    /// Write the sign-off file but commit nothing; the agreement's version may
+    /// then differ from HEAD (commit both together).
+    #[arg(long)]
+    pub no_commit: bool,
+}
+
+/// Sign, write and commit; exit 1 when the rules refuse the sign-off.
+pub fn run(args: &Args, global: &Global) -> CliResult {
+    let ws = super::workspace(global)?;
+    let Some(repo) = ws.repo.as_ref() else {
+        return Err(CliError::new(format!(
+            "{} is not inside a git repository",
+            ws.root.display()
+        ))
+        .hint("sign-offs are recorded in git: run `charter init` (or `git init`) first"));
+    };
+    if !is_valid_id(&args.id) {
+        return Err(
+            CliError::new(format!("`{}` is not a valid agreement id", args.id))
+                .hint("give the file stem of agreements/<id>.yaml, e.g. `charter sign ada-grace`"),
+        );
+    }
+    let id = args.id.as_str();
+    let rel = format!("{}/{id}.yaml", ws.layout.agreements);
+
+    // The working tree's text: a valid agreement without error findings.
+    let bytes = match ws.read(&rel) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            return Err(CliError::new(format!("{rel}: no such agreement")).hint(format!(
+                "create it with `charter new {id} --mentor \"Name <email>\" --mentee \"Name <email>\"`"
+            )))
+        }
+        Err(f) => return Err(CliError::new(format!("{rel}: {}", f.message))),
+    };
+    let (parsed, findings) = lint::check(&rel, &bytes, &Context::default());
+    let findings = ws.settings.adjust(findings, false);
+    let errors: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .cloned()
+        .collect();
+    let (version, data, agreement) = match parsed {
+        Parsed::Valid {
+            version,
+            data,
+            agreement,
+        } if errors.is_empty() => (version, data, agreement),
+        _ => {
+            let mut sources = charter::render::findings::Sources::new();
+            if let Ok(text) = String::from_utf8(bytes) {
+                sources.insert(rel.clone(), text);
+            }
+            let mut err = std::io::stderr().lock();
+            let _ = charter::render::findings::text(&mut err, &errors, &sources, global.color_err);
+            return refuse(
+                global,
+                CliError::new(format!(
+                    "{rel} is not a valid agreement ({} error{}); only a valid version can be signed",
+                    errors.len().max(1),
+                    if errors.len() == 1 { "" } else { "s" }
+                ))
+                .hint(format!(
+                    "fix the errors above (`charter validate {rel}`), commit, then sign"
+                )),
+            );
+        }
+    };
+
+    // HEAD: the version there, and whether this is it.
+    let head = match repo.head() {
+        Ok(_) => Some(history::head_commit(repo)?),
+        Err(e)
+            if e.code() == git2::ErrorCode::UnbornBranch
+                || e.code() == git2::ErrorCode::NotFound =>
+        {
+            None
+        }
+        Err(e) => return Err(charter::error::Error::git("reading HEAD", e).into()),
+    };
+    let head_version = match &head {
+        Some(head) => history::blob_at(repo, head, &rel)?.and_then(|b| {
+            lint::check(&rel, &b, &Context::default())
+                .0
+                .version()
+                .cloned()
+        }),
+        None => None,
+    };
+    let committed = head_version.as_ref() == Some(&version);
+    if !committed && !args.no_commit {
+        let what = match &head_version {
+            Some(v) => format!(
+                "{rel} in the working tree (version {}) differs from HEAD (version {})",
+                version.short(),
+                v.short()
+            ),
+            None => format!("{rel} is not committed"),
+        };
+        return Err(CliError::new(format!(
+            "{what}; a sign-off is for a committed version"
+        ))
+        .hint(format!(
+            "commit the change first (`charter amend {id}` or `git commit`), then sign"
+        ))
+        .hint("or sign the working-tree version with --no-commit and commit the sign-off together with it"));
+    }
+    if !args.no_commit {
+        charter::git::refuse_during_operation(repo)?;
+    }
+
+    // Who signs.
+    let role = match args.role {
+        Some(r) => Role::from(r),
+        None => role_from_git(repo, &agreement)?,
+    };
+    let principal = role.email(&agreement).to_owned();
+
+    // The record at HEAD, judged with HEAD's trust root.
+    let today = super::today(None)?;
+    let head_signers = match &head {
+        Some(head) => record::signers_at(repo, head, &ws.layout)?.0,
+        None => AllowedSigners::default(),
+    };
+    let chain = match &head {
+        Some(head) => Chain::walk(repo, head.id(), None)?,
+        None => Chain {
+            commits: Vec::new(),
+        },
+    };
+    let record = record::load(repo, &chain, &ws.layout, id, &head_signers, today)?;
+    let now = Utc::now();
+    let evaluation = if committed {
+        record.evaluation.clone()
+    } else {
+        let state = FileState::Present(Parsed::Valid {
+            version: version.clone(),
+            data,
+            agreement: agreement.clone(),
+        });
+        as_if_committed(repo, &chain, &record, state, now, today)
+    };
+    let Some((target, earlier)) = evaluation.versions.split_last() else {
+        return Err(CliError::new(format!(
+            "{rel}: charter could not find this version in the agreement's history"
+        )));
+    };
+    if target.version.as_ref() != Some(&version) {
+        return Err(CliError::new(format!(
+            "{rel}: charter could not find this version in the agreement's history"
+        )));
+    }
+    let amends = earlier
+        .iter()
+        .rev()
+        .find(|v| v.signed)
+        .and_then(|v| v.version.clone());
+    if amends.as_ref() == Some(&version) {
+        return refuse(
+            global,
+            CliError::new(format!(
+                "{rel} is the same text as its signed version {}; there is nothing new to sign",
+                version.short()
+            )),
+        );
+    }
+    if let Some(refusal) = notice_refusal(target, args.waive_notice, &rel) {
+        return refuse(global, refusal);
+    }
+
+    // The trust root in the working tree decides whether the key may sign.
+    let signers = signers_in_worktree(&ws)?;
+    let wanted = Meaning {
+        version: version.as_str(),
+        amends: amends.as_ref().map_or("none", VersionId::as_str),
+        role,
+        principal: &principal,
+        waive_notice: args.waive_notice,
+    };
+    if let Some(existing) = duplicate(&ws, &record, &signers, now, &wanted) {
+        return refuse(
+            global,
+            CliError::new(format!(
+                "{existing} already records this sign-off ({role} {principal} for version {}{})",
+                version.short(),
+                if args.waive_notice {
+                    ", waiving the notice"
+                } else {
+                    ""
+                }
+            ))
+            .hint("a second identical sign-off would change nothing"),
+        );
+    }
+    let identity = if args.no_commit {
+        None
+    } else {
+        Some(charter::git::identity(repo)?)
+    };
+    let signer = choose_key(args, global, repo, &ws.root, &principal, &signers, now)?;
+    if let Err(why) = signers.check(&principal, signer.public_key().key_data(), NAMESPACE, now) {
+        return refuse(
+            global,
+            untrusted(&ws, &principal, signer.public_key(), &why),
+        );
+    }
+
+    // Sign, and check the result as `verify` will.
+    let claim = Claim::new(
+        id,
+        version.as_str(),
+        amends.as_ref().map(VersionId::as_str),
+        role,
+        &principal,
+        now,
+        args.waive_notice,
+    )
+    .map_err(|e| CliError::new(format!("{rel}: cannot sign: {e}")))?;
+    let armor = signer.sign(&claim.message())?;
+    let file = SignoffFile::new(&claim, &armor)
+        .map_err(|e| CliError::new(format!("the signature made is unusable: {e}")))?;
+    if let Err(e) = verify_signoff(&file, &signers, now) {
+        return refuse(
+            global,
+            CliError::new(format!("the new sign-off does not verify: {e}")),
+        );
+    }
+    let rendered = file
+        .to_rendered()
+        .map_err(|e| CliError::new(format!("cannot write the sign-off: {e}")))?;
+    let signoff_rel = format!("{}/{id}/{}", ws.layout.signoffs, rendered.file_name);
+    charter::git::create_new_file(&ws.root.join(&signoff_rel), rendered.text.as_bytes()).map_err(
+        |e| {
+            CliError::new(format!("{signoff_rel}: cannot write the sign-off: {e}"))
+                .hint("nothing was committed; run `charter sign` again")
+        },
+    )?;
+    let fingerprint = signer.public_key().fingerprint(HashAlg::Sha256);
+    super::note(
+        global,
+        &format!(
+            "signed {id} version {} as {role} ({principal}) with key {fingerprint}{}",
+            version.short(),
+            if args.waive_notice {
+                ", waiving the notice period"
+            } else {
+                ""
+            }
+        ),
+    );
+    super::note(global, &format!("wrote {signoff_rel}"));
+    if head_signers
+        .check(&principal, signer.public_key().key_data(), NAMESPACE, now)
+        .is_err()
+    {
+        super::note(
+            global,
+            &format!(
+                "warning: {} at HEAD does not trust this key yet; the sign-off counts once your change to it is committed",
+                ws.layout.allowed_signers
+            ),
+        );
+    }
+
+    let Some(identity) = identity else {
+        super::note(
+            global,
+            &format!("not committed (--no-commit): commit {signoff_rel} to record the sign-off"),
+        );
+        report_missing(global, &record, &version, amends.as_ref(), role, &agreement);
+        return Ok(code::OK);
+    };
+    let message = format!("sign-off: {id} sha256:{} by {role}", version.short());
+    let commit = charter::git::commit_files(
+        repo,
+        &[(signoff_rel.clone(), rendered.text.into_bytes())],
+        &message,
+        &identity,
+        &identity,
+    )
+    .map_err(|e| {
+        CliError::from(e).hint(format!(
+            "{signoff_rel} was written but not committed; commit it with `git add {signoff_rel} && git commit`"
+        ))
+    })?;
+    super::note(
+        global,
+        &format!("committed {} {message}", &commit.to_string()[..7]),
+    );
+    // What the record says now.
+    let chain = Chain::walk(repo, commit, None)?;
+    let record = record::load(repo, &chain, &ws.layout, id, &head_signers, today)?;
+    match record.evaluation.versions.last() {
+        Some(v) if v.signed => super::note(
+            global,
+            &format!(
+                "version {} is now signed{}",
+                version.short(),
+                v.takes_effect
+                    .map(|d| format!("; it takes effect on {d}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        Some(v) if !v.missing.is_empty() => {
+            super::note(global, &missing_line(&v.missing, &agreement));
+        }
+        Some(_) => super::note(
+            global,
+            &format!(
+                "version {} is not signed yet: see `charter verify {id}`",
+                version.short()
+            ),
+        ),
+        None => {}
+    }
+    Ok(code::OK)
+}
+
+/// Print a refusal like any error, but end with exit code 1: the rules said
+/// no, which is a verdict rather than a failure to decide.
+fn refuse(global: &Global, error: CliError) -> CliResult {
+    if let CliError::Failed { message, hints } = &error {
+        let paint = charter::render::style::paint;
+        let style = charter::render::style::ERROR;
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "{} {message}",
+            paint(style, "error:", global.color_err)
+        );
+        for hint in hints {
+            let label = paint(charter::render::style::DIM, "hint:", global.color_err);
+            let _ = writeln!(err, "{label} {hint}");
+        }
+        Ok(code::VERDICT)
+    } else {
+        Err(error)
+    }
+}
+
+/// The role whose email is git's `user.email` (compared without regard to
+/// case, as mail systems do; the principal is then the agreement's spelling).
+fn role_from_git(repo: &Repository, agreement: &Agreement) -> Result<Role, CliError> {
+    let email = repo
+        .config()
+        .and_then(|c| c.get_string("user.email"))
+        .ok()
+        .filter(|e| !e.trim().is_empty());
+    let Some(email) = email else {
+        return Err(CliError::new(
+            "git has no user.email, so charter cannot tell which party you are",
+        )
+        .hint("pass --as mentor or --as mentee"));
+    };
+    let email = email.trim();
+    let matches: Vec<Role> = Role::BOTH
+        .into_iter()
+        .filter(|r| r.email(agreement).eq_ignore_ascii_case(email))
+        .collect();
+    match matches.as_slice() {
+        [role] => Ok(*role),
+        _ => Err(CliError::new(format!(
+            "git's user.email ({email}) is neither the mentor's ({}) nor the mentee's ({}) email",
+            agreement.parties.mentor.email, agreement.parties.mentee.email
+        ))
+        .hint("pass --as mentor or --as mentee")),
+    }
+}
+
+/// `allowed_signers` in the working tree (empty when absent).
+fn signers_in_worktree(ws: &Workspace) -> Result<AllowedSigners, CliError> {
+    let path = &ws.layout.allowed_signers;
+    match ws.read(path) {
+        Ok(Some(bytes)) => Ok(AllowedSigners::parse(&String::from_utf8_lossy(&bytes)).0),
+        Ok(None) => Ok(AllowedSigners::default()),
+        Err(f) => Err(CliError::new(format!("{path}: {}", f.message))),
+    }
+}
+
+/// The rules applied as if the working tree's version were committed now on
+/// top of HEAD (for `--no-commit` with an uncommitted version).
+fn as_if_committed(
+    repo: &Repository,
+    chain: &Chain,
+    record: &Record,
+    state: FileState,
+    now: DateTime<Utc>,
+    today: chrono::NaiveDate,
+) -> Evaluation {
+    let previous = chain.commits.last().map_or(i64::MIN, |c| c.time);
+    let time = now.timestamp().max(previous);
+    let author = repo
+        .signature()
+        .map(|s| format!("{} <{}>", s.name().unwrap_or("?"), s.email().unwrap_or("?")))
+        .unwrap_or_default();
+    let commit = ChainCommit {
+        id: git2::Oid::zero(),
+        raw_time: now.timestamp(),
+        time,
+        author,
+        subject: "(working tree)".to_owned(),
+    };
+    let history = record.history.with_uncommitted(commit, state);
+    evaluate(&history, &record.approvals(), today)
+}
+
+/// The refusal for an amendment that takes effect before the notice period
+/// allows, unless this signer waives it.
+fn notice_refusal(target: &VersionReport, waive: bool, rel: &str) -> Option<CliError> {
+    let n = target.notice.as_ref()?;
+    if waive || !n.material || n.effective >= n.earliest_effective {
+        return None;
+    }
+    Some(
+        CliError::new(format!(
+            "{rel}: this amendment takes effect on {}, but its notice period of {} days, counted from {} when renegotiation was opened, allows {} at the earliest",
+            n.effective, n.notice_days, n.opened, n.earliest_effective
+        ))
+        .hint(format!(
+            "set `effective: {}` or later and commit it, then sign",
+            n.earliest_effective
+        ))
+        .hint("or, if both parties agree to waive the notice, sign with --waive-notice (it is waived only when both sign-offs waive it)"),
+    )
+}
+
+/// What makes two sign-offs the same in meaning: everything they sign but
+/// the time.
+#[derive(PartialEq, Eq)]
+struct Meaning<'a> {
+    version: &'a str,
+    amends: &'a str,
+    role: Role,
+    principal: &'a str,
+    waive_notice: bool,
+}
+
+/// A valid sign-off already there with the same meaning: one at HEAD, or
+/// one in the working tree not yet committed.
+fn duplicate(
+    ws: &Workspace,
+    record: &Record,
+    signers: &AllowedSigners,
+    now: DateTime<Utc>,
+    wanted: &Meaning<'_>,
+) -> Option<String> {
+    for s in record.signoffs.iter().filter(|s| s.valid) {
+        let (Some(version), Some(role), Some(principal)) =
+            (s.version.as_deref(), s.role, s.principal.as_deref())
+        else {
+            continue;
+        };
+        let meaning = Meaning {
+            version,
+            amends: s.amends.as_deref().unwrap_or("none"),
+            role,
+            principal,
+            waive_notice: s.waive_notice,
+        };
+        if &meaning == wanted {
+            return Some(s.file.clone());
+        }
+    }
+    let dir = format!("{}/{}", ws.layout.signoffs, record.id);
+    let entries = std::fs::read_dir(ws.root.join(&dir)).ok()?;
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    for name in names {
+        let rel = format!("{dir}/{name}");
+        if record.signoffs.iter().any(|s| s.file == rel) {
+            continue;
+        }
+        let Some(file) = ws
+            .read(&rel)
+            .ok()
+            .flatten()
+            .and_then(|b| SignoffFile::parse_bytes(&b).ok())
+        else {
+            continue;
+        };
+        let meaning = Meaning {
+            version: &file.version,
+            amends: &file.amends,
+            role: file.role,
+            principal: &file.principal,
+            waive_notice: file.waive_notice,
+        };
+        if &meaning == wanted && verify_signoff(&file, signers, now).is_ok() {
+            return Some(rel);
+        }
+    }
+    None
+}
+
+/// The refusal for a key the trust root does not accept, with the line to add.
+fn untrusted(ws: &Workspace, principal: &str, key: &PublicKey, why: &Untrusted) -> CliError {
+    let path = &ws.layout.allowed_signers;
+    let fingerprint = key.fingerprint(HashAlg::Sha256);
+    let mut line_key = key.clone();
+    line_key.set_comment("");
+    let line = line_key
+        .to_openssh()
+        .map(|k| format!("{principal} namespaces=\"{NAMESPACE}\" {k}"))
+        .unwrap_or_default();
+    let error = CliError::new(format!(
+        "{path} does not trust key {fingerprint} to sign for {principal}: {why}"
+    ));
+    match why {
+        Untrusted::UnknownKey | Untrusted::PrincipalNotAllowed { .. } => error
+            .hint(format!("add your key to {path}:\n    {line}"))
+            .hint("commit that change (reviewed by the file's owners), then sign again; or pass the key that is listed with --key"),
+        _ => error.hint(format!(
+            "fix the key's line in {path}, or add a current one:\n    {line}"
+        )),
+    }
+}
+
+/// The key that will sign.
+enum Signer {
+    /// A private key file (may also be in the agent, which is then used).
+    File { path: PathBuf, key: PrivateKeyFile },
+    /// A key held by ssh-agent.
+    Agent {
+        socket: PathBuf,
+        key: PublicKey,
+        from: String,
+    },
+}
+
+impl Signer {
+    fn public_key(&self) -> &PublicKey {
+        match self {
+            Signer::File { key, .. } => key.public_key(),
+            Signer::Agent { key, .. } => key,
+        }
+    }
+
+    /// Sign `message`. An encrypted key file is used through the agent when
+    /// the agent holds it (as `ssh-keygen -Y sign` does), else its
+    /// passphrase is asked for.
+    fn sign(&self, message: &[u8]) -> Result<String, CliError> {
+        match self {
+            Signer::Agent { socket, key, from } => {
+                sign_with_agent(socket, key, message).map_err(|e| sign_error(e, from))
+            }
+            Signer::File { path, key } => {
+                let shown = path.display().to_string();
+                if !key.is_encrypted() {
+                    return key.sign(None, message).map_err(|e| sign_error(e, &shown));
+                }
+                if let Some(socket) = agent_socket_from_env() {
+                    match sign_with_agent(&socket, key.public_key(), message) {
+                        Ok(armor) => return Ok(armor),
+                        Err(SignError::KeyNotInAgent(_) | SignError::AgentConnect { .. }) => {}
+                        Err(e) => return Err(sign_error(e, &shown)),
+                    }
+                }
+                let passphrase = read_passphrase(path)?;
+                key.sign(Some(&passphrase), message)
+                    .map_err(|e| sign_error(e, &shown))
+            }
+        }
+    }
+}
+
+fn sign_error(e: SignError, key: &str) -> CliError {
+    let hint = match &e {
+        SignError::WrongPassphrase => Some("check the passphrase and try again".to_owned()),
+        SignError::KeyNotInAgent(_) => Some(format!(
+            "add the private key to the agent (`ssh-add`), or pass the private key file with --key instead of {key}"
+        )),
+        SignError::AgentConnect { .. } => {
+            Some("is ssh-agent running? SSH_AUTH_SOCK must name its socket".to_owned())
+        }
+        _ => None,
+    };
+    let error = CliError::new(format!("{key}: {e}"));
+    match hint {
+        Some(h) => error.hint(h),
+        None => error,
+    }
+}
+
+/// Read a key file named on the command line or in git's configuration.
+fn read_key(path: &Path) -> Result<Signer, CliError> {
+    let shown = path.display().to_string();
+    match KeyFile::read(path) {
+        Ok(KeyFile::Private(key)) => Ok(Signer::File {
+            path: path.to_owned(),
+            key,
+        }),
+        Ok(KeyFile::Public(key)) => agent_signer(key, shown),
+        Err(e) => Err(CliError::new(e.to_string())
+            .hint("give an OpenSSH private key, or a public key (.pub) whose private half is in ssh-agent")),
+    }
+}
+
+/// A public key is signed with through the agent, as git does.
+fn agent_signer(key: PublicKey, from: String) -> Result<Signer, CliError> {
+    let Some(socket) = agent_socket_from_env() else {
+        return Err(CliError::new(format!(
+            "{from} is a public key: charter signs with it through ssh-agent, but SSH_AUTH_SOCK is not set"
+        ))
+        .hint("start an agent and add the key (`eval \"$(ssh-agent)\"; ssh-add`), or pass the private key file with --key"));
+    };
+    Ok(Signer::Agent { socket, key, from })
+}
+
+/// The key to sign with: `--key`, else git's `user.signingkey` (with
+/// `gpg.format=ssh`), else the usual `~/.ssh/id_*` files, else ssh-agent.
+/// Among the defaults, a key `allowed_signers` trusts for the principal wins.
+fn choose_key(
+    args: &Args,
+    global: &Global,
+    repo: &Repository,
+    root: &Path,
+    principal: &str,
+    signers: &AllowedSigners,
+    now: DateTime<Utc>,
+) -> Result<Signer, CliError> {
+    if let Some(path) = &args.key {
+        return read_key(&global.cwd.join(path));
+    }
+    let config = repo.config().ok();
+    let get = |name: &str| {
+        config
+            .as_ref()
+            .and_then(|c| c.get_string(name).ok())
+            .filter(|v| !v.trim().is_empty())
+    };
+    let ssh_format = get("gpg.format").is_some_and(|f| f.trim().eq_ignore_ascii_case("ssh"));
+    if let (true, Some(value)) = (ssh_format, get("user.signingkey")) {
+        let value = value.trim();
+        let literal = value.strip_prefix("key::").unwrap_or(value);
+        if let Ok(key) = PublicKey::from_openssh(literal) {
+            return agent_signer(key, "git's user.signingkey".to_owned());
+        }
+        if value.starts_with("key::") {
+            return Err(CliError::new(
+                "git's user.signingkey starts with key:: but is not an SSH public key",
+            )
+            .hint("fix it with `git config user.signingkey`, or pass --key"));
+        }
+        return read_key(&expand_home(value, root));
+    }
+    let trusted = |key: &PublicKey| {
+        signers
+            .check(principal, key.key_data(), NAMESPACE, now)
+            .is_ok()
+    };
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let mut found: Vec<(PathBuf, PrivateKeyFile)> = Vec::new();
+    if let Some(home) = &home {
+        for name in ["id_ed25519", "id_ecdsa", "id_rsa"] {
+            let path = home.join(".ssh").join(name);
+            if let Ok(KeyFile::Private(key)) = KeyFile::read(&path) {
+                found.push((path, key));
+            }
+        }
+    }
+    if let Some(i) = found.iter().position(|(_, k)| trusted(k.public_key())) {
+        let (path, key) = found.swap_remove(i);
+        return Ok(Signer::File { path, key });
+    }
+    if let Some(socket) = agent_socket_from_env() {
+        if let Ok(keys) = agent_keys(&socket) {
+            if let Some(key) = keys.into_iter().find(|k| trusted(k)) {
+                return Ok(Signer::Agent {
+                    socket,
+                    from: format!("ssh-agent key {}", key.fingerprint(HashAlg::Sha256)),
+                    key,
+                });
+            }
+        }
+    }
+    if let Some((path, key)) = found.into_iter().next() {
+        // Not trusted: the caller refuses it with the line to add.
+        return Ok(Signer::File { path, key });
+    }
+    Err(CliError::new(format!(
+        "no SSH key found to sign for {principal}"
+    ))
+    .hint("pass --key PATH, set git's user.signingkey (with gpg.format=ssh), create ~/.ssh/id_ed25519 (`ssh-keygen -t ed25519`), or add a key to ssh-agent"))
+}
+
+/// `~/x` relative to HOME; other relative paths relative to the repository
+/// root (where git runs its signing program).
+fn expand_home(value: &str, root: &Path) -> PathBuf {
+    if let Some(rest) = value.strip_prefix("~/") {
+        if let Some(home) = std::env::var_os("HOME") {
+            return PathBuf::from(home).join(rest);
+        }
+    }
+    root.join(value)
+}
+
+/// Ask for a key's passphrase: on the terminal, or through `SSH_ASKPASS`
+/// the way OpenSSH does (always with `SSH_ASKPASS_REQUIRE=force`; when there
+/// is no terminal and a display is set, or with `SSH_ASKPASS_REQUIRE=prefer`).
+fn read_passphrase(path: &Path) -> Result<String, CliError> {
+    let prompt = format!("Enter passphrase for {}: ", path.display());
+    let askpass = std::env::var_os("SSH_ASKPASS").filter(|v| !v.is_empty());
+    let require = std::env::var("SSH_ASKPASS_REQUIRE")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let display = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()));
+    if let Some(program) = &askpass {
+        if require == "force" || require == "prefer" {
+            return run_askpass(program, &prompt);
+        }
+    }
+    match rpassword::prompt_password(&prompt) {
+        Ok(p) => Ok(p),
+        Err(tty_error) => match &askpass {
+            Some(program) if display && require != "never" => run_askpass(program, &prompt),
+            _ => Err(CliError::new(format!(
+                "{} is protected by a passphrase and there is no terminal to ask for it ({tty_error})",
+                path.display()
+            ))
+            .hint(format!(
+                "add the key to ssh-agent (`ssh-add {}`) and run again, or set SSH_ASKPASS to a program that prints the passphrase (with SSH_ASKPASS_REQUIRE=force)",
+                path.display()
+            ))),
+        },
+    }
+}
+
+fn run_askpass(program: &std::ffi::OsStr, prompt: &str) -> Result<String, CliError> {
+    let out = std::process::Command::new(program)
+        .arg(prompt)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| {
+            CliError::new(format!(
+                "cannot run SSH_ASKPASS program {}: {e}",
+                Path::new(program).display()
+            ))
+        })?;
+    if !out.status.success() {
+        return Err(CliError::new(
+            "the SSH_ASKPASS program gave no passphrase (it failed or was cancelled)",
+        ));
+    }
+    let text = String::from_utf8(out.stdout).map_err(|_| {
+        CliError::new("the SSH_ASKPASS program printed a passphrase that is not UTF-8")
+    })?;
+    let line = text.strip_suffix('\n').unwrap_or(&text);
+    Ok(line.strip_suffix('\r').unwrap_or(line).to_owned())
+}
+
+/// After `--no-commit`: which party still has to sign, judged from the
+/// sign-offs at HEAD plus the one just written.
+fn report_missing(
+    global: &Global,
+    record: &Record,
+    version: &VersionId,
+    amends: Option<&VersionId>,
+    signed_as: Role,
+    agreement: &Agreement,
+) {
+    let amends = amends.map_or("none", VersionId::as_str);
+    let missing: Vec<Role> = Role::BOTH
+        .into_iter()
+        .filter(|&role| {
+            role != signed_as
+                && !record.signoffs.iter().any(|s| {
+                    s.valid
+                        && s.role == Some(role)
+                        && s.version.as_deref() == Some(version.as_str())
+                        && s.amends.as_deref().unwrap_or("none") == amends
+                        && s.principal.as_deref() == Some(role.email(agreement))
+                })
+        })
+        .collect();
+    if missing.is_empty() {
+        super::note(
+            global,
+            "both parties have signed this version once the sign-off is committed",
+        );
+    } else {
+        super::note(global, &missing_line(&missing, agreement));
+    }
+}
+
+fn missing_line(missing: &[Role], agreement: &Agreement) -> String {
+    let who: Vec<String> = missing
+        .iter()
+        .map(|r| format!("{r} ({})", r.email(agreement)))
+        .collect();
+    format!("still missing: a sign-off by the {}", who.join(" and the "))
+}

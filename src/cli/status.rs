@@ -1,0 +1,234 @@
+//! `charter status`: where every agreement stands today.
+
+use std::io::Write;
+
+use charter::agreement::model::Person;
+use charter::render::style::{paint, DIM, HEADING, WARNING};
+use charter::report::{governing, next_review, AgreementSummary, InForce, Pending};
+use charter::rules::AgreementState;
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+
+use super::error::{code, CliResult};
+use super::Global;
+
+/// Output formats of `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// The stable JSON shape of DESIGN §5.
+    Json,
+}
+
+/// Arguments of `charter status`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit with 1 when an agreement needs attention: unsigned (draft or
+    /// pending), a notice problem, or an overdue goal.
+    #[arg(long)]
+    pub exit_code: bool,
+    /// Judge as of this day (YYYY-MM-DD; default today, or CHARTER_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+/// A goal due within 30 days, or overdue.
+#[derive(Debug, Serialize)]
+struct GoalDue {
+    id: String,
+    due: NaiveDate,
+    overdue: bool,
+}
+
+/// One agreement in `status --format json`.
+#[derive(Debug, Serialize)]
+struct StatusEntry {
+    id: String,
+    title: Option<String>,
+    state: AgreementState,
+    mentor: Option<Person>,
+    mentee: Option<Person>,
+    in_force: Option<InForce>,
+    pending: Option<Pending>,
+    scheduled: Vec<InForce>,
+    next_review: Option<NaiveDate>,
+    goals_due: Vec<GoalDue>,
+    term_end: Option<NaiveDate>,
+}
+
+impl StatusEntry {
+    fn needs_attention(&self) -> bool {
+        matches!(self.state, AgreementState::Draft | AgreementState::Pending)
+            || self.pending.as_ref().is_some_and(|p| !p.notice_ok)
+            || self.goals_due.iter().any(|g| g.overdue)
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct StatusJson {
+    agreements: Vec<StatusEntry>,
+}
+
+/// Print the state of every agreement at HEAD.
+pub fn run(args: &Args, global: &Global) -> CliResult {
+    let ws = super::workspace(global)?;
+    let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
+    let today = super::today(args.today.as_deref())?;
+    let head = charter::history::head_commit(repo)?;
+    let chain = charter::history::Chain::walk(repo, head.id(), None)?;
+    let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
+    let records = charter::record::load_all(repo, &chain, &ws.layout, &signers, today)?;
+    let soon = today.checked_add_days(Days::new(30)).unwrap_or(today);
+    let entries: Vec<StatusEntry> = records
+        .iter()
+        .filter(|r| r.history.current().version().is_some() || r.evaluation.in_force.is_some())
+        .map(|record| {
+            let summary = AgreementSummary::of(record);
+            let agreement = governing(record);
+            let ongoing = !matches!(
+                summary.state,
+                AgreementState::Concluded | AgreementState::Ended
+            );
+            StatusEntry {
+                id: record.id.clone(),
+                title: agreement.map(|a| a.title.clone()),
+                state: summary.state,
+                mentor: agreement.map(|a| a.parties.mentor.clone()),
+                mentee: agreement.map(|a| a.parties.mentee.clone()),
+                in_force: summary.in_force,
+                pending: summary.pending,
+                scheduled: summary.scheduled,
+                next_review: agreement
+                    .filter(|_| ongoing)
+                    .and_then(|a| next_review(a, today)),
+                goals_due: agreement
+                    .filter(|_| ongoing)
+                    .map(|a| {
+                        a.goals
+                            .iter()
+                            .filter(|g| g.due.0 <= soon)
+                            .map(|g| GoalDue {
+                                id: g.id.clone(),
+                                due: g.due.0,
+                                overdue: g.due.0 < today,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                term_end: agreement.and_then(|a| a.term.end.map(|d| d.0)),
+            }
+        })
+        .collect();
+    let attention = entries.iter().any(StatusEntry::needs_attention);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(
+                &mut out,
+                &StatusJson {
+                    agreements: entries,
+                },
+            )?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            for e in &entries {
+                text_entry(&mut out, e, global.color)?;
+            }
+            if entries.is_empty() {
+                writeln!(
+                    out,
+                    "no agreements yet: start one with `charter new ID --mentor … --mentee …`"
+                )?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if args.exit_code && attention {
+        code::VERDICT
+    } else {
+        code::OK
+    })
+}
+
+fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Result<()> {
+    let title = e.title.as_deref().unwrap_or("(no valid version)");
+    writeln!(
+        out,
+        "{} {}  {}",
+        paint(HEADING, &e.id, color),
+        paint(DIM, title, color),
+        e.state.as_str()
+    )?;
+    if let (Some(m), Some(n)) = (&e.mentor, &e.mentee) {
+        writeln!(
+            out,
+            "  mentor {} <{}>, mentee {} <{}>",
+            m.name, m.email, n.name, n.email
+        )?;
+    }
+    match &e.in_force {
+        Some(v) => writeln!(
+            out,
+            "  in force: {} since {}",
+            &v.version[7..19.min(v.version.len())],
+            v.since.map_or("?".to_owned(), |d| d.to_string())
+        )?,
+        None => writeln!(out, "  in force: nothing signed yet")?,
+    }
+    if let Some(p) = &e.pending {
+        let mut line = format!(
+            "  pending: {}",
+            p.version.as_deref().map_or("(unparseable)", |v| &v[7..19])
+        );
+        if let (Some(opened), Some(earliest)) = (p.opened, p.earliest_effective) {
+            line.push_str(&format!(", opened {opened}, earliest effective {earliest}"));
+        }
+        if !p.missing.is_empty() {
+            line.push_str(&format!(", waiting for {}", p.missing.join(" and ")));
+        }
+        writeln!(out, "{line}")?;
+        if !p.notice_ok {
+            let effective = p.effective.map_or("?".to_owned(), |d| d.to_string());
+            let earliest = p
+                .earliest_effective
+                .map_or("?".to_owned(), |d| d.to_string());
+            writeln!(
+                out,
+                "  {}",
+                paint(
+                    WARNING,
+                    &format!("notice: effective {effective} is before {earliest}"),
+                    color
+                )
+            )?;
+        }
+    }
+    for s in &e.scheduled {
+        let since = s.since.map_or("?".to_owned(), |d| d.to_string());
+        writeln!(
+            out,
+            "  scheduled: {} from {since}",
+            &s.version[7..19.min(s.version.len())]
+        )?;
+    }
+    if let Some(r) = e.next_review {
+        writeln!(out, "  next review: {r}")?;
+    }
+    for g in &e.goals_due {
+        let label = if g.overdue {
+            paint(WARNING, "overdue", color)
+        } else {
+            "due".to_owned()
+        };
+        writeln!(out, "  goal {}: {label} {}", g.id, g.due)?;
+    }
+    if let Some(end) = e.term_end {
+        writeln!(out, "  term ends: {end}")?;
+    }
+    writeln!(out)
+}

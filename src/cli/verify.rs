@@ -1,0 +1,392 @@
+//! `charter verify [ID…]`: check every sign-off and show who signed what.
+//!
+//! `verify` judges the commit HEAD as a whole: the agreements, the sign-off
+//! files, `charter.yaml` and the trust root (`allowed_signers`) are all read
+//! from HEAD's tree, never from the working tree. Its verdict is then the
+//! same for everyone who has that commit, and an uncommitted edit of
+//! `allowed_signers` can neither rescue nor break a sign-off.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use charter::agreement::lint::id_of;
+use charter::agreement::types::is_valid_id;
+use charter::agreement::VersionId;
+use charter::history::{self, Chain};
+use charter::record::{self, Record, SignoffReport};
+use charter::render::style::{paint, DIM, ERROR, HEADING, OK, WARNING};
+use charter::rules::{VersionReport, VersionState};
+use charter::settings::{self, Layout, Settings};
+use charter::signoff::AllowedSigners;
+use git2::Repository;
+use serde::Serialize;
+
+use super::error::{code, CliError, CliResult};
+use super::Global;
+
+/// Output formats of `verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Versions with who signed them, then the invalid sign-offs.
+    Text,
+    /// `{"signoffs":[…],"summary":{"valid":N,"invalid":N}}`.
+    Json,
+}
+
+/// Arguments of `charter verify`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Agreements to verify (default: every agreement at HEAD).
+    #[arg(value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// The day whose states are shown (YYYY-MM-DD; default: today, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+/// `verify --format json`: a contract, fields are only ever added.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    signoffs: Vec<&'a SignoffReport>,
+    summary: JsonSummary,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+struct JsonSummary {
+    valid: usize,
+    invalid: usize,
+}
+
+/// Verify and report; exit 1 when any sign-off is invalid.
+pub fn run(args: &Args, global: &Global) -> CliResult {
+    let ws = super::workspace(global)?;
+    let Some(repo) = ws.repo.as_ref() else {
+        return Err(CliError::new(format!(
+            "{} is not inside a git repository",
+            ws.root.display()
+        ))
+        .hint("verify reads sign-offs from git history; run it in the agreements repository"));
+    };
+    let today = super::today(args.today.as_deref())?;
+    let head = history::head_commit(repo)?;
+    let layout = layout_at(repo, &head)?;
+    let signers = trust_root_at(repo, &head, &layout.allowed_signers, global)?;
+    let ids = agreement_ids(repo, &head, &layout, &args.ids)?;
+    let chain = Chain::walk(repo, head.id(), None)?;
+    let mut records = Vec::with_capacity(ids.len());
+    if args.ids.is_empty() {
+        // One walk of the chain for every agreement; sign-off directories
+        // whose agreement never existed are loaded on their own.
+        records = record::load_all(repo, &chain, &layout, &signers, today)?;
+        records.retain(|r| ids.contains(&r.id));
+    }
+    for id in &ids {
+        if !records.iter().any(|r| &r.id == id) {
+            records.push(record::load(repo, &chain, &layout, id, &signers, today)?);
+        }
+    }
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    if !args.ids.is_empty() {
+        records.sort_by_key(|r| ids.iter().position(|id| id == &r.id));
+    }
+    let all: Vec<&SignoffReport> = records.iter().flat_map(|r| &r.signoffs).collect();
+    let valid = all.iter().filter(|s| s.valid).count();
+    let summary = JsonSummary {
+        valid,
+        invalid: all.len() - valid,
+    };
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer(
+                &mut out,
+                &JsonReport {
+                    signoffs: all,
+                    summary,
+                },
+            )?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            for (i, r) in records.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                text(&mut out, r, global.color)?;
+            }
+            out.flush()?;
+            let line = format!(
+                "verify: {} valid, {} invalid sign-off{} in {} agreement{}",
+                summary.valid,
+                summary.invalid,
+                if summary.valid + summary.invalid == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                records.len(),
+                if records.len() == 1 { "" } else { "s" }
+            );
+            let style = if summary.invalid > 0 { ERROR } else { OK };
+            super::note(global, &paint(style, &line, global.color_err));
+        }
+    }
+    out.flush()?;
+    Ok(if summary.invalid > 0 {
+        code::VERDICT
+    } else {
+        code::OK
+    })
+}
+
+/// Where things live, from HEAD's `charter.yaml` (defaults when absent).
+fn layout_at(repo: &Repository, head: &git2::Commit<'_>) -> Result<Layout, CliError> {
+    Ok(match history::blob_at(repo, head, settings::FILE)? {
+        Some(bytes) => Settings::load(&bytes).0.layout(),
+        None => Layout::default(),
+    })
+}
+
+/// HEAD's `allowed_signers`, with its problems reported on stderr by line.
+fn trust_root_at(
+    repo: &Repository,
+    head: &git2::Commit<'_>,
+    path: &str,
+    global: &Global,
+) -> Result<AllowedSigners, CliError> {
+    let Some(bytes) = history::blob_at(repo, head, path)? else {
+        super::note(
+            global,
+            &format!(
+                "{}: {path} does not exist at HEAD, so no key is trusted",
+                paint(WARNING, "warning", global.color_err)
+            ),
+        );
+        return Ok(AllowedSigners::default());
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            super::note(
+                global,
+                &format!(
+                    "{}: {path} is not UTF-8 text; lines that are not are skipped",
+                    paint(WARNING, "warning", global.color_err)
+                ),
+            );
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    let (signers, diagnostics) = AllowedSigners::parse(&text);
+    for d in diagnostics {
+        let style = match d.severity {
+            charter::signoff::Severity::Error => ERROR,
+            charter::signoff::Severity::Warning => WARNING,
+        };
+        super::note(
+            global,
+            &format!(
+                "{path}:{}: {}: {}",
+                d.line,
+                paint(style, &d.severity.to_string(), global.color_err),
+                d.message
+            ),
+        );
+    }
+    Ok(signers)
+}
+
+/// The agreements to verify: those named (each must exist at HEAD as an
+/// agreement or a sign-off directory), or every one at HEAD.
+fn agreement_ids(
+    repo: &Repository,
+    head: &git2::Commit<'_>,
+    layout: &Layout,
+    given: &[String],
+) -> Result<Vec<String>, CliError> {
+    let tree = head
+        .tree()
+        .map_err(|e| charter::error::Error::git("reading HEAD's tree", e))?;
+    let names_in = |dir: &str, want_dirs: bool| -> Vec<String> {
+        let Ok(entry) = tree.get_path(std::path::Path::new(dir)) else {
+            return Vec::new();
+        };
+        let Ok(subtree) = repo.find_tree(entry.id()) else {
+            return Vec::new();
+        };
+        subtree
+            .iter()
+            .filter(|e| (e.kind() == Some(git2::ObjectType::Tree)) == want_dirs)
+            .filter_map(|e| e.name().map(str::to_owned))
+            .collect()
+    };
+    let agreements: BTreeSet<String> = names_in(&layout.agreements, false)
+        .iter()
+        .filter_map(|n| id_of(n).map(str::to_owned))
+        .collect();
+    let signoff_dirs: BTreeSet<String> = names_in(&layout.signoffs, true)
+        .into_iter()
+        .filter(|n| is_valid_id(n))
+        .collect();
+    if given.is_empty() {
+        return Ok(agreements.union(&signoff_dirs).cloned().collect());
+    }
+    let mut ids = Vec::new();
+    for id in given {
+        if !is_valid_id(id) {
+            return Err(
+                CliError::new(format!("`{id}` is not a valid agreement id")).hint(
+                    "give the file stem of agreements/<id>.yaml, e.g. `charter verify ada-grace`",
+                ),
+            );
+        }
+        if !agreements.contains(id) && !signoff_dirs.contains(id) {
+            return Err(CliError::new(format!(
+                "unknown agreement `{id}`: neither {}/{id}.yaml nor {}/{id}/ exists at HEAD",
+                layout.agreements, layout.signoffs
+            ))
+            .hint("run `charter verify` without ids to verify every agreement"));
+        }
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    Ok(ids)
+}
+
+/// One agreement: its versions newest first, each with the sign-offs made
+/// for it, then every invalid sign-off with its reason.
+fn text(out: &mut dyn Write, r: &Record, color: bool) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{} {}",
+        paint(HEADING, &r.id, color),
+        paint(DIM, &format!("({})", r.evaluation.state.as_str()), color)
+    )?;
+    // The previous signed version of each version: what its sign-offs must amend.
+    let mut expected_amends: Vec<Option<VersionId>> = Vec::new();
+    let mut last_signed: Option<VersionId> = None;
+    for v in &r.evaluation.versions {
+        expected_amends.push(last_signed.clone());
+        if v.signed {
+            last_signed = v.version.clone();
+        }
+    }
+    if r.evaluation.versions.is_empty() {
+        writeln!(out, "  no versions on HEAD's history")?;
+    }
+    for (v, amends) in r.evaluation.versions.iter().zip(&expected_amends).rev() {
+        version_text(out, r, v, amends.as_ref(), color)?;
+    }
+    let invalid: Vec<&SignoffReport> = r.signoffs.iter().filter(|s| !s.valid).collect();
+    if !invalid.is_empty() {
+        writeln!(out, "  {}", paint(ERROR, "invalid sign-offs:", color))?;
+        for s in invalid {
+            writeln!(
+                out,
+                "    {}: {}",
+                s.file,
+                s.reason.as_deref().unwrap_or("invalid")
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn version_text(
+    out: &mut dyn Write,
+    r: &Record,
+    v: &VersionReport,
+    amends: Option<&VersionId>,
+    color: bool,
+) -> std::io::Result<()> {
+    let short = v.version.as_ref().map_or("(no version)", VersionId::short);
+    let commit = v.commit.id.to_string();
+    let mut line = format!(
+        "  {short}  {}  {}  {}",
+        v.commit.date(),
+        paint(
+            DIM,
+            &format!("commit {}", &commit[..7.min(commit.len())]),
+            color
+        ),
+        v.state.as_str()
+    );
+    match (v.state, v.takes_effect) {
+        (VersionState::InForce, Some(date)) => line.push_str(&format!(" since {date}")),
+        (VersionState::Scheduled, Some(date)) => line.push_str(&format!(", takes effect {date}")),
+        _ => {}
+    }
+    if !v.signed && v.version.is_some() && !v.missing.is_empty() {
+        let missing: Vec<&str> = v.missing.iter().map(|r| r.as_str()).collect();
+        line.push_str(&format!(", missing: {}", missing.join(", ")));
+    }
+    writeln!(out, "{line}")?;
+    let Some(version) = &v.version else {
+        return Ok(());
+    };
+    let amends_text = amends.map_or("none", VersionId::as_str);
+    let mut mine: Vec<&SignoffReport> = r
+        .signoffs
+        .iter()
+        .filter(|s| s.valid && s.version.as_deref() == Some(version.as_str()))
+        .collect();
+    mine.sort_by_key(|s| (s.role, s.time));
+    let width = mine
+        .iter()
+        .map(|s| s.principal.as_deref().map_or(1, |p| p.chars().count()))
+        .max()
+        .unwrap_or(0);
+    for s in &mine {
+        let role = s.role.map_or("?", |r| r.as_str());
+        let mut line = format!(
+            "    {role:<6}  {:<width$}  signed {}  {}",
+            s.principal.as_deref().unwrap_or("?"),
+            s.signoff_time.as_deref().unwrap_or("?"),
+            paint(DIM, &s.file, color)
+        );
+        if s.waive_notice {
+            line.push_str("  (waives the notice)");
+        }
+        let s_amends = s.amends.as_deref().unwrap_or("none");
+        if s_amends != amends_text {
+            line.push_str(&format!(
+                "\n      {} it amends {}, but this version's previous signed version is {}",
+                paint(WARNING, "does not count:", color),
+                short_amends(s_amends),
+                short_amends(amends_text)
+            ));
+        }
+        writeln!(out, "{line}")?;
+    }
+    // Both parties signed with the right `amends`, yet the version is not
+    // signed: say why, since nothing else on screen would.
+    if !v.signed && v.effective.is_some() && v.missing.is_empty() && !v.concluding {
+        let keys = |role: charter::agreement::Role| -> BTreeSet<&str> {
+            mine.iter()
+                .filter(|s| {
+                    s.role == Some(role) && s.amends.as_deref().unwrap_or("none") == amends_text
+                })
+                .filter_map(|s| s.key_fingerprint.as_deref())
+                .collect()
+        };
+        let (mentor, mentee) = (
+            keys(charter::agreement::Role::Mentor),
+            keys(charter::agreement::Role::Mentee),
+        );
+        let why = if mentor.len() == 1 && mentor == mentee {
+            "the mentor and the mentee signed with the same key; two people need two keys"
+        } else {
+            "a party whose email changed must also sign with their previous email"
+        };
+        writeln!(out, "    {} {why}", paint(WARNING, "not signed:", color))?;
+    }
+    Ok(())
+}
+
+fn short_amends(text: &str) -> &str {
+    VersionId::parse(text).map_or(text, |_| &text[7..19])
+}

@@ -1,0 +1,191 @@
+//! `check` reports as a pull-request comment (markdown) and as SARIF 2.1.0.
+
+use std::io::{self, Write};
+
+use serde_json::json;
+
+use crate::check::Report;
+use crate::finding::{rule_info, Severity, Summary};
+
+/// A pull-request comment: the semantic diff of each changed agreement, the
+/// findings, and questions for each party to review.
+pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let s = Summary::of(&report.findings);
+    let verdict = if s.errors > 0 {
+        "❌"
+    } else if s.warnings > 0 {
+        "⚠️"
+    } else {
+        "✅"
+    };
+    writeln!(
+        out,
+        "## {verdict} charter: {} errors, {} warnings\n",
+        s.errors, s.warnings
+    )?;
+    for changed in &report.changed {
+        let state = report
+            .agreements
+            .iter()
+            .find(|a| a.id == changed.id)
+            .map_or("", |a| a.state.as_str());
+        writeln!(out, "### `{}` ({state})\n", changed.id)?;
+        match (&changed.from, &changed.to) {
+            (from, Some(to)) => {
+                let empty = serde_json::Value::Null;
+                let changes = crate::diff::diff(from.as_ref().unwrap_or(&empty), to);
+                let what = if from.is_none() {
+                    "new agreement: "
+                } else {
+                    ""
+                };
+                writeln!(out, "{what}{}\n", crate::diff::headline(&changes))?;
+                crate::diff::render_markdown(&changes, out)?;
+            }
+            (Some(_), None) => writeln!(out, "The agreement was removed or no longer parses.")?,
+            (None, None) => {}
+        }
+        if let Some(pending) = report
+            .agreements
+            .iter()
+            .find(|a| a.id == changed.id)
+            .and_then(|a| a.pending.as_ref())
+        {
+            if let (Some(opened), Some(earliest)) = (pending.opened, pending.earliest_effective) {
+                writeln!(out, "\nRenegotiation opened {opened}; the earliest this can take effect is {earliest}.")?;
+            }
+            if !pending.missing.is_empty() {
+                writeln!(
+                    out,
+                    "Waiting for sign-off by: {}.",
+                    pending.missing.join(", ")
+                )?;
+            }
+        }
+        writeln!(out)?;
+    }
+    if !report.findings.is_empty() {
+        writeln!(out, "### Findings\n")?;
+        for f in &report.findings {
+            let icon = if f.severity == Severity::Error {
+                "❌"
+            } else {
+                "⚠️"
+            };
+            let place = match f.line {
+                Some(line) if !f.file.is_empty() => format!("`{}:{line}`", f.file),
+                _ if !f.file.is_empty() => format!("`{}`", f.file),
+                _ => String::new(),
+            };
+            write!(
+                out,
+                "- {icon} **{}** {place} {}",
+                f.rule,
+                escape(&f.message)
+            )?;
+            if let Some(hint) = &f.hint {
+                write!(out, " — _{}_", escape(hint))?;
+            }
+            writeln!(out)?;
+        }
+        writeln!(out)?;
+    }
+    if !report.changed.is_empty() {
+        writeln!(out, "### Questions for the review\n")?;
+        writeln!(out, "For the mentor:")?;
+        writeln!(
+            out,
+            "- Can you help the mentee reach these goals, in the time and scope agreed?"
+        )?;
+        writeln!(
+            out,
+            "- How will you both see progress: are the measures and evidence concrete enough?"
+        )?;
+        writeln!(out, "\nFor the mentee:")?;
+        writeln!(
+            out,
+            "- Are these your goals, and is each one measurable and dated?"
+        )?;
+        writeln!(
+            out,
+            "- Do the meeting rhythm and the confidentiality terms work for you?"
+        )?;
+        writeln!(out, "\nFor both:")?;
+        writeln!(out, "- Does the schedule suit both of you, and is it clear how either of you can change or end it?")?;
+    }
+    Ok(())
+}
+
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// SARIF 2.1.0: one run, the rules used, one result per finding.
+pub fn sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let rule_objects: Vec<_> = rules
+        .iter()
+        .map(|r| {
+            let info = rule_info(r);
+            json!({
+                "id": r,
+                "shortDescription": {"text": info.map_or(*r, |i| i.summary)},
+                "defaultConfiguration": {"level": info.map_or("error", |i| i.severity.as_str())},
+            })
+        })
+        .collect();
+    let results: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut message = f.message.clone();
+            if let Some(hint) = &f.hint {
+                message.push_str(&format!(" (hint: {hint})"));
+            }
+            let mut result = json!({
+                "ruleId": f.rule,
+                "ruleIndex": rules.iter().position(|r| *r == f.rule),
+                "level": f.severity.as_str(),
+                "message": {"text": message},
+            });
+            if !f.file.is_empty() {
+                let mut location = json!({
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.file, "uriBaseId": "%SRCROOT%"},
+                    }
+                });
+                if let Some(line) = f.line {
+                    let mut region = json!({"startLine": line});
+                    if let Some(col) = f.column {
+                        region["startColumn"] = json!(col);
+                    }
+                    location["physicalLocation"]["region"] = region;
+                }
+                result["locations"] = json!([location]);
+            }
+            if let Some(commit) = &f.commit {
+                result["properties"] = json!({"commit": commit});
+            }
+            result
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "charter",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rule_objects,
+            }},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

@@ -1,0 +1,92 @@
+//! The command-line surface: help text (snapshotted so every change shows in
+//! review), completions and the man page.
+
+use crate::common::{stdout, Env};
+
+#[test]
+fn top_level_help() {
+    let env = Env::new();
+    let out = env.run(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let env = Env::new();
+    for command in [
+        "init",
+        "new",
+        "validate",
+        "diff",
+        "log",
+        "amend",
+        "demo",
+        "completions",
+        "man",
+        "textconv",
+        "sign",
+        "verify",
+        "signoff",
+    ] {
+        let out = env.run(&[command, "--help"]);
+        assert_eq!(out.status.code(), Some(0), "{command}");
+        assert!(stdout(&out).contains("Usage: charter"), "{command}");
+    }
+}
+
+#[test]
+fn completions_and_man_page() {
+    let env = Env::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = env.run(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(stdout(&out).contains("validate"), "{shell}");
+    }
+    let man = stdout(&env.run(&["man"]));
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH charter"),
+        "{}",
+        &man[..200.min(man.len())]
+    );
+    assert_eq!(env.run(&["completions", "cmd.exe"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let env = Env::new();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("charter"))
+        .args(["man"])
+        .current_dir(&env.repo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(status.code() == Some(0), "{status:?} {err}");
+}
+
+#[test]
+fn signing_commands_help() {
+    let env = Env::new();
+    for (name, args) in [
+        ("sign_help", &["sign", "--help"][..]),
+        ("verify_help", &["verify", "--help"][..]),
+        ("signoff_help", &["signoff", "--help"][..]),
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(0), "{name}");
+        insta::assert_snapshot!(name, stdout(&out));
+    }
+}

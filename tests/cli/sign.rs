@@ -1,0 +1,1295 @@
+//! `charter sign`, `charter verify` and `charter signoff`: real keys from the
+//! real `ssh-keygen`, real `ssh-agent`, real repositories, and OpenSSH
+//! interoperability both ways.
+
+use std::path::PathBuf;
+use std::process::{Child, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use charter::agreement::lint::{check, Context};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::common::{stderr, stdout, Env, Key};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+const AGREEMENT: &str = "agreements/ada-grace.yaml";
+const MENTOR: &str = "grace@example.com";
+const MENTEE: &str = "ada@example.com";
+const PASSPHRASE: &str = "correct horse battery staple";
+/// Late enough that every version signed in a test has taken effect, and
+/// before the term of [`minimal`] ends.
+const LATER: &str = "2099-06-30";
+
+/// A small valid agreement whose term runs until 2099, so that its state
+/// does not turn to `ended` while these tests are in use.
+fn minimal() -> String {
+    std::fs::read_to_string(format!("{FIXTURES}/valid-minimal.yaml"))
+        .unwrap()
+        .replace("end: 2026-07-10", "end: 2099-12-31")
+}
+
+/// The two parties' keys.
+struct Parties {
+    mentor: Key,
+    mentee: Key,
+}
+
+/// A repository with the minimal agreement committed and both parties'
+/// keys (ed25519 for the mentor, ecdsa for the mentee) in allowed_signers.
+fn setup() -> (Env, Parties) {
+    let env = Env::with_git();
+    let mentor = env.keygen("grace", "ed25519", "");
+    let mentee = env.keygen("ada", "ecdsa", "");
+    env.write(
+        "allowed_signers",
+        format!(
+            "{MENTOR} namespaces=\"charter-signoff\" {}\n{MENTEE} {}\n",
+            mentor.line, mentee.line
+        ),
+    );
+    env.write(AGREEMENT, minimal());
+    env.commit_all("Add ada-grace", "2026-01-05T10:00:00Z");
+    (env, Parties { mentor, mentee })
+}
+
+fn sign(env: &Env, role: &str, key: &Key, extra: &[&str]) -> Output {
+    let mut args = vec!["sign", "ada-grace", "--as", role, "--key", key.path()];
+    args.extend_from_slice(extra);
+    env.run(&args)
+}
+
+fn sign_ok(env: &Env, role: &str, key: &Key, extra: &[&str]) {
+    let out = sign(env, role, key, extra);
+    assert_eq!(out.status.code(), Some(0), "sign: {}", stderr(&out));
+}
+
+fn verify_json(env: &Env) -> (Option<i32>, Value) {
+    let out = env
+        .charter(&["verify", "--format", "json"])
+        .env("CHARTER_TODAY", LATER)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", stdout(&out), stderr(&out)));
+    (out.status.code(), json)
+}
+
+fn verify_text(env: &Env) -> (Option<i32>, String) {
+    let out = env
+        .charter(&["verify", "--color", "never"])
+        .env("CHARTER_TODAY", LATER)
+        .output()
+        .unwrap();
+    (out.status.code(), stdout(&out))
+}
+
+/// The single sign-off report whose file is `file`.
+fn report<'a>(json: &'a Value, file: &str) -> &'a Value {
+    json["signoffs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["file"] == file)
+        .unwrap_or_else(|| panic!("no report for {file}: {json:#}"))
+}
+
+fn signoff_files(env: &Env) -> Vec<String> {
+    let dir = env.path("signoffs/ada-grace");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| {
+                format!(
+                    "signoffs/ada-grace/{}",
+                    e.unwrap().file_name().to_string_lossy()
+                )
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+fn signoff_of(env: &Env, role: &str) -> String {
+    signoff_files(env)
+        .into_iter()
+        .find(|f| f.contains(&format!("-{role}-")))
+        .unwrap_or_else(|| panic!("no {role} sign-off"))
+}
+
+/// The version id of the agreement text in the working tree.
+fn version_of(env: &Env) -> String {
+    let bytes = std::fs::read(env.path(AGREEMENT)).unwrap();
+    check(AGREEMENT, &bytes, &Context::default())
+        .0
+        .version()
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
+fn h8(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)[..4]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The fields of a sign-off made by the test itself.
+#[derive(Clone)]
+struct Fields {
+    version: String,
+    amends: String,
+    role: &'static str,
+    principal: &'static str,
+    signed_at: &'static str,
+    waive: bool,
+}
+
+impl Fields {
+    fn new(version: &str, role: &'static str) -> Fields {
+        Fields {
+            version: version.to_owned(),
+            amends: "none".to_owned(),
+            role,
+            principal: if role == "mentor" { MENTOR } else { MENTEE },
+            signed_at: "2026-02-01T10:00:00Z",
+            waive: false,
+        }
+    }
+
+    /// The sign-off file's text around an armored signature.
+    fn yaml(&self, armor: &str) -> String {
+        let mut text = format!(
+            "agreement: ada-grace\nversion: {}\namends: {}\nrole: {}\nprincipal: {}\nsigned_at: {}\nwaive_notice: {}\nsignature: |\n",
+            self.version, self.amends, self.role, self.principal, self.signed_at, self.waive
+        );
+        for line in armor.lines() {
+            text.push_str(&format!("  {line}\n"));
+        }
+        text
+    }
+}
+
+const DUMMY_ARMOR: &str = "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n";
+
+/// The signed bytes for `fields`, as `charter signoff message` prints them
+/// for a file holding those fields.
+fn message_for(env: &Env, fields: &Fields) -> Vec<u8> {
+    let draft = env.home.join("draft.yaml");
+    std::fs::write(&draft, fields.yaml(DUMMY_ARMOR)).unwrap();
+    let out = env.run(&["signoff", "message", draft.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.stdout
+}
+
+/// `ssh-keygen -Y sign -n NAMESPACE` over `message`; the armored signature.
+fn keygen_sign(env: &Env, key: &Key, namespace: &str, message: &[u8]) -> String {
+    let msg = env.home.join("message");
+    std::fs::write(&msg, message).unwrap();
+    let sig = env.home.join("message.sig");
+    let _ = std::fs::remove_file(&sig);
+    let out = std::process::Command::new("ssh-keygen")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &env.home)
+        .stdin(Stdio::null())
+        .args(["-Y", "sign", "-n", namespace, "-f"])
+        .arg(&key.private)
+        .arg(&msg)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "ssh-keygen -Y sign: {}", stderr(&out));
+    std::fs::read_to_string(sig).unwrap()
+}
+
+/// A sign-off signed with `ssh-keygen` and written (not committed) under its
+/// proper name; returns its repository-relative path.
+fn forge(env: &Env, key: &Key, namespace: &str, fields: &Fields) -> String {
+    let armor = keygen_sign(env, key, namespace, &message_for(env, fields));
+    place(env, fields, &fields.yaml(&armor))
+}
+
+/// Write sign-off text under `<v12>-<role>-<h8>.yaml`.
+fn place(env: &Env, fields: &Fields, text: &str) -> String {
+    let rel = format!(
+        "signoffs/ada-grace/{}-{}-{}.yaml",
+        &fields.version[7..19],
+        fields.role,
+        h8(text.as_bytes())
+    );
+    env.write(&rel, text);
+    rel
+}
+
+/// `ssh-keygen -Y verify` of a sign-off through `charter signoff message`
+/// and `charter signoff signature`.
+fn openssh_verify(env: &Env, file: &str, principal: &str, extra: &[&str]) -> Output {
+    let message = env.run(&["signoff", "message", file]);
+    assert_eq!(message.status.code(), Some(0), "{}", stderr(&message));
+    let signature = env.run(&["signoff", "signature", file]);
+    assert_eq!(signature.status.code(), Some(0), "{}", stderr(&signature));
+    let msg = env.home.join("verify-message");
+    let sig = env.home.join("verify-signature");
+    std::fs::write(&msg, &message.stdout).unwrap();
+    std::fs::write(&sig, &signature.stdout).unwrap();
+    std::process::Command::new("ssh-keygen")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &env.home)
+        .args(["-Y", "verify", "-f"])
+        .arg(env.path("allowed_signers"))
+        .args(["-I", principal, "-n", "charter-signoff", "-s"])
+        .arg(&sig)
+        .args(extra)
+        .stdin(std::fs::File::open(&msg).unwrap())
+        .output()
+        .unwrap()
+}
+
+/// A real `ssh-agent`, stopped when dropped.
+struct Agent {
+    child: Child,
+    socket: PathBuf,
+}
+
+impl Agent {
+    fn start(env: &Env) -> Agent {
+        let socket = env.home.join("agent.sock");
+        let child = std::process::Command::new("ssh-agent")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &env.home)
+            .arg("-D")
+            .arg("-a")
+            .arg(&socket)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run ssh-agent");
+        let agent = Agent { child, socket };
+        let start = Instant::now();
+        while !agent.socket.exists() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "ssh-agent did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        agent
+    }
+
+    fn add(&self, env: &Env, key: &Key) {
+        let out = std::process::Command::new("ssh-add")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &env.home)
+            .env("SSH_AUTH_SOCK", &self.socket)
+            .stdin(Stdio::null())
+            .arg(&key.private)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "ssh-add: {}", stderr(&out));
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A script that prints the passphrase, for `SSH_ASKPASS`.
+fn askpass(env: &Env) -> PathBuf {
+    let path = env.home.join("askpass.sh");
+    std::fs::write(&path, format!("#!/bin/sh\necho '{PASSPHRASE}'\n")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    path
+}
+
+fn head(env: &Env) -> String {
+    env.git(&["rev-parse", "HEAD"]).trim().to_owned()
+}
+
+// ---------------------------------------------------------------------------
+// Signing and verifying
+
+#[test]
+fn both_parties_sign_and_verify_shows_both_valid() {
+    let (env, keys) = setup();
+    // Something the user has staged must stay staged and out of the sign-off commit.
+    env.write("notes.txt", "staged, not signed\n");
+    env.git(&["add", "notes.txt"]);
+
+    let out = sign(&env, "mentor", &keys.mentor, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(text.contains("signed ada-grace version"), "{text}");
+    assert!(text.contains("as mentor (grace@example.com)"), "{text}");
+    assert!(
+        text.contains("still missing: a sign-off by the mentee (ada@example.com)"),
+        "{text}"
+    );
+    let version = version_of(&env);
+    let subject = env.git(&["log", "-1", "--format=%s"]);
+    assert_eq!(
+        subject.trim(),
+        format!("sign-off: ada-grace sha256:{} by mentor", &version[7..19])
+    );
+    let changed = env.git(&["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(changed.trim(), signoff_of(&env, "mentor"));
+    let status = env.git(&["status", "--porcelain"]);
+    assert_eq!(status, "A  notes.txt\n", "the staged file stays staged");
+
+    let out = sign(&env, "mentee", &keys.mentee, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is now signed"), "{}", stderr(&out));
+
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(0), "{json:#}");
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"valid": 2, "invalid": 0})
+    );
+    let mentor = report(&json, &signoff_of(&env, "mentor"));
+    assert_eq!(mentor["valid"], true);
+    assert_eq!(mentor["role"], "mentor");
+    assert_eq!(mentor["principal"], MENTOR);
+    assert_eq!(mentor["agreement"], "ada-grace");
+    assert_eq!(mentor["version"], version.as_str());
+    assert!(mentor["reason"].is_null());
+    assert!(mentor["key_fingerprint"]
+        .as_str()
+        .unwrap()
+        .starts_with("SHA256:"));
+    for field in ["signed_at", "signoff_time"] {
+        let t = mentor[field].as_str().unwrap();
+        assert_eq!(t.len(), 20, "{field}: {t}");
+        assert!(t.ends_with('Z'));
+    }
+    let mut fields: Vec<&String> = mentor.as_object().unwrap().keys().collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "agreement",
+            "file",
+            "key_fingerprint",
+            "principal",
+            "reason",
+            "role",
+            "signed_at",
+            "signoff_time",
+            "valid",
+            "version"
+        ]
+    );
+
+    let (code, text) = verify_text(&env);
+    assert_eq!(code, Some(0));
+    assert!(text.starts_with("ada-grace (in-force)\n"), "{text}");
+    assert!(
+        text.contains(&format!("  {}  2026-01-05", &version[7..19])),
+        "{text}"
+    );
+    assert!(text.contains("in-force since 20"), "{text}");
+    let mentor_line = text.lines().find(|l| l.contains("mentor ")).unwrap();
+    assert!(mentor_line.contains(MENTOR), "{text}");
+    assert!(mentor_line.contains("signed 20"), "{text}");
+    assert!(text.contains(MENTEE), "{text}");
+    assert!(!text.contains("invalid"), "{text}");
+}
+
+#[test]
+fn the_role_comes_from_git_user_email() {
+    let (env, keys) = setup();
+    env.git(&["config", "user.email", "ADA@example.com"]);
+    let out = env.run(&["sign", "ada-grace", "--key", keys.mentee.path()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("as mentee (ada@example.com)"),
+        "{}",
+        stderr(&out)
+    );
+    env.git(&["config", "user.email", "someone@example.com"]);
+    let out = env.run(&["sign", "ada-grace", "--key", keys.mentor.path()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--as mentor"), "{}", stderr(&out));
+}
+
+#[test]
+fn openssh_verifies_signoffs_made_with_every_key_type() {
+    let env = Env::with_git();
+    let ed25519 = env.keygen("ed", "ed25519", "");
+    let ecdsa = env.keygen("ec", "ecdsa", "");
+    let rsa = env.keygen("rsa", "rsa", "");
+    let encrypted = env.keygen("enc", "ed25519", PASSPHRASE);
+    let askpass = askpass(&env);
+    let keys = [&ed25519, &ecdsa, &rsa, &encrypted];
+    // Every key may sign for the mentee; the validity window makes
+    // ssh-keygen need -Overify-time, as the README says.
+    let mut signers = String::new();
+    for k in keys {
+        signers.push_str(&format!(
+            "{MENTEE} namespaces=\"charter-signoff\",valid-after=\"20260101Z\",valid-before=\"20990101Z\" {}\n",
+            k.line
+        ));
+    }
+    env.write("allowed_signers", signers);
+    env.write(AGREEMENT, minimal());
+    env.commit_all("Add ada-grace", "2026-01-05T10:00:00Z");
+    for (i, key) in keys.into_iter().enumerate() {
+        // Each signs a different waiver setting or uses --no-commit, so none
+        // is a duplicate of an earlier one: the text changes instead.
+        if i > 0 {
+            let text = minimal().replace("Grow as an engineer.", &format!("Grow, part {i}."));
+            env.write(AGREEMENT, text);
+            env.commit_all(&format!("Amend {i}"), "2026-01-06T10:00:00Z");
+        }
+        let out = env
+            .charter(&["sign", "ada-grace", "--as", "mentee", "--key", key.path()])
+            .env("SSH_ASKPASS", &askpass)
+            .env("SSH_ASKPASS_REQUIRE", "force")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}: {}", key.line, stderr(&out));
+        let file = env.git(&["show", "--name-only", "--format=", "HEAD"]);
+        let file = file.trim();
+        let (_, json) = verify_json(&env);
+        let r = report(&json, file);
+        assert_eq!(r["valid"], true, "{r:#}");
+        let time = r["signoff_time"].as_str().unwrap().to_owned();
+        let verify_time = format!("-Overify-time={}", time.replace(['-', ':', 'T'], ""));
+        let out = openssh_verify(&env, file, MENTEE, &["-O", &verify_time[2..]]);
+        assert!(
+            out.status.success(),
+            "ssh-keygen -Y verify refused a charter sign-off made with {}: {}{}",
+            key.line,
+            stdout(&out),
+            stderr(&out)
+        );
+        assert!(stdout(&out).contains("Good \"charter-signoff\" signature for ada@example.com"));
+        // The same bytes under another principal are refused by OpenSSH too.
+        let out = openssh_verify(&env, file, MENTOR, &["-O", &verify_time[2..]]);
+        assert!(!out.status.success());
+    }
+}
+
+#[test]
+fn signoff_message_and_signature_are_byte_exact() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    let file = signoff_of(&env, "mentee");
+    let text = env.read(&file);
+    let version = version_of(&env);
+    let out = env.run(&["signoff", "message", &file]);
+    assert_eq!(out.status.code(), Some(0));
+    let signed_at = text
+        .lines()
+        .find_map(|l| l.strip_prefix("signed_at: "))
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        format!("charter sign-off v1\nagreement: ada-grace\nversion: {version}\namends: none\nrole: mentee\nprincipal: ada@example.com\nsigned-at: {signed_at}\nwaive-notice: false\n")
+    );
+    let out = env.run(&["signoff", "signature", &file]);
+    let armor = stdout(&out);
+    assert!(
+        armor.starts_with("-----BEGIN SSH SIGNATURE-----\n"),
+        "{armor}"
+    );
+    assert!(
+        armor.ends_with("\n-----END SSH SIGNATURE-----\n"),
+        "{armor}"
+    );
+    assert!(!armor.ends_with("\n\n"));
+    let indented: String = armor.lines().map(|l| format!("  {l}\n")).collect();
+    assert!(
+        text.ends_with(&format!("signature: |\n{indented}")),
+        "{text}"
+    );
+
+    // A malformed file is named in the error.
+    env.write("broken.yaml", "agreement: ada-grace\nversion: 1\n");
+    let out = env.run(&["signoff", "message", "broken.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("broken.yaml: not a valid sign-off file"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&["signoff", "signature", "missing.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("missing.yaml"), "{}", stderr(&out));
+}
+
+#[test]
+fn charter_accepts_signoffs_made_by_ssh_keygen() {
+    let (env, keys) = setup();
+    let version = version_of(&env);
+    // The mentor signs with charter, the mentee with plain OpenSSH over the
+    // bytes `charter signoff message` prints, assembled into a file here.
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    let mut fields = Fields::new(&version, "mentee");
+    fields.signed_at = "2026-01-05T12:00:00Z";
+    let file = forge(&env, &keys.mentee, "charter-signoff", &fields);
+    env.commit_now("Mentee signs with ssh-keygen");
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(0), "{json:#}");
+    assert_eq!(report(&json, &file)["valid"], true);
+    assert_eq!(json["summary"]["valid"], 2);
+    let (_, text) = verify_text(&env);
+    assert!(text.starts_with("ada-grace (in-force)"), "{text}");
+    // And OpenSSH agrees with itself through charter's output.
+    let out = openssh_verify(&env, &file, MENTEE, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn signs_through_a_real_ssh_agent() {
+    let (env, keys) = setup();
+    let agent = Agent::start(&env);
+    agent.add(&env, &keys.mentee);
+    // A public key names the agent's key, as git's user.signingkey does.
+    let out = env
+        .charter(&[
+            "sign",
+            "ada-grace",
+            "--as",
+            "mentee",
+            "--key",
+            keys.mentee.pub_path(),
+        ])
+        .env("SSH_AUTH_SOCK", &agent.socket)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // With no key named and no ~/.ssh keys, the agent's trusted key is used.
+    agent.add(&env, &keys.mentor);
+    let out = env
+        .charter(&["sign", "ada-grace", "--as", "mentor"])
+        .env("SSH_AUTH_SOCK", &agent.socket)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(0), "{json:#}");
+    assert_eq!(json["summary"]["valid"], 2);
+
+    // A public key with no agent to hold its private half is a clear error.
+    let out = env.run(&[
+        "sign",
+        "ada-grace",
+        "--as",
+        "mentee",
+        "--key",
+        keys.mentee.pub_path(),
+        "--waive-notice",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("SSH_AUTH_SOCK is not set"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_encrypted_key_in_the_agent_needs_no_passphrase() {
+    let (env, _) = setup();
+    let key = env.keygen("locked", "ed25519", PASSPHRASE);
+    env.write(
+        "allowed_signers",
+        format!("{}{MENTEE} {}\n", env.read("allowed_signers"), key.line),
+    );
+    env.commit_all("Trust the locked key", "2026-01-06T10:00:00Z");
+    let agent = Agent::start(&env);
+    let out = std::process::Command::new("ssh-add")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SSH_AUTH_SOCK", &agent.socket)
+        .env("SSH_ASKPASS", askpass(&env))
+        .env("SSH_ASKPASS_REQUIRE", "force")
+        .env("DISPLAY", ":0")
+        .stdin(Stdio::null())
+        .arg(&key.private)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "ssh-add: {}", stderr(&out));
+    let out = env
+        .charter(&["sign", "ada-grace", "--as", "mentee", "--key", key.path()])
+        .env("SSH_AUTH_SOCK", &agent.socket)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn default_keys_come_from_git_config_or_home() {
+    let (env, keys) = setup();
+    // user.signingkey as a path, with gpg.format=ssh.
+    env.git(&["config", "gpg.format", "ssh"]);
+    env.git(&["config", "user.signingkey", keys.mentee.path()]);
+    let out = env.run(&["sign", "ada-grace", "--as", "mentee"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A literal key:: public key signs through the agent, which is absent here.
+    env.git(&[
+        "config",
+        "user.signingkey",
+        &format!("key::{}", keys.mentor.line),
+    ]);
+    let out = env.run(&["sign", "ada-grace", "--as", "mentor"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("SSH_AUTH_SOCK"), "{}", stderr(&out));
+    // Without gpg.format=ssh, ~/.ssh/id_* are tried; the trusted one wins.
+    env.git(&["config", "--unset", "gpg.format"]);
+    let ssh = env.home.join(".ssh");
+    env.keygen_at(&ssh.join("id_ed25519"), "ed25519", "");
+    std::fs::copy(&keys.mentor.private, ssh.join("id_rsa")).unwrap();
+    let out = env.run(&["sign", "ada-grace", "--as", "mentor"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(0), "{json:#}");
+    assert_eq!(json["summary"]["valid"], 2);
+}
+
+#[test]
+fn without_any_key_sign_says_where_keys_come_from() {
+    let (env, _) = setup();
+    let out = env.run(&["sign", "ada-grace", "--as", "mentor"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no SSH key found"), "{err}");
+    assert!(err.contains("--key"), "{err}");
+}
+
+#[test]
+fn an_encrypted_key_without_a_terminal_is_a_clear_error() {
+    let (env, _) = setup();
+    let key = env.keygen("locked", "ed25519", PASSPHRASE);
+    env.write(
+        "allowed_signers",
+        format!("{}{MENTEE} {}\n", env.read("allowed_signers"), key.line),
+    );
+    env.commit_all("Trust the locked key", "2026-01-06T10:00:00Z");
+    // setsid: a new session without a controlling terminal.
+    let out = env
+        .program("setsid")
+        .arg("-w")
+        .arg(env!("CARGO_BIN_EXE_charter"))
+        .args(["sign", "ada-grace", "--as", "mentee", "--key", key.path()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("no terminal to ask for it"), "{err}");
+    assert!(err.contains("ssh-add"), "{err}");
+    assert!(signoff_files(&env).is_empty());
+    // A wrong passphrase through SSH_ASKPASS is refused, nothing written.
+    let wrong = env.home.join("wrong.sh");
+    std::fs::write(&wrong, "#!/bin/sh\necho nope\n").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wrong, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let out = env
+        .charter(&["sign", "ada-grace", "--as", "mentee", "--key", key.path()])
+        .env("SSH_ASKPASS", &wrong)
+        .env("SSH_ASKPASS_REQUIRE", "force")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("passphrase"), "{}", stderr(&out));
+    assert!(signoff_files(&env).is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// What verify rejects, each with its reason
+
+/// Rewrite a committed sign-off's text and put it back under the name that
+/// matches the new bytes, as a forger who knows the naming rule would.
+fn rename_edited(env: &Env, file: &str, text: &str, fields: &Fields) -> String {
+    env.git(&["rm", "-q", file]);
+    place(env, fields, text)
+}
+
+fn reason(json: &Value, file: &str) -> String {
+    let r = report(json, file);
+    assert_eq!(r["valid"], false, "{r:#}");
+    r["reason"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn tampered_signoffs_are_rejected() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    let version = version_of(&env);
+    let mentor_file = signoff_of(&env, "mentor");
+    let mentee_file = signoff_of(&env, "mentee");
+
+    // Edit a field in place: the content hash in the name no longer matches.
+    let edited = env
+        .read(&mentor_file)
+        .replace("waive_notice: false", "waive_notice: true");
+    env.write(&mentor_file, &edited);
+    // Edit a field and rename the file to match: the signature fails.
+    let mut fields = Fields::new(&version, "mentee");
+    fields.waive = true;
+    let mentee_text = env.read(&mentee_file);
+    let renamed = rename_edited(
+        &env,
+        &mentee_file,
+        &mentee_text.replace("waive_notice: false", "waive_notice: true"),
+        &fields,
+    );
+    env.commit_now("Tamper");
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(1), "{json:#}");
+    assert!(
+        reason(&json, &mentor_file).contains("file name does not match its content"),
+        "{json:#}"
+    );
+    assert!(
+        reason(&json, &renamed).contains("the signature does not match the signed message"),
+        "{json:#}"
+    );
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"valid": 0, "invalid": 2})
+    );
+    let (code, text) = verify_text(&env);
+    assert_eq!(code, Some(1));
+    assert!(text.contains("invalid sign-offs:"), "{text}");
+    assert!(
+        text.contains(&format!("{renamed}: the signature does not match")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_tampered_signature_is_rejected() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    let file = signoff_of(&env, "mentee");
+    let text = env.read(&file);
+    // Flip one character of the last base64 line: the signature bytes.
+    let lines: Vec<&str> = text.lines().collect();
+    let last = lines.len() - 2;
+    let mut changed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    let line = &changed[last];
+    let flipped = if line.as_bytes()[2] == b'A' { "B" } else { "A" };
+    changed[last] = format!("  {flipped}{}", &line[3..]);
+    let tampered = changed.join("\n") + "\n";
+    let fields = Fields::new(&version_of(&env), "mentee");
+    let renamed = rename_edited(&env, &file, &tampered, &fields);
+    env.commit_now("Tamper with the signature");
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(1));
+    let why = reason(&json, &renamed);
+    assert!(why.contains("signature"), "{why}");
+}
+
+#[test]
+fn wrong_namespace_unknown_key_and_other_party_are_rejected() {
+    let (env, keys) = setup();
+    let version = version_of(&env);
+    let stranger = env.keygen("stranger", "ed25519", "");
+    let fields = Fields::new(&version, "mentee");
+    // A signature made for another purpose (namespace).
+    let other_ns = forge(&env, &keys.mentee, "other", &fields);
+    // A key allowed_signers does not list.
+    let mut f = fields.clone();
+    f.signed_at = "2026-02-01T10:00:01Z";
+    let unknown = forge(&env, &stranger, "charter-signoff", &f);
+    // The mentor's key signing as the mentee.
+    let mut f = fields.clone();
+    f.signed_at = "2026-02-01T10:00:02Z";
+    let impostor = forge(&env, &keys.mentor, "charter-signoff", &f);
+    // The mentee's own key, claiming the mentor's role with her own email.
+    let mut f = Fields::new(&version, "mentor");
+    f.principal = MENTEE;
+    let wrong_role = forge(&env, &keys.mentee, "charter-signoff", &f);
+    env.commit_all("Sign-offs that must not count", "2026-02-01T12:00:00Z");
+
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(1), "{json:#}");
+    assert!(reason(&json, &other_ns).contains("namespace"), "{json:#}");
+    assert!(
+        reason(&json, &unknown).contains("not listed in allowed_signers"),
+        "{json:#}"
+    );
+    assert!(
+        reason(&json, &impostor).contains("not allowed to sign for principal \"ada@example.com\""),
+        "{json:#}"
+    );
+    assert!(
+        reason(&json, &wrong_role).contains("is not the mentor's email"),
+        "{json:#}"
+    );
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"valid": 0, "invalid": 4})
+    );
+}
+
+#[test]
+fn a_signoff_replayed_onto_another_version_is_rejected() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    let v1 = version_of(&env);
+    let original = signoff_of(&env, "mentee");
+    let text = env.read(&original);
+    // A material amendment, committed.
+    env.write(AGREEMENT, minimal().replace("biweekly", "weekly"));
+    env.commit_now("Meet weekly");
+    let v2 = version_of(&env);
+    // Copied with its version edited and the name made to match.
+    let mut fields = Fields::new(&v2, "mentee");
+    let edited = place(&env, &fields, &text.replace(&v1, &v2));
+    // Copied as it is, only renamed to the new version.
+    fields.version = v2.clone();
+    let copied = format!(
+        "signoffs/ada-grace/{}-mentee-{}.yaml",
+        &v2[7..19],
+        h8(text.as_bytes())
+    );
+    env.write(&copied, &text);
+    env.commit_now("Replay");
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(1), "{json:#}");
+    assert!(
+        reason(&json, &edited).contains("the signature does not match"),
+        "{json:#}"
+    );
+    assert!(
+        reason(&json, &copied).contains("file name does not match its content"),
+        "{json:#}"
+    );
+    // The originals still count for the first version.
+    assert_eq!(report(&json, &original)["valid"], true);
+    let (_, text) = verify_text(&env);
+    assert!(text.contains(&format!("{}  ", &v2[7..19])), "{text}");
+    assert!(text.contains("pending, missing: mentor, mentee"), "{text}");
+}
+
+#[test]
+fn signoffs_do_not_revive_after_a_revert() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    let v1 = version_of(&env);
+    // An editorial amendment (title only), signed by both.
+    env.write(
+        AGREEMENT,
+        minimal().replace("Minimal agreement", "A small agreement"),
+    );
+    env.commit_now("Retitle");
+    let v2 = version_of(&env);
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    // Back to the first text: the old sign-offs amend `none`, not v2.
+    env.write(AGREEMENT, minimal());
+    env.commit_now("Revert the title");
+    assert_eq!(version_of(&env), v1);
+    let (code, json) = verify_json(&env);
+    assert_eq!(
+        code,
+        Some(0),
+        "all four files are valid sign-offs: {json:#}"
+    );
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"valid": 4, "invalid": 0})
+    );
+    let (_, text) = verify_text(&env);
+    let newest = text.lines().nth(1).unwrap();
+    assert!(newest.starts_with(&format!("  {}  ", &v1[7..19])), "{text}");
+    assert!(newest.contains("pending"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "does not count: it amends none, but this version's previous signed version is {}",
+            &v2[7..19]
+        )),
+        "{text}"
+    );
+    assert!(text.starts_with("ada-grace (pending)"), "{text}");
+    // Signing the reverted text now names v2 as what it amends.
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    let newest_file = env.git(&["show", "--name-only", "--format=", "HEAD"]);
+    let signed = env.read(newest_file.trim());
+    assert!(signed.contains(&format!("amends: {v2}")), "{signed}");
+}
+
+#[test]
+fn one_key_for_both_parties_signs_nothing() {
+    let env = Env::with_git();
+    let shared = env.keygen("shared", "ed25519", "");
+    env.write(
+        "allowed_signers",
+        format!("{MENTOR},{MENTEE} {}\n", shared.line),
+    );
+    env.write(AGREEMENT, minimal());
+    env.commit_all("Add ada-grace", "2026-01-05T10:00:00Z");
+    sign_ok(&env, "mentor", &shared, &[]);
+    let out = sign(&env, "mentee", &shared, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not signed yet"), "{}", stderr(&out));
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(0), "both files are valid: {json:#}");
+    assert_eq!(json["summary"]["valid"], 2);
+    let (_, text) = verify_text(&env);
+    assert!(text.starts_with("ada-grace (draft)"), "{text}");
+    assert!(
+        text.contains("not signed: the mentor and the mentee signed with the same key"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_key_expired_when_the_signoff_landed_does_not_count() {
+    for (landed, valid) in [
+        ("2026-03-15T10:00:00Z", false),
+        ("2026-02-15T10:00:00Z", true),
+    ] {
+        let env = Env::with_git();
+        let mentee = env.keygen("ada", "ed25519", "");
+        env.write(
+            "allowed_signers",
+            format!("{MENTEE} valid-before=\"20260301Z\" {}\n", mentee.line),
+        );
+        env.write(AGREEMENT, minimal());
+        env.commit_all("Add ada-grace", "2026-01-05T10:00:00Z");
+        // signed_at claims a time inside the window either way.
+        let mut fields = Fields::new(&version_of(&env), "mentee");
+        fields.signed_at = "2026-02-01T10:00:00Z";
+        let file = forge(&env, &mentee, "charter-signoff", &fields);
+        env.commit_all("Mentee signs", landed);
+        let (code, json) = verify_json(&env);
+        let r = report(&json, &file);
+        assert_eq!(r["valid"], valid, "{landed}: {r:#}");
+        assert_eq!(r["signoff_time"], landed);
+        if valid {
+            assert_eq!(code, Some(0));
+        } else {
+            assert_eq!(code, Some(1));
+            assert!(r["reason"].as_str().unwrap().contains("expired"), "{r:#}");
+        }
+    }
+}
+
+#[test]
+fn garbage_armor_and_unknown_fields_are_rejected() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    let good = signoff_of(&env, "mentee");
+    let text = env.read(&good);
+    let version = version_of(&env);
+    let fields = Fields::new(&version, "mentee");
+    // Truncated: the armor loses its middle lines.
+    let lines: Vec<&str> = text.lines().collect();
+    let begin = lines.iter().position(|l| l.contains("BEGIN SSH")).unwrap();
+    let mut truncated: Vec<&str> = lines[..=begin + 1].to_vec();
+    truncated.push(lines[lines.len() - 1]);
+    let truncated = place(&env, &fields, &(truncated.join("\n") + "\n"));
+    // Garbage that is shaped like armor.
+    let garbage = place(&env, &fields, &fields.yaml(DUMMY_ARMOR));
+    // Not armor at all.
+    let mut f = fields.clone();
+    f.signed_at = "2026-02-01T10:00:05Z";
+    let not_armor = place(
+        &env,
+        &f,
+        &f.yaml("hello world")
+            .replace("signature: |\n  hello world\n", "signature: hello\n"),
+    );
+    // An unknown field.
+    let unknown = place(&env, &fields, &format!("{text}comment: looks harmless\n"));
+    env.commit_now("Broken sign-offs");
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(1), "{json:#}");
+    assert!(reason(&json, &truncated).contains("signature"), "{json:#}");
+    assert!(
+        reason(&json, &garbage).contains("not a valid SSH signature"),
+        "{json:#}"
+    );
+    assert!(
+        reason(&json, &not_armor).contains("malformed sign-off file"),
+        "{json:#}"
+    );
+    assert!(
+        reason(&json, &unknown).contains("unknown field `comment`"),
+        "{json:#}"
+    );
+    assert_eq!(report(&json, &good)["valid"], true);
+}
+
+// ---------------------------------------------------------------------------
+// What sign refuses
+
+#[test]
+fn sign_refuses_an_uncommitted_or_invalid_agreement() {
+    let (env, keys) = setup();
+    env.write(AGREEMENT, minimal().replace("biweekly", "weekly"));
+    let out = sign(&env, "mentor", &keys.mentor, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("differs from HEAD"), "{err}");
+    assert!(err.contains("charter amend ada-grace"), "{err}");
+    assert!(signoff_files(&env).is_empty());
+
+    env.write(
+        AGREEMENT,
+        minimal().replace("end: 2099-12-31", "end: 2025-07-10"),
+    );
+    env.commit_all("Break it", "2026-01-06T10:00:00Z");
+    let out = sign(&env, "mentor", &keys.mentor, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("error[term-order]"), "{err}");
+    assert!(err.contains("is not a valid agreement"), "{err}");
+    assert!(signoff_files(&env).is_empty());
+
+    let out = env.run(&["sign", "Not_An_Id", "--as", "mentor"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = env.run(&["sign", "nobody", "--as", "mentor"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no such agreement"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn sign_refuses_an_untrusted_key_and_says_what_to_add() {
+    let (env, keys) = setup();
+    let stranger = env.keygen("stranger", "ed25519", "");
+    let out = sign(&env, "mentor", &stranger, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("allowed_signers does not trust key SHA256:"),
+        "{err}"
+    );
+    let key_body = stranger.line.split(' ').nth(1).unwrap();
+    assert!(
+        err.contains(&format!(
+            "grace@example.com namespaces=\"charter-signoff\" ssh-ed25519 {key_body}"
+        )),
+        "{err}"
+    );
+    // The other party's key is listed, but not for this principal.
+    let out = sign(&env, "mentor", &keys.mentee, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not allowed to sign for principal"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(signoff_files(&env).is_empty());
+    let head_before = head(&env);
+    // A key added in the working tree only is accepted, with a warning.
+    env.write(
+        "allowed_signers",
+        format!(
+            "{}{MENTOR} {}\n",
+            env.read("allowed_signers"),
+            stranger.line
+        ),
+    );
+    let out = sign(&env, "mentor", &stranger, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("at HEAD does not trust this key yet"),
+        "{}",
+        stderr(&out)
+    );
+    assert_ne!(head(&env), head_before);
+}
+
+#[test]
+fn sign_refuses_a_duplicate_but_not_a_waiver() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    let out = sign(&env, "mentee", &keys.mentee, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("already records this sign-off"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(signoff_files(&env).len(), 1);
+    sign_ok(&env, "mentee", &keys.mentee, &["--waive-notice"]);
+    assert_eq!(signoff_files(&env).len(), 2);
+    // An uncommitted sign-off counts as already there too.
+    sign_ok(&env, "mentor", &keys.mentor, &["--no-commit"]);
+    let out = sign(&env, "mentor", &keys.mentor, &["--no-commit"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn sign_refuses_to_break_the_notice_period_unless_waived() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    // A material amendment whose effective date is long before the 14 days
+    // of notice from now have passed.
+    env.write(
+        AGREEMENT,
+        minimal()
+            .replace("biweekly", "weekly")
+            .replace("effective: 2026-01-12", "effective: 2026-01-20"),
+    );
+    env.commit_now("Meet weekly");
+    let out = sign(&env, "mentor", &keys.mentor, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("takes effect on 2026-01-20"), "{err}");
+    assert!(err.contains("notice period of 14 days"), "{err}");
+    assert!(err.contains("at the earliest"), "{err}");
+    assert!(err.contains("--waive-notice"), "{err}");
+    let count = signoff_files(&env).len();
+    sign_ok(&env, "mentor", &keys.mentor, &["--waive-notice"]);
+    assert_eq!(signoff_files(&env).len(), count + 1);
+    let newest = env.git(&["show", "--name-only", "--format=", "HEAD"]);
+    let newest = env.read(newest.trim());
+    assert!(newest.contains("waive_notice: true"), "{newest}");
+    let out = sign(&env, "mentee", &keys.mentee, &["--waive-notice"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is now signed; it takes effect on"),
+        "{}",
+        stderr(&out)
+    );
+    // An editorial amendment (the title alone) needs no notice.
+    env.write(
+        AGREEMENT,
+        minimal()
+            .replace("biweekly", "weekly")
+            .replace("effective: 2026-01-12", "effective: 2026-01-20")
+            .replace("Minimal agreement", "Weekly agreement"),
+    );
+    env.commit_now("Retitle");
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+}
+
+#[test]
+fn sign_refuses_during_a_merge() {
+    let (env, keys) = setup();
+    env.write("notes.txt", "main\n");
+    env.commit_all("notes", "2026-01-06T10:00:00Z");
+    env.git(&["checkout", "-q", "-b", "side", "HEAD~1"]);
+    env.write("notes.txt", "side\n");
+    env.commit_all("notes on the side", "2026-01-06T11:00:00Z");
+    env.git(&["checkout", "-q", "main"]);
+    let merge = std::process::Command::new("git")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &env.home)
+        .env("GIT_CONFIG_GLOBAL", env.home.join(".gitconfig"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .current_dir(&env.repo)
+        .args(["merge", "-q", "side"])
+        .output()
+        .unwrap();
+    assert!(!merge.status.success(), "the merge conflicts");
+    assert!(env.path(".git/MERGE_HEAD").exists());
+    let before = head(&env);
+    let out = sign(&env, "mentor", &keys.mentor, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("in the middle of an operation"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(head(&env), before);
+    assert!(signoff_files(&env).is_empty());
+}
+
+#[test]
+fn no_commit_writes_the_file_and_commits_nothing() {
+    let (env, keys) = setup();
+    let before = head(&env);
+    let out = sign(&env, "mentor", &keys.mentor, &["--no-commit"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not committed"), "{}", stderr(&out));
+    assert_eq!(head(&env), before);
+    let file = signoff_of(&env, "mentor");
+    let status = env.git(&["status", "--porcelain", "--untracked-files=all"]);
+    assert_eq!(status, format!("?? {file}\n"));
+    // An uncommitted version can be signed this way and committed with it.
+    env.write(
+        AGREEMENT,
+        minimal().replace("Grow as an engineer.", "Grow."),
+    );
+    let out = sign(&env, "mentee", &keys.mentee, &["--no-commit"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = version_of(&env);
+    assert!(signoff_files(&env).iter().any(|f| f.contains(&v[7..19])));
+    env.commit_now("Shorter purpose, signed by the mentee");
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(0), "{json:#}");
+    assert_eq!(json["summary"]["valid"], 2);
+}
+
+// ---------------------------------------------------------------------------
+// verify's own edges
+
+#[test]
+fn verify_reports_allowed_signers_problems_and_unknown_ids() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    env.write(
+        "allowed_signers",
+        format!("{}this is not a key line\n", env.read("allowed_signers")),
+    );
+    env.commit_all("Break a line", "2026-01-07T10:00:00Z");
+    let out = env.run(&["verify"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("allowed_signers:3: error"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&["verify", "nobody"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown agreement `nobody`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&["verify", "ada-grace"]);
+    assert_eq!(out.status.code(), Some(0));
+    // The working tree's trust root is not HEAD's: an uncommitted removal
+    // of every key changes nothing.
+    env.write("allowed_signers", "");
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(0), "{json:#}");
+    assert_eq!(json["summary"]["valid"], 1);
+}
+
+#[test]
+fn verify_outside_a_repository_cannot_decide() {
+    let env = Env::new();
+    let out = env.run(&["verify"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not inside a git repository"),
+        "{}",
+        stderr(&out)
+    );
+    let empty = Env::with_git();
+    let out = empty.run(&["verify"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no commits"), "{}", stderr(&out));
+}
