@@ -72,6 +72,15 @@ struct Args {
     /// into this directory.
     #[arg(long, value_name = "DIR")]
     sshsig_sample: Option<PathBuf>,
+    /// Also make branch NAME off `main`, a pull request that amends the first
+    /// agreement once more and adds both sign-offs (for `check --base main`).
+    #[arg(long, value_name = "NAME")]
+    pr_branch: Option<String>,
+    /// The day the pull request of `--pr-branch` is judged; its amendment
+    /// takes effect after the 14-day notice counted from then (run charter
+    /// with the same `CHARTER_TODAY`).
+    #[arg(long, value_name = "YYYY-MM-DD", default_value = "2026-01-01")]
+    today: NaiveDate,
     /// How many sign-offs `--sshsig-sample` writes.
     #[arg(long, default_value_t = 200)]
     sample_size: usize,
@@ -468,6 +477,97 @@ struct Sample {
     signature: String,
 }
 
+/// What every version needs: the flags, the people, and what is collected.
+struct Gen<'a> {
+    args: &'a Args,
+    people: &'a [Person],
+    mentors: usize,
+    samples: Vec<Sample>,
+    signoffs: usize,
+}
+
+impl Gen<'_> {
+    /// Commit version `v` of agreement `i`, then (unless `--no-signoffs`)
+    /// both parties' sign-offs of it; `prev` is the previous signed version
+    /// and becomes this one.
+    fn version(
+        &mut self,
+        store: &mut Store<'_>,
+        i: usize,
+        v: usize,
+        prev: &mut Option<String>,
+    ) -> Result<(), Error> {
+        let id = agreement_id(i);
+        let (m, e) = parties(i, self.mentors);
+        let (mentor, mentee) = (&self.people[m], &self.people[e]);
+        // A pull request lands today, whatever its commit times say.
+        let opened = if v > self.args.versions {
+            self.args.today
+        } else {
+            date_of(store.time())
+        };
+        let effective = if v == 1 {
+            opened
+        } else {
+            opened + Days::new(15)
+        };
+        let text = agreement_text(
+            i,
+            v,
+            &goals_at(i, v, self.args.goals),
+            mentor,
+            mentee,
+            effective,
+            self.args.quote_dates,
+        );
+        let path = format!("agreements/{id}.yaml");
+        let version = checked_version(&path, &text)?;
+        store.set_agreement(format!("{id}.yaml"), &text)?;
+        let message = if v == 1 {
+            format!("Propose the mentoring agreement {id}")
+        } else {
+            format!("Amend {id}: version {v}")
+        };
+        store.commit(mentor, &message)?;
+        if self.args.no_signoffs {
+            return Ok(());
+        }
+        let mut files = Vec::with_capacity(2);
+        for (role, person, minutes) in [(Role::Mentor, mentor, 40), (Role::Mentee, mentee, 20)] {
+            let signed_at = DateTime::<Utc>::from_timestamp(store.time() - 60 * minutes, 0)
+                .ok_or("signing time")?;
+            let claim = Claim::new(
+                &id,
+                &version,
+                prev.as_deref(),
+                role,
+                &person.email,
+                signed_at,
+                false,
+            )?;
+            let message = claim.message();
+            let signature = person.key.sign(None, &message)?;
+            let rendered = SignoffFile::new(&claim, &signature)?.to_rendered()?;
+            files.push((rendered.file_name, rendered.text));
+            if self.args.sshsig_sample.is_some() && self.samples.len() < self.args.sample_size {
+                self.samples.push(Sample {
+                    principal: person.email.clone(),
+                    message,
+                    signature,
+                });
+            }
+            self.signoffs += 1;
+        }
+        store.add_signoffs(&id, files)?;
+        store.commit(
+            mentee,
+            &format!("sign-offs: {id} version {v} by mentor and mentee"),
+        )?;
+        *prev = Some(version);
+        Ok(())
+    }
+}
+
 fn run(args: &Args) -> Result<(), Error> {
     let started = Instant::now();
     if args.pack_every == 0 {
@@ -542,79 +642,33 @@ fn run(args: &Args) -> Result<(), Error> {
         "Set up the mentoring programme's charter repository",
     )?;
 
+    let mut gen = Gen {
+        args,
+        people: &people,
+        mentors,
+        samples: Vec::new(),
+        signoffs: 0,
+    };
     let mut previous: Vec<Option<String>> = vec![None; n];
-    let mut samples: Vec<Sample> = Vec::new();
-    let mut signoff_count = 0usize;
     for v in 1..=args.versions {
         for (i, prev) in previous.iter_mut().enumerate() {
-            let id = agreement_id(i);
-            let (m, e) = parties(i, mentors);
-            let (mentor, mentee) = (&people[m], &people[e]);
-            let opened = date_of(store.time());
-            let effective = if v == 1 {
-                opened
-            } else {
-                opened + Days::new(15)
-            };
-            let text = agreement_text(
-                i,
-                v,
-                &goals_at(i, v, args.goals),
-                mentor,
-                mentee,
-                effective,
-                args.quote_dates,
-            );
-            let path = format!("agreements/{id}.yaml");
-            let version = checked_version(&path, &text)?;
-            store.set_agreement(format!("{id}.yaml"), &text)?;
-            let message = if v == 1 {
-                format!("Propose the mentoring agreement {id}")
-            } else {
-                format!("Amend {id}: version {v}")
-            };
-            store.commit(mentor, &message)?;
-            if args.no_signoffs {
-                continue;
-            }
-            let mut files = Vec::with_capacity(2);
-            for (role, person, minutes) in [(Role::Mentor, mentor, 40), (Role::Mentee, mentee, 20)]
-            {
-                let signed_at = DateTime::<Utc>::from_timestamp(store.time() - 60 * minutes, 0)
-                    .ok_or("signing time")?;
-                let claim = Claim::new(
-                    &id,
-                    &version,
-                    prev.as_deref(),
-                    role,
-                    &person.email,
-                    signed_at,
-                    false,
-                )?;
-                let message = claim.message();
-                let signature = person.key.sign(None, &message)?;
-                let rendered = SignoffFile::new(&claim, &signature)?.to_rendered()?;
-                files.push((rendered.file_name, rendered.text));
-                if args.sshsig_sample.is_some() && samples.len() < args.sample_size {
-                    samples.push(Sample {
-                        principal: person.email.clone(),
-                        message,
-                        signature,
-                    });
-                }
-                signoff_count += 1;
-            }
-            store.add_signoffs(&id, files)?;
-            store.commit(
-                mentee,
-                &format!("sign-offs: {id} version {v} by mentor and mentee"),
-            )?;
-            *prev = Some(version);
+            gen.version(&mut store, i, v, prev)?;
         }
     }
     store.flush()?;
     let head = store.parent.ok_or("no commits")?;
     repo.reference("refs/heads/main", head, true, "gen-repo")?;
+    let (main_commits, main_signoffs) = (store.count, gen.signoffs);
+    if let Some(branch) = &args.pr_branch {
+        if n == 0 {
+            return Err("--pr-branch needs at least one agreement".into());
+        }
+        gen.version(&mut store, 0, args.versions + 1, &mut previous[0])?;
+        store.flush()?;
+        let tip = store.parent.ok_or("no commits")?;
+        repo.reference(&format!("refs/heads/{branch}"), tip, true, "gen-repo")?;
+    }
+    let samples = gen.samples;
     if !args.no_checkout {
         repo.checkout_head(Some(git2::build::CheckoutBuilder::new().force()))?;
     }
@@ -626,8 +680,8 @@ fn run(args: &Args) -> Result<(), Error> {
         n,
         args.versions,
         args.goals,
-        signoff_count,
-        store.count,
+        main_signoffs,
+        main_commits,
         started.elapsed().as_secs_f64()
     );
     Ok(())
