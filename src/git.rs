@@ -77,7 +77,8 @@ pub fn commit_files(
     Ok(oid)
 }
 
-fn entry(path: &str) -> git2::IndexEntry {
+/// An index entry for a regular file at `path`, to be given its blob id.
+pub(crate) fn entry(path: &str) -> git2::IndexEntry {
     git2::IndexEntry {
         ctime: git2::IndexTime::new(0, 0),
         mtime: git2::IndexTime::new(0, 0),

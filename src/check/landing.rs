@@ -103,7 +103,7 @@ pub fn land(
         }
         match entry {
             Some((id, mode)) => {
-                let mut e = empty_entry(path);
+                let mut e = crate::git::entry(path);
                 e.id = id;
                 e.mode = mode;
                 index
@@ -148,21 +148,4 @@ pub fn land(
         .map_err(|e| Error::git("listing the pull request's commits", e))?;
     let pr_commits = walk.filter_map(|id| id.ok()).collect();
     Ok(Landed { commit, pr_commits })
-}
-
-fn empty_entry(path: &str) -> git2::IndexEntry {
-    git2::IndexEntry {
-        ctime: git2::IndexTime::new(0, 0),
-        mtime: git2::IndexTime::new(0, 0),
-        dev: 0,
-        ino: 0,
-        mode: 0o100644,
-        uid: 0,
-        gid: 0,
-        file_size: 0,
-        id: Oid::zero(),
-        flags: 0,
-        flags_extended: 0,
-        path: path.as_bytes().to_vec(),
-    }
 }
