@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use charter::agreement::lint::{self, Context, Parsed};
-use charter::agreement::types::is_valid_id;
 use charter::finding::{Severity, Summary};
 use charter::history::{ChainCommit, FileState};
 use charter::render::findings as render;
@@ -26,10 +25,7 @@ pub struct Args {
 
 /// Validate, check the notice rule, and commit the agreement file alone.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    if !is_valid_id(&args.id) {
-        return Err(CliError::new(format!("`{}` is not a valid agreement id", args.id))
-            .hint("ids are lowercase letters, digits and dashes: the file name in agreements/ without .yaml"));
-    }
+    super::check_id(&args.id)?;
     let ws = super::workspace(global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     charter::git::refuse_during_operation(repo)?;

@@ -2,7 +2,6 @@
 
 use std::io::Write;
 
-use charter::agreement::types::is_valid_id;
 use charter::record::Record;
 use charter::render::style::{paint, DIM, HEADING, NEW, WARNING};
 use charter::rules::{VersionReport, VersionState};
@@ -90,10 +89,7 @@ pub fn entries(record: &Record) -> Vec<LogEntry> {
 
 /// Print the history.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    if !is_valid_id(&args.id) {
-        return Err(CliError::new(format!("`{}` is not a valid agreement id", args.id))
-            .hint("ids are lowercase letters, digits and dashes: the file name in agreements/ without .yaml"));
-    }
+    super::check_id(&args.id)?;
     let ws = super::workspace(global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;

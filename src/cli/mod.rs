@@ -230,6 +230,17 @@ pub fn note(_global: &Global, message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{message}");
 }
 
+/// Refuse an agreement id that is not `[a-z0-9][a-z0-9-]{0,63}`: ids become
+/// file names, so anything else could name a path.
+pub fn check_id(id: &str) -> Result<(), CliError> {
+    if charter::agreement::types::is_valid_id(id) {
+        return Ok(());
+    }
+    Err(CliError::new(format!("`{id}` is not a valid agreement id")).hint(
+        "ids are lowercase letters, digits and dashes, starting with a letter or digit, at most 64 characters: the file stem of agreements/<id>.yaml (e.g. ada-grace)",
+    ))
+}
+
 /// The error for commands that need git history outside a repository.
 pub fn not_a_repository() -> CliError {
     CliError::new("not a git repository (or any parent up to the root)")

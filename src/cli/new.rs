@@ -1,6 +1,5 @@
 //! `charter new ID`: write a new agreement from the commented template.
 
-use charter::agreement::types::is_valid_id;
 use chrono::{Days, Months};
 
 use super::error::{code, CliError, CliResult};
@@ -67,10 +66,7 @@ pub fn render(
 
 /// Write `agreements/ID.yaml`, refusing invalid ids and existing files.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    if !is_valid_id(&args.id) {
-        return Err(CliError::new(format!("`{}` is not a valid agreement id", args.id))
-            .hint("use lowercase letters, digits and dashes, starting with a letter or digit, at most 64 characters (e.g. ada-grace)"));
-    }
+    super::check_id(&args.id)?;
     let mentor = parse_person("--mentor", &args.mentor)?;
     let mentee = parse_person("--mentee", &args.mentee)?;
     if mentor.1.eq_ignore_ascii_case(&mentee.1) {

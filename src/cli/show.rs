@@ -4,7 +4,6 @@
 use std::io::Write;
 
 use charter::agreement::lint::Parsed;
-use charter::agreement::types::is_valid_id;
 use charter::render::show::{self, Context, Signature};
 
 use super::error::{code, CliError, CliResult};
@@ -37,10 +36,7 @@ pub struct Args {
 
 /// Print the page.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    if !is_valid_id(&args.id) {
-        return Err(CliError::new(format!("`{}` is not a valid agreement id", args.id))
-            .hint("ids are lowercase letters, digits and dashes: the file name in agreements/ without .yaml"));
-    }
+    super::check_id(&args.id)?;
     let ws = super::workspace(global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;

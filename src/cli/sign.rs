@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use charter::agreement::lint::{self, Context, Parsed};
-use charter::agreement::types::is_valid_id;
 use charter::agreement::{Agreement, Role, VersionId};
 use charter::finding::Severity;
 use charter::history::{self, Chain, ChainCommit, FileState};
@@ -83,12 +82,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         ))
         .hint("sign-offs are recorded in git: run `charter init` (or `git init`) first"));
     };
-    if !is_valid_id(&args.id) {
-        return Err(
-            CliError::new(format!("`{}` is not a valid agreement id", args.id))
-                .hint("give the file stem of agreements/<id>.yaml, e.g. `charter sign ada-grace`"),
-        );
-    }
+    super::check_id(&args.id)?;
     let id = args.id.as_str();
     let rel = format!("{}/{id}.yaml", ws.layout.agreements);
 

@@ -236,13 +236,7 @@ fn agreement_ids(
     }
     let mut ids = Vec::new();
     for id in given {
-        if !is_valid_id(id) {
-            return Err(
-                CliError::new(format!("`{id}` is not a valid agreement id")).hint(
-                    "give the file stem of agreements/<id>.yaml, e.g. `charter verify ada-grace`",
-                ),
-            );
-        }
+        super::check_id(id)?;
         if !agreements.contains(id) && !signoff_dirs.contains(id) {
             return Err(CliError::new(format!(
                 "unknown agreement `{id}`: neither {}/{id}.yaml nor {}/{id}/ exists at HEAD",

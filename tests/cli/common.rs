@@ -118,23 +118,13 @@ impl Env {
     /// it too, and a sign-off's `signed_at` must not be a day after its commit).
     #[allow(dead_code)]
     pub fn commit_now(&self, message: &str) -> String {
-        let mut cmd = std::process::Command::new("git");
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &self.home)
-            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .current_dir(&self.repo);
-        let status = cmd.args(["add", "-A"]).status().unwrap();
+        let status = self.git_command().args(["add", "-A"]).status().unwrap();
         assert!(status.success());
-        let mut cmd = std::process::Command::new("git");
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &self.home)
-            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .current_dir(&self.repo);
-        let out = cmd.args(["commit", "-q", "-m", message]).output().unwrap();
+        let out = self
+            .git_command()
+            .args(["commit", "-q", "-m", message])
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "{}",
@@ -148,6 +138,18 @@ impl Env {
         self.charter(args).output().unwrap()
     }
 
+    /// Real git in the repository, with this sandbox's environment only.
+    pub fn git_command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new("git");
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .current_dir(&self.repo);
+        cmd
+    }
+
     /// Run real git in the repository; panics when git fails.
     pub fn git(&self, args: &[&str]) -> String {
         self.git_at(args, "2026-01-05T10:00:00Z")
@@ -155,17 +157,13 @@ impl Env {
 
     /// Run real git with author and committer dates set to `date`.
     pub fn git_at(&self, args: &[&str], date: &str) -> String {
-        let mut cmd = std::process::Command::new("git");
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &self.home)
-            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
+        let out = self
+            .git_command()
             .env("GIT_AUTHOR_DATE", date)
             .env("GIT_COMMITTER_DATE", date)
-            .current_dir(&self.repo)
-            .args(args);
-        let out = cmd.output().unwrap();
+            .args(args)
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "git {args:?} failed: {}",
