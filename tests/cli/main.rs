@@ -13,3 +13,4 @@ mod show;
 mod sign;
 mod status;
 mod validate;
+mod yaml_limits;
