@@ -230,6 +230,14 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
             if f.commit.as_deref() == Some(landed.as_str()) {
                 f.commit = Some(head_id.clone());
             }
+            // Messages name commits by their full id or its first 12 digits.
+            for text in std::iter::once(&mut f.message).chain(f.hint.as_mut()) {
+                if text.contains(&landed[..12]) {
+                    *text = text
+                        .replace(landed.as_str(), &head_id)
+                        .replace(&landed[..12], &head_id[..12]);
+                }
+            }
         }
         for a in &mut agreements {
             for v in a.in_force.iter_mut().chain(a.scheduled.iter_mut()) {

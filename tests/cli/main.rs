@@ -12,4 +12,5 @@ mod new;
 mod show;
 mod sign;
 mod status;
+mod trust;
 mod validate;
