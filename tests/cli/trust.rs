@@ -122,7 +122,6 @@ fn json_of(out: &Output) -> Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", stdout(out), stderr(out)))
 }
 
-#[allow(dead_code)]
 fn rules(json: &Value) -> Vec<String> {
     json["findings"]
         .as_array()
@@ -326,4 +325,179 @@ fn sign_signs_a_proposal_made_again_though_its_first_occurrence_was_signed() {
         status["agreements"][0]["in_force"]["since"], "2099-03-01",
         "{status:#}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Changes to the trust root
+
+fn check_pr(env: &Env, today: &str) -> (Option<i32>, Value) {
+    let out = env.run(&[
+        "check", "--base", "base", "--head", "pr", "--format", "json", "--today", today,
+    ]);
+    (out.status.code(), json_of(&out))
+}
+
+fn trust_root_messages(json: &Value) -> Vec<String> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "trust-root-change")
+        .map(|f| f["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn turning_a_cert_authority_line_into_a_plain_key_is_a_trust_root_change() {
+    let (env, _) = setup();
+    let ca = env.keygen("ca", "ed25519", "");
+    let signers = env.read("allowed_signers");
+    env.write(
+        "allowed_signers",
+        format!("{signers}*@example.com cert-authority {}\n", ca.line),
+    );
+    env.commit_all("Trust the company CA", "2026-01-06T10:00:00Z");
+    env.git(&["branch", "base"]);
+    env.git(&["checkout", "-q", "-b", "pr"]);
+    env.write(
+        "allowed_signers",
+        format!("{signers}*@example.com {}\n", ca.line),
+    );
+    env.commit_all("Tidy allowed_signers", "2026-01-07T10:00:00Z");
+    let (_, json) = check_pr(&env, "2026-01-07");
+    let messages = trust_root_messages(&json);
+    assert_eq!(messages.len(), 2, "{json:#}");
+    assert!(messages[0].starts_with("adds or changes"), "{messages:?}");
+    assert!(!messages[0].contains("cert-authority"), "{messages:?}");
+    assert!(
+        messages[1].starts_with("removes or changes"),
+        "{messages:?}"
+    );
+    assert!(messages[1].contains("cert-authority"), "{messages:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Moving the trust root or the records
+
+/// v1 signed by both, on the shared branch `base`; `pr` checked out.
+fn signed_base() -> (Env, Parties) {
+    let (env, keys) = setup();
+    both_sign(&env, &keys, "none", "2026-01-06T10:00:00Z");
+    env.git(&["branch", "base"]);
+    env.git(&["checkout", "-q", "-b", "pr"]);
+    (env, keys)
+}
+
+#[test]
+fn moving_the_trust_root_lists_the_keys_it_adds_and_removes() {
+    let (env, keys) = signed_base();
+    let mallory = env.keygen("mallory", "ed25519", "");
+    env.write(
+        ".signers",
+        format!("{MENTOR} {}\n{MENTEE} {}\n", mallory.line, keys.mentee.line),
+    );
+    env.write("charter.yaml", "charter: 1\nallowed_signers: .signers\n");
+    env.commit_all("Keep the signers in a dotfile", "2026-01-07T10:00:00Z");
+    let (_, json) = check_pr(&env, "2026-01-07");
+    let moved = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "trust-root-change" && f["file"] == "charter.yaml")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert_eq!(moved["line"], 2, "{moved:#}");
+    assert!(
+        moved["message"]
+            .as_str()
+            .unwrap()
+            .contains("`allowed_signers` to `.signers`"),
+        "{moved:#}"
+    );
+    let messages = trust_root_messages(&json);
+    let fingerprint = |key: &Key| {
+        let out = std::process::Command::new("ssh-keygen")
+            .args(["-l", "-E", "sha256", "-f"])
+            .arg(&key.public)
+            .output()
+            .unwrap();
+        stdout(&out).split_whitespace().nth(1).unwrap().to_owned()
+    };
+    let added: Vec<&String> = messages.iter().filter(|m| m.starts_with("adds")).collect();
+    let removed: Vec<&String> = messages
+        .iter()
+        .filter(|m| m.starts_with("removes"))
+        .collect();
+    assert_eq!(added.len(), 1, "{messages:?}");
+    assert!(added[0].contains(&fingerprint(&mallory)), "{messages:?}");
+    assert_eq!(removed.len(), 1, "{messages:?}");
+    assert!(
+        removed[0].contains(&fingerprint(&keys.mentor)),
+        "{messages:?}"
+    );
+    assert!(removed[0].contains("signoffs/ada-grace/"), "{messages:?}");
+}
+
+#[test]
+fn moving_the_sign_offs_orphans_them() {
+    let (env, _) = signed_base();
+    env.write("charter.yaml", "charter: 1\nsignoffs: records\n");
+    env.commit_all("Rename the sign-off directory", "2026-01-07T10:00:00Z");
+    let (code, json) = check_pr(&env, "2026-01-07");
+    assert_eq!(code, Some(1), "{json:#}");
+    let found = rules(&json);
+    assert!(found.contains(&"trust-root-change".to_owned()), "{found:?}");
+    let orphaned: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "signoff-modified")
+        .collect();
+    assert_eq!(orphaned.len(), 2, "{json:#}");
+    assert!(orphaned[0]["file"]
+        .as_str()
+        .unwrap()
+        .starts_with("signoffs/ada-grace/"));
+    assert_eq!(orphaned[0]["severity"], "error");
+}
+
+#[test]
+fn moving_the_agreements_orphans_the_signed_ones() {
+    let (env, _) = signed_base();
+    let text = env.read(AGREEMENT);
+    env.write("elsewhere/ada-grace.yaml", text);
+    env.write("charter.yaml", "charter: 1\nagreements: elsewhere\n");
+    env.commit_all("Move the agreements", "2026-01-07T10:00:00Z");
+    let (code, json) = check_pr(&env, "2026-01-07");
+    assert_eq!(code, Some(1), "{json:#}");
+    let f = finding(&json, "agreement-removed");
+    assert_eq!(f["file"], AGREEMENT, "{f:#}");
+    assert!(rules(&json).contains(&"trust-root-change".to_owned()));
+
+    // Merged anyway: the whole-history check finds it at the commit that did it.
+    env.git(&["checkout", "-q", "base"]);
+    env.git(&["merge", "-q", "--ff-only", "pr"]);
+    let moved = rev(&env, "HEAD");
+    let out = env.run(&["check", "--format", "json", "--today", "2026-01-07"]);
+    let json = json_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{json:#}");
+    let f = finding(&json, "agreement-removed");
+    assert_eq!(f["commit"], moved.as_str(), "{f:#}");
+    let change = finding(&json, "trust-root-change");
+    assert_eq!(change["commit"], moved.as_str(), "{change:#}");
+    assert_eq!(change["file"], "charter.yaml", "{change:#}");
+}
+
+#[test]
+fn an_unchanged_layout_raises_nothing() {
+    let (env, _) = signed_base();
+    env.write(
+        "charter.yaml",
+        "charter: 1\nprogram: Mentoring\nagreements: agreements\n",
+    );
+    env.commit_all("Name the programme", "2026-01-07T10:00:00Z");
+    let (code, json) = check_pr(&env, "2026-01-07");
+    assert_eq!(code, Some(0), "{json:#}");
+    assert!(trust_root_messages(&json).is_empty(), "{json:#}");
+    let out = env.run(&["check", "--format", "json", "--today", "2026-01-07"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
