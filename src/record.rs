@@ -48,6 +48,13 @@ pub struct SignoffReport {
     /// The sign-off time in seconds.
     #[serde(skip)]
     pub time: Option<i64>,
+    /// Chain position of the first commit holding the file.
+    #[serde(skip)]
+    pub position: Option<usize>,
+    /// The history point it counts for: the newest occurrence of its
+    /// version when it landed (see [`crate::rules::credited_point`]).
+    #[serde(skip)]
+    pub point: Option<usize>,
 }
 
 /// Everything charter knows about one agreement at a revision.
@@ -63,6 +70,10 @@ pub struct Record {
     pub evaluation: Evaluation,
 }
 
+/// Where a file first appeared on the chain: its blob then, the commit and
+/// the commit's position on the chain.
+pub type Appearance = (Oid, ChainCommit, usize);
+
 /// When each file under `dir` (recursively, keyed by its path relative to
 /// `dir`) first appeared on the chain, and its blob then. One walk of the
 /// chain; a commit is looked at only when the directory's tree changed.
@@ -70,11 +81,11 @@ pub fn first_appearances(
     repo: &Repository,
     chain: &Chain,
     dir: &str,
-) -> Result<HashMap<String, (Oid, ChainCommit)>> {
-    let mut seen: HashMap<String, (Oid, ChainCommit)> = HashMap::new();
+) -> Result<HashMap<String, Appearance>> {
+    let mut seen: HashMap<String, Appearance> = HashMap::new();
     let mut last_dir: Option<Oid> = None;
     let mut last_tree: Option<git2::Tree<'_>> = None;
-    for c in &chain.commits {
+    for (position, c) in chain.commits.iter().enumerate() {
         let commit = repo
             .find_commit(c.id)
             .map_err(|e| Error::git(format!("reading commit {}", c.id), e))?;
@@ -89,7 +100,8 @@ pub fn first_appearances(
             crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)
         {
             if let Some((id, _)) = change.new {
-                seen.entry(change.path).or_insert_with(|| (id, c.clone()));
+                seen.entry(change.path)
+                    .or_insert_with(|| (id, c.clone(), position));
             }
         }
         last_tree = subtree;
@@ -170,7 +182,7 @@ fn assemble(
     layout: &Layout,
     id: &str,
     history: History,
-    appearances: &HashMap<String, (Oid, ChainCommit)>,
+    appearances: &HashMap<String, Appearance>,
     signers: &AllowedSigners,
     today: NaiveDate,
 ) -> Result<Record> {
@@ -197,9 +209,10 @@ fn assemble(
             let Ok(now) = tip_tree.get_path(Path::new(&file)) else {
                 continue;
             };
-            let (_, appeared) = &appearances[name];
+            let (_, appeared, position) = &appearances[name];
+            let landed = (appeared.time, *position);
             if now.filemode() == 0o120000 {
-                let mut report = check_signoff(&file, b"", appeared.time, id, &history, signers);
+                let mut report = check_signoff(&file, b"", landed, id, &history, signers);
                 report.reason = Some("the sign-off is a symbolic link, not a file".to_owned());
                 signoffs.push(report);
                 continue;
@@ -210,7 +223,7 @@ fn assemble(
             signoffs.push(check_signoff(
                 &file,
                 blob.content(),
-                appeared.time,
+                landed,
                 id,
                 &history,
                 signers,
@@ -289,6 +302,7 @@ fn approval(s: &SignoffReport) -> Option<Approval> {
         waive_notice: s.waive_notice,
         key: s.key_fingerprint.clone()?,
         time: s.time?,
+        position: s.position?,
     })
 }
 
@@ -298,11 +312,12 @@ fn rfc3339(time: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Check one sign-off file as of its sign-off time.
+/// Check one sign-off file as of its sign-off time, given as the clamped
+/// time and chain position of the first commit holding it.
 pub fn check_signoff(
     file: &str,
     bytes: &[u8],
-    time: i64,
+    (time, position): (i64, usize),
     id: &str,
     history: &History,
     signers: &AllowedSigners,
@@ -321,6 +336,8 @@ pub fn check_signoff(
         waive_notice: false,
         amends: None,
         time: Some(time),
+        position: Some(position),
+        point: None,
     };
     let parsed = match SignoffFile::parse_bytes(bytes) {
         Ok(p) => p,
@@ -360,23 +377,37 @@ pub fn check_signoff(
         }
     };
     report.key_fingerprint = Some(valid.signature.fingerprint.clone());
-    // The version must be on the chain, and the principal must be the
-    // role's email there (or in an earlier version, for a party change).
-    let mut on_chain = false;
-    let mut principal_ok = false;
-    for point in &history.points {
-        let agreement = point.state.parsed().and_then(|p| p.agreement());
-        if let Some(a) = agreement {
-            if parsed.role.email(a) == parsed.principal {
-                principal_ok = true;
-            }
-        }
-        if point.state.version().map(|v| v.as_str()) == Some(parsed.version.as_str()) {
-            on_chain = agreement.is_some();
-            break;
-        }
-    }
-    if !on_chain {
+    // The version must be on the chain when the sign-off landed (it counts
+    // for the newest occurrence then), and the principal must be the role's
+    // email there (or in an earlier version, for a party change).
+    let credited = crate::agreement::VersionId::parse(&parsed.version)
+        .and_then(|v| crate::rules::credited_point(history, &v, time, position));
+    let on_chain = credited.is_some_and(|i| {
+        history.points[i]
+            .state
+            .parsed()
+            .and_then(|p| p.agreement())
+            .is_some()
+    });
+    let principal_ok = credited.is_some_and(|i| {
+        history.points[..=i].iter().any(|point| {
+            point
+                .state
+                .parsed()
+                .and_then(|p| p.agreement())
+                .is_some_and(|a| parsed.role.email(a) == parsed.principal)
+        })
+    });
+    let later = history
+        .points
+        .iter()
+        .any(|p| p.state.version().map(|v| v.as_str()) == Some(parsed.version.as_str()));
+    if !on_chain && credited.is_none() && later {
+        report.reason = Some(
+            "the signed version was not on this agreement's history yet when the sign-off was committed"
+                .to_owned(),
+        );
+    } else if !on_chain {
         report.reason = Some(
             "the signed version is not a valid version in this agreement's history".to_owned(),
         );
@@ -387,6 +418,7 @@ pub fn check_signoff(
         ));
     } else {
         report.valid = true;
+        report.point = credited;
     }
     report
 }

@@ -9,9 +9,9 @@
 //! vouch for itself nor relax its own gate.
 
 mod landing;
+mod layout;
 mod tree_files;
-
-use std::collections::HashMap;
+mod trust_root;
 
 use chrono::NaiveDate;
 use git2::{Oid, Repository};
@@ -154,10 +154,16 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
     // state or findings; judging just those keeps the cost with the pull
     // request, not with the size of the repository. A change to the trust
     // root can affect every sign-off, so then everything is judged.
+    // The layout head's charter.yaml sets: it applies once this is merged.
+    let new_layout = match &base {
+        Some(_) => layout::layout_at(repo, &tip)?,
+        None => layout.clone(),
+    };
     let touched = match &base {
         Some(base) => {
             let trust_changed = blob_at(repo, base, &layout.allowed_signers)?
-                != blob_at(repo, &tip, &layout.allowed_signers)?;
+                != blob_at(repo, &tip, &layout.allowed_signers)?
+                || new_layout != layout;
             (!trust_changed)
                 .then(|| touched_ids(repo, base, &tip, &layout))
                 .transpose()?
@@ -191,14 +197,26 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
     }
     append_only(repo, &chain, &layout.signoffs, range_start, &mut findings)?;
     if base.is_some() {
-        trust_root_changes(
-            repo,
-            &head,
-            &layout.allowed_signers,
-            &signers,
-            &records,
-            &mut findings,
-        )?;
+        let new_text = blob_at(repo, &tip, &layout.allowed_signers)?.unwrap_or_default();
+        let (new, _) = AllowedSigners::parse(&String::from_utf8_lossy(&new_text));
+        let change = trust_root::Change {
+            old_file: &layout.allowed_signers,
+            old: &signers,
+            new_file: &layout.allowed_signers,
+            new: &new,
+            commit: None,
+        };
+        trust_root::findings(&change, &records, &mut findings);
+        let moved = layout::Move {
+            old: &layout,
+            new: &new_layout,
+            old_signers: &signers,
+            after: &tip,
+            commit: None,
+        };
+        layout::findings(repo, &moved, &records, &mut findings)?;
+    } else {
+        layout_moves(repo, &chain, opts.today, &mut findings)?;
     }
 
     // 5. Commit times.
@@ -229,6 +247,14 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         for f in &mut findings {
             if f.commit.as_deref() == Some(landed.as_str()) {
                 f.commit = Some(head_id.clone());
+            }
+            // Messages name commits by their full id or its first 12 digits.
+            for text in std::iter::once(&mut f.message).chain(f.hint.as_mut()) {
+                if text.contains(&landed[..12]) {
+                    *text = text
+                        .replace(landed.as_str(), &head_id)
+                        .replace(&landed[..12], &head_id[..12]);
+                }
             }
         }
         for a in &mut agreements {
@@ -291,9 +317,17 @@ fn dedupe(findings: &mut Vec<Finding>) {
         } else {
             f.rule.as_str()
         };
-        let key = (rule.to_owned(), f.file.clone(), f.line, f.commit.clone());
+        // Two different messages at one place are two findings (a line of
+        // allowed_signers removed and one added at the same number).
+        let key = (
+            rule.to_owned(),
+            f.file.clone(),
+            f.line,
+            f.commit.clone(),
+            f.message.clone(),
+        );
         let key = if rule == "signoff" {
-            (key.0, key.1, None, None)
+            (key.0, key.1, None, None, String::new())
         } else {
             key
         };
@@ -530,73 +564,48 @@ fn append_only(
     Ok(())
 }
 
-/// `trust-root-change`: keys added or removed in allowed_signers by the pull
-/// request, with the sign-offs a removal would invalidate.
-#[allow(clippy::too_many_arguments)]
-fn trust_root_changes(
+/// Every change of layout along the chain (whole-history check), judged
+/// against the records as they were read before it.
+fn layout_moves(
     repo: &Repository,
-    head: &git2::Commit<'_>,
-    file: &str,
-    base_signers: &AllowedSigners,
-    records: &[Record],
+    chain: &Chain,
+    today: NaiveDate,
     findings: &mut Vec<Finding>,
 ) -> Result<()> {
-    let head_text = blob_at(repo, head, file)?.unwrap_or_default();
-    let (head_signers, _) = AllowedSigners::parse(&String::from_utf8_lossy(&head_text));
-    let describe = |e: &crate::signoff::SignerEntry| {
-        (
-            e.principals.clone(),
-            e.key.fingerprint(ssh_key::HashAlg::Sha256).to_string(),
-            e.valid_after,
-            e.valid_before,
-            e.namespaces.clone(),
-        )
-    };
-    let base_keys: Vec<_> = base_signers.entries().iter().map(describe).collect();
-    let head_keys: Vec<_> = head_signers.entries().iter().map(describe).collect();
-    let mut by_key: HashMap<&str, Vec<&str>> = HashMap::new();
-    for record in records {
-        for s in record.signoffs.iter().filter(|s| s.valid) {
-            if let Some(k) = &s.key_fingerprint {
-                by_key.entry(k.as_str()).or_default().push(&s.file);
-            }
+    let mut last: Option<(Option<Oid>, crate::settings::Layout)> = None;
+    for (i, c) in chain.commits.iter().enumerate() {
+        let commit = repo
+            .find_commit(c.id)
+            .map_err(|e| Error::git(format!("reading commit {}", c.id), e))?;
+        let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
+        let blob = tree.get_name(crate::settings::FILE).map(|e| e.id());
+        let Some((last_blob, old)) = &last else {
+            last = Some((blob, layout::layout_at(repo, &commit)?));
+            continue;
+        };
+        if blob == *last_blob {
+            continue;
         }
-    }
-    for (entry, key) in head_signers.entries().iter().zip(&head_keys) {
-        if !base_keys.contains(key) {
-            findings.push(
-                Finding::new(
-                    "trust-root-change",
-                    file,
-                    format!(
-                        "adds or changes the key {} for {}; it is trusted once this is merged",
-                        key.1, key.0
-                    ),
-                )
-                .at(crate::yaml::Pos {
-                    line: entry.line,
-                    column: 1,
-                })
-                .hint("check with the person, out of band, that this key is theirs"),
-            );
+        let new = layout::layout_at(repo, &commit)?;
+        if new != *old {
+            let parent = repo
+                .find_commit(chain.commits[i - 1].id)
+                .map_err(|e| Error::git("reading a commit", e))?;
+            let before = Chain {
+                commits: chain.commits[..i].to_vec(),
+            };
+            let (old_signers, _) = crate::record::signers_at(repo, &parent, old)?;
+            let records = load_all(repo, &before, old, &old_signers, today)?;
+            let moved = layout::Move {
+                old,
+                new: &new,
+                old_signers: &old_signers,
+                after: &commit,
+                commit: Some(c.id.to_string()),
+            };
+            layout::findings(repo, &moved, &records, findings)?;
         }
-    }
-    for (entry, key) in base_signers.entries().iter().zip(&base_keys) {
-        if !head_keys.contains(key) {
-            let affected = by_key
-                .get(key.1.as_str())
-                .map(|v| v.join(", "))
-                .unwrap_or_default();
-            let mut message = format!("removes or changes the key {} for {}", key.1, key.0);
-            if !affected.is_empty() {
-                message.push_str(&format!("; this would invalidate the sign-offs {affected}"));
-            }
-            findings.push(
-                Finding::new("trust-root-change", file, message)
-                    .at(crate::yaml::Pos { line: entry.line, column: 1 })
-                    .hint("to retire a key, keep its line and add valid-before=\"YYYYMMDDZ\"; removing it invalidates what it signed"),
-            );
-        }
+        last = Some((blob, new));
     }
     Ok(())
 }

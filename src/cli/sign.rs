@@ -240,7 +240,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         principal: &principal,
         waive_notice: args.waive_notice,
     };
-    if let Some(existing) = duplicate(&ws, &record, &signers, now, &wanted) {
+    if let Some(existing) = duplicate(&ws, &record, target.point, &signers, now, &wanted) {
         return refuse(
             global,
             CliError::new(format!(
@@ -330,7 +330,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             global,
             &format!("not committed (--no-commit): commit {signoff_rel} to record the sign-off"),
         );
-        report_missing(global, &record, &version, amends.as_ref(), role, &agreement);
+        report_missing(
+            global,
+            &record,
+            target.point,
+            amends.as_ref(),
+            role,
+            &agreement,
+        );
         return Ok(code::OK);
     };
     let message = format!("sign-off: {id} sha256:{} by {role}", version.short());
@@ -503,11 +510,18 @@ struct Meaning<'a> {
 fn duplicate(
     ws: &Workspace,
     record: &Record,
+    point: usize,
     signers: &AllowedSigners,
     now: DateTime<Utc>,
     wanted: &Meaning<'_>,
 ) -> Option<String> {
-    for s in record.signoffs.iter().filter(|s| s.valid) {
+    // Only sign-offs for this occurrence of the version: one made for a
+    // withdrawn proposal does not count for the proposal made again.
+    for s in record
+        .signoffs
+        .iter()
+        .filter(|s| s.valid && s.point == Some(point))
+    {
         let (Some(version), Some(role), Some(principal)) =
             (s.version.as_deref(), s.role, s.principal.as_deref())
         else {
@@ -823,7 +837,7 @@ fn run_askpass(program: &std::ffi::OsStr, prompt: &str) -> Result<String, CliErr
 fn report_missing(
     global: &Global,
     record: &Record,
-    version: &VersionId,
+    point: usize,
     amends: Option<&VersionId>,
     signed_as: Role,
     agreement: &Agreement,
@@ -836,7 +850,7 @@ fn report_missing(
                 && !record.signoffs.iter().any(|s| {
                     s.valid
                         && s.role == Some(role)
-                        && s.version.as_deref() == Some(version.as_str())
+                        && s.point == Some(point)
                         && s.amends.as_deref().unwrap_or("none") == amends
                         && s.principal.as_deref() == Some(role.email(agreement))
                 })

@@ -326,7 +326,9 @@ fn version_text(
     let mut mine: Vec<&SignoffReport> = r
         .signoffs
         .iter()
-        .filter(|s| s.valid && s.version.as_deref() == Some(version.as_str()))
+        .filter(|s| {
+            s.valid && s.version.as_deref() == Some(version.as_str()) && s.point == Some(v.point)
+        })
         .collect();
     mine.sort_by_key(|s| (s.role, s.time));
     let width = mine

@@ -110,10 +110,11 @@ impl History {
             .last()
             .is_some_and(|last| last.same_state(None, &state) && state.version().is_some());
         if !unchanged {
-            let position = history.points.last().map_or(0, |p| p.position + 1);
+            // After every committed commit: no sign-off on the chain can
+            // have been made for it (see `rules::credited_point`).
             history.points.push(Version {
                 commit,
-                position,
+                position: usize::MAX,
                 state,
                 blob: None,
             });

@@ -29,6 +29,29 @@ pub struct Approval {
     pub key: String,
     /// Sign-off time: clamped time of the first commit holding the file.
     pub time: i64,
+    /// Chain position of the first commit holding the file (`usize::MAX`
+    /// where only the time is known): the sign-off counts for the newest
+    /// occurrence of its version at or before it (see [`credited_point`]).
+    pub position: usize,
+}
+
+/// The history point a sign-off for `version`, first committed at chain
+/// `position` and `time`, counts for: the newest point with that version id
+/// that was on the chain when the sign-off landed. A proposal withdrawn and
+/// made again is a new version whose renegotiation opens anew (DESIGN §4),
+/// so a sign-off made for the withdrawn occurrence never counts for the new
+/// one, and one made for the new occurrence never revives the old one. On a
+/// real chain times never decrease, so the time bound only matters where
+/// the position is unknown (`usize::MAX`).
+pub fn credited_point(
+    history: &History,
+    version: &VersionId,
+    time: i64,
+    position: usize,
+) -> Option<usize> {
+    history.points.iter().rposition(|p| {
+        p.position <= position && p.commit.time <= time && p.state.version() == Some(version)
+    })
 }
 
 /// The state of one version, as `log` and JSON show it.
@@ -227,6 +250,10 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
     let mut versions: Vec<VersionReport> = Vec::new();
     // Signed versions so far: (index into versions, superseded).
     let mut signed: Vec<(usize, bool)> = Vec::new();
+    let credited: Vec<Option<usize>> = approvals
+        .iter()
+        .map(|a| credited_point(history, &a.version, a.time, a.position))
+        .collect();
 
     for (point, p) in history.points.iter().enumerate() {
         if p.state == FileState::Absent {
@@ -273,7 +300,9 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
         let amends = prev.and_then(|v| v.version.clone());
         let mine: Vec<&Approval> = approvals
             .iter()
-            .filter(|a| Some(&a.version) == version.as_ref() && a.amends == amends)
+            .zip(&credited)
+            .filter(|(a, at)| **at == Some(point) && a.amends == amends)
+            .map(|(a, _)| a)
             .collect();
         let signing = choose_signing(&mine, agreement, prev_agreement, report.concluding);
         for role in Role::BOTH {

@@ -12,5 +12,6 @@ mod new;
 mod show;
 mod sign;
 mod status;
+mod trust;
 mod validate;
 mod yaml_limits;

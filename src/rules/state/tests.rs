@@ -80,6 +80,7 @@ fn approval(
         waive_notice: false,
         key: key.into(),
         time: noon(date),
+        position: usize::MAX,
     }
 }
 
