@@ -138,6 +138,7 @@ pub const RULES: &[RuleInfo] = &[
     rule("rebase-needed", E, true, "a path changed both in the pull request and on its base"),
     rule("suspicious-time", W, true, "a commit's time is in the future or before its parent's"),
     rule("trust-root-change", W, true, "allowed_signers changed in the range"),
+    rule("unsigned", E, true, "in a pull request, an agreement's version at head is not signed by the parties that must sign it (charter.yaml gate.unsigned)"),
 ];
 
 /// Look a rule up by name.

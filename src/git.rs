@@ -109,7 +109,9 @@ pub fn refuse_during_operation(repo: &Repository) -> Result<()> {
     Ok(())
 }
 
-/// The repository's `user.name`/`user.email`, as git would use them.
+/// The repository's `user.name`/`user.email`, ignoring the environment.
+/// Commands that commit use [`crate::ident::Identity::of`] instead, which
+/// decides author, committer and dates exactly as `git commit` does.
 pub fn identity(repo: &Repository) -> Result<Signature<'static>> {
     repo.signature().map_err(|_| {
         Error::other(

@@ -16,6 +16,8 @@ pub mod error;
 pub mod finding;
 pub mod git;
 pub mod history;
+pub mod ident;
+pub mod plural;
 pub mod record;
 pub mod render;
 pub mod report;

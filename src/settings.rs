@@ -40,6 +40,35 @@ pub struct Settings {
     /// Past findings the programme has accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept: Option<Vec<Accept>>,
+    /// How strict the pull-request gate (`check --base`) is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Gate>,
+}
+
+/// The gate's strictness. Read from the base revision in `check --base`,
+/// like every trust input, so a pull request cannot relax its own gate.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    /// What `check --base` reports for an agreement whose version at head is
+    /// not signed by both parties (one party for a concluding version):
+    /// `error` (default) fails the pull request, `warning` lets teams merge
+    /// proposals first and sign later, `off` says nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsigned: Option<GateLevel>,
+}
+
+/// How the gate treats one kind of problem.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GateLevel {
+    /// An error finding: the gate fails.
+    #[default]
+    Error,
+    /// A warning finding: the gate passes unless warnings are denied.
+    Warning,
+    /// No finding.
+    Off,
 }
 
 /// Rules to promote to errors or to silence.
@@ -97,6 +126,14 @@ impl Settings {
             signoffs: self.signoffs.clone().unwrap_or(d.signoffs),
             allowed_signers: self.allowed_signers.clone().unwrap_or(d.allowed_signers),
         }
+    }
+
+    /// `gate.unsigned`, after its default (`error`).
+    pub fn gate_unsigned(&self) -> GateLevel {
+        self.gate
+            .as_ref()
+            .and_then(|g| g.unsigned)
+            .unwrap_or_default()
     }
 
     /// Parse and validate `charter.yaml`. Invalid settings yield defaults plus

@@ -12,6 +12,8 @@ mod landing;
 mod layout;
 mod tree_files;
 mod trust_root;
+mod unsigned;
+
 
 use chrono::NaiveDate;
 use git2::{Oid, Repository};
@@ -196,6 +198,16 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         record_findings(repo, record, &layout, range_start, &mut findings);
     }
     append_only(repo, &chain, &layout.signoffs, range_start, &mut findings)?;
+    if let Some(base) = &base {
+        // Only what the pull request touches must be signed before it lands.
+        let in_pr = match &touched {
+            Some(ids) => ids.clone(),
+            None => touched_ids(repo, base, &tip, &layout)?,
+        };
+        for record in records.iter().filter(|r| in_pr.contains(&r.id)) {
+            unsigned::check(repo, record, settings.gate_unsigned(), &mut findings);
+        }
+    }
     if base.is_some() {
         let new_text = blob_at(repo, &tip, &layout.allowed_signers)?.unwrap_or_default();
         let (new, _) = AllowedSigners::parse(&String::from_utf8_lossy(&new_text));
@@ -364,12 +376,12 @@ fn record_findings(
                     "notice-period",
                     path,
                     format!(
-                        "signed with effective {}, before the notice period ends on {}: renegotiation opened {} (commit {}) with {} days' notice",
+                        "signed with effective {}, before the notice period ends on {}: renegotiation opened {} (commit {}) with a notice period of {}",
                         n.effective,
                         n.earliest_effective,
                         n.opened,
                         &n.opened_commit[..n.opened_commit.len().min(12)],
-                        n.notice_days
+                        crate::plural::count(n.notice_days as usize, "day")
                     ),
                 )
                 .commit(commit.clone())

@@ -101,8 +101,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 super::note(
                     global,
                     &format!(
-                        "error: {rel}: effective {} is too early: renegotiation opened {} and the notice period is {} days, so the earliest allowed date is {}",
-                        notice.effective, notice.opened, notice.notice_days, notice.earliest_effective
+                        "error: {rel}: effective {} is too early: renegotiation opened {} and the notice period is {}, so the earliest allowed date is {}",
+                        notice.effective, notice.opened, charter::plural::count(notice.notice_days as usize, "day"), notice.earliest_effective
                     ),
                 );
                 super::note(
@@ -130,8 +130,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     for change in &changes {
         message.push_str(&format!("- {}\n", describe(change)));
     }
-    let sig = charter::git::identity(repo)?;
-    let oid = charter::git::commit_files(repo, &[(rel.clone(), bytes)], &message, &sig, &sig)?;
+    let who = charter::ident::Identity::of(repo)?;
+    let oid = charter::git::commit_files(
+        repo,
+        &[(rel.clone(), bytes)],
+        &message,
+        &who.author,
+        &who.committer,
+    )?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "[{}] {subject}", &oid.to_string()[..10])?;
     writeln!(out, "{}", charter::diff::headline(&changes))?;

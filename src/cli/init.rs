@@ -98,7 +98,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     if skipped > 0 {
         super::note(
             global,
-            &format!("{skipped} existing file(s) were left untouched."),
+            &format!(
+                "{} left untouched.",
+                charter::plural::count(skipped, "existing file")
+            ),
         );
     }
     Ok(code::OK)

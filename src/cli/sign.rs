@@ -119,9 +119,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             return refuse(
                 global,
                 CliError::new(format!(
-                    "{rel} is not a valid agreement ({} error{}); only a valid version can be signed",
-                    errors.len().max(1),
-                    if errors.len() == 1 { "" } else { "s" }
+                    "{rel} is not a valid agreement ({}); only a valid version can be signed",
+                    charter::plural::count(errors.len().max(1), "error")
                 ))
                 .hint(format!(
                     "fix the errors above (`charter validate {rel}`), commit, then sign"
@@ -192,7 +191,17 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         },
     };
     let record = record::load(repo, &chain, &ws.layout, id, &head_signers, today)?;
-    let now = Utc::now();
+    // charter's clock is the commit's: the committer date git would give
+    // the commit that records this sign-off (GIT_COMMITTER_DATE, else now).
+    let identity = if args.no_commit {
+        None
+    } else {
+        Some(charter::ident::Identity::of(repo)?)
+    };
+    let now = match &identity {
+        Some(who) => DateTime::from_timestamp(who.committer_time(), 0).unwrap_or_default(),
+        None => charter::ident::committer_now()?,
+    };
     let evaluation = if committed {
         record.evaluation.clone()
     } else {
@@ -255,11 +264,6 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             .hint("a second identical sign-off would change nothing"),
         );
     }
-    let identity = if args.no_commit {
-        None
-    } else {
-        Some(charter::git::identity(repo)?)
-    };
     let signer = choose_key(args, global, repo, &ws.root, &principal, &signers, now)?;
     if let Err(why) = signers.check(&principal, signer.public_key().key_data(), NAMESPACE, now) {
         return refuse(
@@ -345,8 +349,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         repo,
         &[(signoff_rel.clone(), rendered.text.into_bytes())],
         &message,
-        &identity,
-        &identity,
+        &identity.author,
+        &identity.committer,
     )
     .map_err(|e| {
         CliError::from(e).hint(format!(
@@ -483,8 +487,8 @@ fn notice_refusal(target: &VersionReport, waive: bool, rel: &str) -> Option<CliE
     }
     Some(
         CliError::new(format!(
-            "{rel}: this amendment takes effect on {}, but its notice period of {} days, counted from {} when renegotiation was opened, allows {} at the earliest",
-            n.effective, n.notice_days, n.opened, n.earliest_effective
+            "{rel}: this amendment takes effect on {}, but its notice period of {}, counted from {} when renegotiation was opened, allows {} at the earliest",
+            n.effective, charter::plural::count(n.notice_days as usize, "day"), n.opened, n.earliest_effective
         ))
         .hint(format!(
             "set `effective: {}` or later and commit it, then sign",

@@ -13,6 +13,7 @@ use charter::agreement::lint::id_of;
 use charter::agreement::types::is_valid_id;
 use charter::agreement::VersionId;
 use charter::history::{self, Chain};
+use charter::plural::count;
 use charter::record::{self, Record, SignoffReport};
 use charter::render::style::{paint, DIM, ERROR, HEADING, OK, WARNING};
 use charter::rules::{VersionReport, VersionState};
@@ -119,16 +120,11 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             }
             out.flush()?;
             let line = format!(
-                "verify: {} valid, {} invalid sign-off{} in {} agreement{}",
+                "verify: {} valid, {} invalid {} in {}",
                 summary.valid,
                 summary.invalid,
-                if summary.valid + summary.invalid == 1 {
-                    ""
-                } else {
-                    "s"
-                },
-                records.len(),
-                if records.len() == 1 { "" } else { "s" }
+                charter::plural::plural_for(summary.valid + summary.invalid, "sign-off"),
+                count(records.len(), "agreement")
             );
             let style = if summary.invalid > 0 { ERROR } else { OK };
             super::note(global, &paint(style, &line, global.color_err));

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::check::Report;
 use crate::finding::{rule_info, Severity, Summary};
+use crate::plural::count;
 
 /// A pull-request comment: the semantic diff of each changed agreement, the
 /// findings, and questions for each party to review.
@@ -20,8 +21,9 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     };
     writeln!(
         out,
-        "## {verdict} charter: {} errors, {} warnings\n",
-        s.errors, s.warnings
+        "## {verdict} charter: {}, {}\n",
+        count(s.errors, "error"),
+        count(s.warnings, "warning")
     )?;
     for changed in &report.changed {
         let state = report

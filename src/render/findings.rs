@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::style::{paint, DIM, ERROR, HEADING, WARNING};
 use crate::finding::{Finding, Severity, Summary};
+use crate::plural::count;
 
 /// Source texts by repository-relative path, for showing the offending line.
 pub type Sources = HashMap<String, String>;
@@ -78,7 +79,6 @@ pub fn text(
 
 /// The one-line verdict after a text report.
 pub fn summary_line(summary: Summary, checked: &str, color: bool) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     if summary.errors == 0 && summary.warnings == 0 {
         return format!(
             "{} {checked}: no problems found",
@@ -87,8 +87,8 @@ pub fn summary_line(summary: Summary, checked: &str, color: bool) -> String {
     }
     format!(
         "{checked}: {}, {}",
-        plural(summary.errors, "error"),
-        plural(summary.warnings, "warning")
+        count(summary.errors, "error"),
+        count(summary.warnings, "warning")
     )
 }
 
@@ -142,7 +142,12 @@ pub fn github(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
         )?;
     }
     let s = Summary::of(findings);
-    writeln!(out, "charter: {} errors, {} warnings", s.errors, s.warnings)
+    writeln!(
+        out,
+        "charter: {}, {}",
+        count(s.errors, "error"),
+        count(s.warnings, "warning")
+    )
 }
 
 /// Escape a workflow command's message.

@@ -205,7 +205,10 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
                 parts.push(format!("readable by {}", access.join(" and ")));
             }
             if let Some(r) = n.retention {
-                parts.push(format!("kept for {} days", r.days()));
+                parts.push(format!(
+                    "kept for {}",
+                    crate::plural::count(r.days() as usize, "day")
+                ));
             }
             b.push(Field(
                 "Meeting notes".into(),
@@ -224,8 +227,8 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
     b.push(Field(
         "Changing this agreement".into(),
         format!(
-            "either party may propose an amendment; both must sign it, and a material change takes effect no sooner than {} days after it is proposed, unless both waive that notice.",
-            a.renegotiation.notice.days()
+            "either party may propose an amendment; both must sign it, and a material change takes effect no sooner than {} after it is proposed, unless both waive that notice.",
+            crate::plural::count(a.renegotiation.notice.days() as usize, "day")
         ),
     ));
     if let Some(t) = &a.renegotiation.termination {

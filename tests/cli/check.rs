@@ -111,10 +111,10 @@ fn a_pull_request_with_an_early_effective_date_gets_notice_pending() {
         "2026-06-09T10:00:00Z",
     );
     let (code, json) = check(&env, &["--base", "base", "--head", "pr"]);
-    assert_eq!(code, Some(0), "a warning does not fail the gate: {json:#}");
+    assert_eq!(code, Some(1), "the amendment is not signed: {json:#}");
     assert_eq!(
         rules(&json),
-        ["notice-pending"],
+        ["notice-pending", "unsigned"],
         "the old violation on base is not this pull request's"
     );
     let f = &json["findings"][0];
@@ -311,10 +311,7 @@ fn github_markdown_and_sarif_formats() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.starts_with("::error file=agreements/lin-sam-onboarding.yaml,line=11,col=12,title=charter notice-period::"), "{text}");
-    assert_eq!(
-        text.lines().last().unwrap(),
-        "charter: 1 errors, 0 warnings"
-    );
+    assert_eq!(text.lines().last().unwrap(), "charter: 1 error, 0 warnings");
     let report = std::fs::read_to_string(&summary).unwrap();
     assert!(report.contains("notice-period"), "{report}");
 
@@ -327,10 +324,7 @@ fn github_markdown_and_sarif_formats() {
         "--today",
         "2026-06-10",
     ]));
-    assert!(
-        md.starts_with("## ❌ charter: 1 errors, 0 warnings"),
-        "{md}"
-    );
+    assert!(md.starts_with("## ❌ charter: 1 error, 0 warnings"), "{md}");
     assert!(md.contains("### Questions for the review"), "{md}");
     assert!(md.contains("### `ada-grace`"), "{md}");
 
