@@ -15,6 +15,7 @@
 pub mod allowed_signers;
 pub mod file;
 pub mod message;
+mod short_scalar;
 pub mod sign;
 pub mod verify;
 

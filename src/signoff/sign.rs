@@ -106,7 +106,7 @@ impl KeyFile {
 
     /// Parses key text: an OpenSSH private key, or one public key line.
     pub fn parse(text: &str) -> Result<KeyFile, SignError> {
-        if let Ok(key) = PrivateKey::from_openssh(text) {
+        if let Ok(key) = super::short_scalar::from_openssh(text) {
             return Ok(KeyFile::Private(PrivateKeyFile { key: Box::new(key) }));
         }
         let line = text.trim().strip_prefix("key::").unwrap_or(text.trim());
@@ -134,7 +134,7 @@ pub struct PrivateKeyFile {
 impl PrivateKeyFile {
     /// Parses an OpenSSH private key (`-----BEGIN OPENSSH PRIVATE KEY-----`).
     pub fn parse(text: &str) -> Result<PrivateKeyFile, SignError> {
-        PrivateKey::from_openssh(text)
+        super::short_scalar::from_openssh(text)
             .map(|key| PrivateKeyFile { key: Box::new(key) })
             .map_err(|_| SignError::NotAKey("the key text".to_owned()))
     }
@@ -156,7 +156,7 @@ impl PrivateKeyFile {
         let decrypted;
         let key = if self.key.is_encrypted() {
             let pass = passphrase.ok_or(SignError::PassphraseRequired)?;
-            decrypted = self.key.decrypt(pass).map_err(|e| match e {
+            decrypted = super::short_scalar::decrypt(&self.key, pass).map_err(|e| match e {
                 ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. } => {
                     SignError::Crypto(format!("cannot decrypt the key: {e}"))
                 }

@@ -24,7 +24,12 @@ fn malformed_yaml_is_located() {
             "duplicate key `title` (first at line 2)",
             Some(3),
         ),
-        ("type", b"charter: 1\ntitle: [a]\n", "", None),
+        (
+            "type",
+            b"charter: 1\ntitle: [a]\n",
+            "`title`: invalid type: list, expected a string",
+            Some(2),
+        ),
         (
             "utf8",
             b"charter: 1\ntitle: caf\xe9\n",
@@ -34,8 +39,8 @@ fn malformed_yaml_is_located() {
         (
             "binary",
             b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00",
-            "",
-            None,
+            "contains NUL bytes",
+            Some(1),
         ),
         (
             "anchors",
@@ -51,6 +56,8 @@ fn malformed_yaml_is_located() {
         ),
     ];
     for (name, bytes, message, line) in cases {
+        // An empty expected message would match whatever charter says.
+        assert!(!message.is_empty(), "{name}: give the expected message");
         let file = format!("agreements/{name}.yaml");
         env.write(&file, bytes);
         let f = only_finding(&env, &file);
