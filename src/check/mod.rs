@@ -9,6 +9,7 @@
 //! vouch for itself nor relax its own gate.
 
 mod landing;
+mod programme;
 mod tree_files;
 
 use std::collections::HashMap;
@@ -170,6 +171,14 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         &tip,
         &layout,
         known,
+        touched.as_ref(),
+        &mut findings,
+        &mut sources,
+    )?;
+    programme::validate(
+        repo,
+        &tip,
+        &settings,
         touched.as_ref(),
         &mut findings,
         &mut sources,
