@@ -6,6 +6,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// For information only: never fails a command, not even with
+    /// `--deny-warnings` (only an explicit `lint.deny` promotes it).
+    Info,
     /// Worth a look; fails only with `--deny-warnings` or `lint.deny`.
     Warning,
     /// Must be fixed.
@@ -13,9 +16,18 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The SARIF 2.1.0 `level` of this severity (`note` for info).
+    pub fn sarif_level(self) -> &'static str {
+        match self {
+            Severity::Info => "note",
+            other => other.as_str(),
+        }
+    }
+
     /// The word used in output.
     pub fn as_str(self) -> &'static str {
         match self {
+            Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Error => "error",
         }
@@ -106,7 +118,7 @@ const fn rule(
     }
 }
 
-use Severity::{Error as E, Warning as W};
+use Severity::{Error as E, Info as I, Warning as W};
 
 /// Every rule charter reports.
 pub const RULES: &[RuleInfo] = &[
@@ -139,6 +151,8 @@ pub const RULES: &[RuleInfo] = &[
     rule("suspicious-time", W, true, "a commit's time is in the future or before its parent's"),
     rule("trust-root-change", W, true, "allowed_signers changed in the range"),
     rule("unsigned", E, true, "in a pull request, an agreement's version at head is not signed by the parties that must sign it (charter.yaml gate.unsigned)"),
+    rule("policy", E, false, "an agreement breaks the programme's policy in charter.yaml"),
+    rule("template-drift", I, false, "the template an agreement was made from has changed since"),
 ];
 
 /// Look a rule up by name.
@@ -153,18 +167,24 @@ pub struct Summary {
     pub errors: usize,
     /// Number of warning findings.
     pub warnings: usize,
+    /// Number of info findings (they never fail a check); present only
+    /// when there are some, so reports without them keep their shape.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub info: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
     /// Count the findings.
     pub fn of(findings: &[Finding]) -> Self {
-        let errors = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
+        let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
         Summary {
-            errors,
-            warnings: findings.len() - errors,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            info: count(Severity::Info),
         }
     }
 }

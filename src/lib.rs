@@ -8,6 +8,7 @@
 // built once per problem, so its size does not matter.
 #![allow(clippy::result_large_err)]
 pub mod agreement;
+pub mod calendar;
 pub mod check;
 pub mod demo;
 pub mod diff;
@@ -18,6 +19,8 @@ pub mod git;
 pub mod history;
 pub mod ident;
 pub mod plural;
+pub mod policy;
+pub mod programme;
 pub mod record;
 pub mod render;
 pub mod report;
@@ -25,5 +28,6 @@ pub mod rules;
 pub mod schema;
 pub mod settings;
 pub mod signoff;
+pub mod template;
 pub mod workspace;
 pub mod yaml;

@@ -43,6 +43,12 @@ pub struct Settings {
     /// How strict the pull-request gate (`check --base`) is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<Gate>,
+    /// Directory of programme templates for `charter new --template` (default `templates`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub templates: Option<String>,
+    /// Rules every agreement of the programme must follow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<crate::policy::Policy>,
 }
 
 /// The gate's strictness. Read from the base revision in `check --base`,
@@ -70,6 +76,9 @@ pub enum GateLevel {
     /// No finding.
     Off,
 }
+
+/// The default directory of programme templates.
+pub const DEFAULT_TEMPLATES: &str = "templates";
 
 /// Rules to promote to errors or to silence.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -118,6 +127,13 @@ impl Default for Layout {
 }
 
 impl Settings {
+    /// The directory of programme templates, relative to the root.
+    pub fn templates_dir(&self) -> String {
+        self.templates
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TEMPLATES.to_owned())
+    }
+
     /// Paths after defaults.
     pub fn layout(&self) -> Layout {
         let d = Layout::default();
@@ -165,6 +181,7 @@ impl Settings {
             ("agreements", &mut settings.agreements),
             ("signoffs", &mut settings.signoffs),
             ("allowed_signers", &mut settings.allowed_signers),
+            ("templates", &mut settings.templates),
         ] {
             if let Some(path) = value {
                 if !is_safe_relative_path(path) {
@@ -221,6 +238,20 @@ impl Settings {
                 );
             }
         }
+        if let Some(policy) = &settings.policy {
+            for (path, message) in crate::policy::self_check(policy) {
+                let mut at = vec![Segment::Key("policy")];
+                at.extend(path.iter().map(|p| match p.parse::<usize>() {
+                    Ok(i) => Segment::Index(i),
+                    Err(_) => Segment::Key(p.as_str()),
+                }));
+                bad(
+                    &at,
+                    message,
+                    "`policy.required` takes field paths of the agreement format, such as reviews or confidentiality.notes.retention; `notice.min` must not exceed `notice.max`",
+                );
+            }
+        }
         (settings, findings)
     }
 
@@ -235,7 +266,9 @@ impl Settings {
                 integrity || !lint.allow.iter().any(|r| r == &f.rule)
             })
             .map(|mut f| {
-                if deny_warnings || lint.deny.iter().any(|r| r == &f.rule) {
+                let promote = (deny_warnings && f.severity == Severity::Warning)
+                    || lint.deny.iter().any(|r| r == &f.rule);
+                if promote {
                     f.severity = Severity::Error;
                 }
                 f

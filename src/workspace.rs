@@ -128,7 +128,10 @@ impl Workspace {
                     continue;
                 }
             };
-            let (_, found) = lint::check(&file, &bytes, &ctx);
+            let (_, mut found) = lint::check(&file, &bytes, &ctx);
+            if let Some(policy) = &self.settings.policy {
+                found.extend(crate::policy::check(&file, &bytes, policy));
+            }
             if !found.is_empty() {
                 if let Ok(text) = String::from_utf8(bytes) {
                     sources.insert(file.clone(), text);

@@ -10,10 +10,10 @@
 
 mod landing;
 mod layout;
+mod programme;
 mod tree_files;
 mod trust_root;
 mod unsigned;
-
 
 use chrono::NaiveDate;
 use git2::{Oid, Repository};
@@ -178,6 +178,14 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         &tip,
         &layout,
         known,
+        touched.as_ref(),
+        &mut findings,
+        &mut sources,
+    )?;
+    programme::validate(
+        repo,
+        &tip,
+        &settings,
         touched.as_ref(),
         &mut findings,
         &mut sources,

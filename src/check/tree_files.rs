@@ -75,7 +75,7 @@ pub fn validate(
 /// Files under `dir` (one level, or two for sign-offs), with their bytes;
 /// `None` for links and other non-files. Oversized blobs are cut at the
 /// size limit so parsing reports them.
-fn blobs_under(
+pub(super) fn blobs_under(
     repo: &Repository,
     tree: &git2::Tree<'_>,
     dir: &str,

@@ -58,7 +58,9 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let mut report = charter::check::check(repo, &opts)?;
     if args.deny_warnings {
         for f in &mut report.findings {
-            f.severity = charter::finding::Severity::Error;
+            if f.severity == charter::finding::Severity::Warning {
+                f.severity = charter::finding::Severity::Error;
+            }
         }
     }
     let summary = Summary::of(&report.findings);

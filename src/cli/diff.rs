@@ -57,10 +57,17 @@ pub struct Args {
     /// With --signed: the day whose version in force is compared (YYYY-MM-DD; default today, or CHARTER_TODAY).
     #[arg(long, value_name = "DATE", requires = "signed")]
     pub today: Option<String>,
+    /// Show how the template agreement ID was made from has changed since
+    /// (its recorded version against the template now).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["revs", "signed", "limits"])]
+    pub template: Option<String>,
 }
 
 /// Compare, print, and (with `--exit-code`) say whether anything differs.
 pub fn run(args: &Args, global: &Global) -> CliResult {
+    if let Some(id) = &args.template {
+        return super::template_diff::run(id, args.format, args.exit_code, global);
+    }
     let ws = super::workspace(global)?;
     let repo = ws.repo.as_ref().ok_or_else(|| {
         CliError::new(format!("{} is not in a git repository", ws.root.display()))

@@ -43,6 +43,14 @@ pub fn layout_files() -> Vec<(String, String)> {
         ("agreements/.gitkeep".to_owned(), String::new()),
         ("signoffs/.gitkeep".to_owned(), String::new()),
     ];
+    files.push((
+        format!(
+            "{}/{}.yaml",
+            charter::settings::DEFAULT_TEMPLATES,
+            charter::template::BUILTIN_NAME
+        ),
+        charter::template::BUILTIN.to_owned(),
+    ));
     for (name, text) in charter::schema::all() {
         files.push((format!("schema/{name}"), text));
     }

@@ -1,6 +1,7 @@
 //! The command line: one file per subcommand, each an `Args` struct and a `run`.
 
 mod amend;
+mod calendar;
 mod check;
 mod completions;
 mod demo;
@@ -10,10 +11,12 @@ mod git_diff;
 mod init;
 mod log;
 mod new;
+mod report;
 mod show;
 mod sign;
 mod signoff;
 mod status;
+mod template_diff;
 mod textconv;
 mod validate;
 mod verify;
@@ -78,6 +81,10 @@ pub enum Command {
     Show(show::Args),
     /// Where every agreement stands today: in force, pending, scheduled, reviews and goals due.
     Status(status::Args),
+    /// The programme view: counts by state, waiting signatures, overdue reviews and goals, mentor load.
+    Report(report::Args),
+    /// The dates agreements promise (meetings, reviews, goals, notice, term end) as iCalendar.
+    Calendar(calendar::Args),
     /// Sign an agreement's version with your SSH key and commit the sign-off.
     Sign(sign::Args),
     /// Verify every sign-off; show who signed each version, and when.
@@ -204,6 +211,8 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::Log(args) => log::run(&args, global),
         Command::Amend(args) => amend::run(&args, global),
         Command::Status(args) => status::run(&args, global),
+        Command::Report(args) => report::run(&args, global),
+        Command::Calendar(args) => calendar::run(&args, global),
         Command::Show(args) => show::run(&args, global),
         Command::Check(args) => check::run(&args, global),
         Command::Sign(args) => sign::run(&args, global),

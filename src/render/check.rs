@@ -69,10 +69,10 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     if !report.findings.is_empty() {
         writeln!(out, "### Findings\n")?;
         for f in &report.findings {
-            let icon = if f.severity == Severity::Error {
-                "❌"
-            } else {
-                "⚠️"
+            let icon = match f.severity {
+                Severity::Error => "❌",
+                Severity::Warning => "⚠️",
+                Severity::Info => "ℹ️",
             };
             let place = match f.line {
                 Some(line) if !f.file.is_empty() => format!("`{}:{line}`", f.file),
@@ -136,7 +136,7 @@ pub fn sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             json!({
                 "id": r,
                 "shortDescription": {"text": info.map_or(*r, |i| i.summary)},
-                "defaultConfiguration": {"level": info.map_or("error", |i| i.severity.as_str())},
+                "defaultConfiguration": {"level": info.map_or("error", |i| i.severity.sarif_level())},
             })
         })
         .collect();
@@ -151,7 +151,7 @@ pub fn sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": rules.iter().position(|r| *r == f.rule),
-                "level": f.severity.as_str(),
+                "level": f.severity.sarif_level(),
                 "message": {"text": message},
             });
             if !f.file.is_empty() {

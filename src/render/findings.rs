@@ -24,6 +24,7 @@ pub fn text(
         let (label, style) = match f.severity {
             Severity::Error => ("error", ERROR),
             Severity::Warning => ("warning", WARNING),
+            Severity::Info => ("info", DIM),
         };
         writeln!(
             out,
@@ -79,14 +80,19 @@ pub fn text(
 
 /// The one-line verdict after a text report.
 pub fn summary_line(summary: Summary, checked: &str, color: bool) -> String {
+    let info = if summary.info > 0 {
+        format!(", {} info", summary.info)
+    } else {
+        String::new()
+    };
     if summary.errors == 0 && summary.warnings == 0 {
         return format!(
-            "{} {checked}: no problems found",
+            "{} {checked}: no problems found{info}",
             paint(super::style::OK, "ok", color)
         );
     }
     format!(
-        "{checked}: {}, {}",
+        "{checked}: {}, {}{info}",
         count(summary.errors, "error"),
         count(summary.warnings, "warning")
     )
@@ -114,6 +120,7 @@ pub fn github(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
         let level = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "notice",
         };
         let mut props = Vec::new();
         if !f.file.is_empty() {
