@@ -23,5 +23,6 @@ pub mod rules;
 pub mod schema;
 pub mod settings;
 pub mod signoff;
+pub mod unicode;
 pub mod workspace;
 pub mod yaml;

@@ -762,7 +762,7 @@ mod tests {
             text.push_str("*big, ");
         }
         text.push_str("]\n");
-        let e = parse(&text).err().expect("the expansion is refused");
+        let e = parse(&text).expect_err("the expansion is refused");
         assert!(e.message.contains("bytes"), "{}", e.message);
         assert_eq!(e.pos.line, 2);
         // A few repetitions of a small anchor stay fine.
