@@ -476,6 +476,16 @@ fn parse_line(raw: &str) -> Result<Option<ParsedLine>, String> {
             "a principal pattern is {MAX_SUBPATTERN} bytes or longer; OpenSSH never matches such a list"
         ));
     }
+    // (A plain space can only come from a quoted list and is plain to see.)
+    if let Some(c) = principals
+        .chars()
+        .find(|&c| c != ' ' && crate::unicode::is_hidden(c))
+    {
+        warnings.push(format!(
+            "a principal contains an invisible or control character ({}); it can match no sign-off, since charter refuses such principals",
+            c.escape_unicode()
+        ));
+    }
     if options.cert_authority {
         warnings.push(
             "cert-authority lines are not supported: charter never trusts this line".to_owned(),
@@ -744,6 +754,21 @@ mod tests {
 
     fn key(line: &str) -> KeyData {
         PublicKey::from_openssh(line).unwrap().key_data().clone()
+    }
+
+    #[test]
+    fn invisible_characters_in_principals_are_warned_about() {
+        let (signers, diags) = AllowedSigners::parse(&format!("ada@example.com\u{200b} {ED}\n"));
+        assert_eq!(signers.entries().len(), 1);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].severity, Severity::Warning);
+        assert!(
+            diags[0].message.contains("\\u{200b}"),
+            "{}",
+            diags[0].message
+        );
+        let (_, diags) = AllowedSigners::parse(&format!("ada@example.com {ED}\n"));
+        assert!(diags.is_empty(), "{diags:?}");
     }
 
     #[test]

@@ -315,6 +315,10 @@ mod tests {
             "a\u{7f}",
             "a\u{a0}b",
             "a\u{2028}",
+            "ada@example.com\u{200b}",
+            "ada@exa\u{202e}mple.com",
+            "\u{feff}ada@example.com",
+            "ada\u{ad}@example.com",
         ] {
             assert!(check_principal(bad).is_err(), "{bad:?}");
         }

@@ -99,3 +99,33 @@ fn a_held_index_lock_is_a_clear_error() {
     assert_eq!(env.git(&["rev-parse", "HEAD"]), head);
     assert!(env.path(".git/index.lock").exists());
 }
+
+#[test]
+fn a_branch_that_cannot_move_leaves_the_index_as_it_was() {
+    let (env, mentor, _) = setup();
+    // Another process holds the branch: the index was already replaced
+    // with the sign-off staged, and must be put back.
+    env.write(".git/refs/heads/main.lock", "");
+    let head = env.git(&["rev-parse", "HEAD"]);
+    let out = env.run(&[
+        "sign",
+        "ada-grace",
+        "--as",
+        "mentor",
+        "--key",
+        mentor.path(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    assert_eq!(env.git(&["rev-parse", "HEAD"]), head);
+    // Only the written (untracked) sign-off file: nothing staged.
+    let status = env.git(&["status", "--porcelain", "--untracked-files=all"]);
+    assert!(
+        status
+            .lines()
+            .all(|l| l.starts_with("?? signoffs/ada-grace/")),
+        "{status}"
+    );
+    assert_eq!(status.lines().count(), 1, "{status}");
+    assert!(!env.path(".git/index.lock").exists());
+}
