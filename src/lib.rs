@@ -29,5 +29,6 @@ pub mod schema;
 pub mod settings;
 pub mod signoff;
 pub mod template;
+pub mod unicode;
 pub mod workspace;
 pub mod yaml;

@@ -171,7 +171,7 @@ fn text_entry(
         }
         writeln!(out, "  {line}")?;
     }
-    writeln!(out, "  {}", e.summary)?;
+    writeln!(out, "  {}", charter::render::escape::text(&e.summary))?;
     let signers = if e.signed_by.is_empty() {
         "none".to_owned()
     } else {

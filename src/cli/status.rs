@@ -183,14 +183,18 @@ fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Res
         out,
         "{} {}  {}",
         paint(HEADING, &e.id, color),
-        paint(DIM, title, color),
+        paint(DIM, &charter::render::escape::text(title), color),
         e.state.as_str()
     )?;
     if let (Some(m), Some(n)) = (&e.mentor, &e.mentee) {
+        use charter::render::escape::text as shown;
         writeln!(
             out,
             "  mentor {} <{}>, mentee {} <{}>",
-            m.name, m.email, n.name, n.email
+            shown(&m.name),
+            shown(&m.email),
+            shown(&n.name),
+            shown(&n.email)
         )?;
     }
     match &e.in_force {

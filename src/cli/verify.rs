@@ -278,8 +278,8 @@ fn text(out: &mut dyn Write, r: &Record, color: bool) -> std::io::Result<()> {
             writeln!(
                 out,
                 "    {}: {}",
-                s.file,
-                s.reason.as_deref().unwrap_or("invalid")
+                charter::render::escape::text(&s.file),
+                charter::render::escape::text(s.reason.as_deref().unwrap_or("invalid"))
             )?;
         }
     }

@@ -75,8 +75,10 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 Severity::Info => "ℹ️",
             };
             let place = match f.line {
-                Some(line) if !f.file.is_empty() => format!("`{}:{line}`", f.file),
-                _ if !f.file.is_empty() => format!("`{}`", f.file),
+                Some(line) if !f.file.is_empty() => {
+                    super::escape::markdown_code(&format!("{}:{line}", f.file))
+                }
+                _ if !f.file.is_empty() => super::escape::markdown_code(&f.file),
                 _ => String::new(),
             };
             write!(
@@ -119,9 +121,7 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    super::escape::markdown(text)
 }
 
 /// SARIF 2.1.0: one run, the rules used, one result per finding.

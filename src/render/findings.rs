@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::escape;
 use super::style::{paint, DIM, ERROR, HEADING, WARNING};
 use crate::finding::{Finding, Severity, Summary};
 use crate::plural::count;
@@ -30,12 +31,13 @@ pub fn text(
             out,
             "{}{}",
             paint(style, &format!("{label}[{}]", f.rule), color),
-            paint(HEADING, &format!(": {}", f.message), color)
+            paint(HEADING, &format!(": {}", escape::text(&f.message)), color)
         )?;
+        let file = escape::text(&f.file);
         let place = match (f.line, f.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", f.file),
-            (Some(l), None) => format!("{}:{l}", f.file),
-            _ => f.file.clone(),
+            (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+            (Some(l), None) => format!("{file}:{l}"),
+            _ => file.into_owned(),
         };
         if !place.is_empty() {
             writeln!(out, "  {} {place}", paint(DIM, "-->", color))?;
@@ -47,11 +49,14 @@ pub fn text(
             if let Some(text) = source.lines().nth(line.saturating_sub(1)) {
                 let number = line.to_string();
                 let pad = " ".repeat(number.len());
-                let shown: String = text
-                    .chars()
-                    .take(200)
-                    .collect::<String>()
-                    .replace('\t', " ");
+                let shown = escape::text(
+                    &text
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
+                        .replace('\t', " "),
+                )
+                .into_owned();
                 writeln!(out, "  {pad} {}", paint(DIM, "|", color))?;
                 writeln!(
                     out,
@@ -71,7 +76,12 @@ pub fn text(
             }
         }
         if let Some(hint) = &f.hint {
-            writeln!(out, "  {} {hint}", paint(DIM, "= hint:", color))?;
+            writeln!(
+                out,
+                "  {} {}",
+                paint(DIM, "= hint:", color),
+                escape::text(hint)
+            )?;
         }
         writeln!(out)?;
     }
@@ -159,9 +169,13 @@ pub fn github(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
 
 /// Escape a workflow command's message.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let escaped = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    // Other control and invisible characters (an ANSI escape would colour
+    // or clear the CI log) are spelt out, as in the text format.
+    escape::text(&escaped).into_owned()
 }
 
 /// Escape a workflow command's property value.
@@ -176,6 +190,7 @@ mod tests {
     #[test]
     fn github_escaping() {
         assert_eq!(escape_data("50%\r\nx"), "50%25%0D%0Ax");
+        assert_eq!(escape_data("a\u{1b}[2J\u{202e}"), "a\\u{1b}[2J\\u{202e}");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
     }
 

@@ -277,12 +277,7 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
 
 /// The page in GitHub-flavoured markdown.
 pub fn markdown(a: &Agreement, ctx: &Context) -> String {
-    let escape = |s: &str| {
-        s.replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('*', "\\*")
-            .replace('_', "\\_")
-    };
+    let escape = |s: &str| super::escape::markdown_lines(s);
     let mut out = String::new();
     for block in blocks(a, ctx) {
         match block {
@@ -306,12 +301,7 @@ pub fn markdown(a: &Agreement, ctx: &Context) -> String {
 
 /// The page as one self-contained, printable HTML document.
 pub fn html(a: &Agreement, ctx: &Context) -> String {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
+    let esc = |s: &str| super::escape::html(s);
     let mut body = String::new();
     for block in blocks(a, ctx) {
         match block {
