@@ -66,7 +66,6 @@ pub fn render(
 
 /// Write `agreements/ID.yaml`, refusing invalid ids and existing files.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    super::check_id(&args.id)?;
     let mentor = parse_person("--mentor", &args.mentor)?;
     let mentee = parse_person("--mentee", &args.mentee)?;
     if mentor.1.eq_ignore_ascii_case(&mentee.1) {
@@ -74,7 +73,17 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             .hint("a mentoring agreement needs two different people"));
     }
     let ws = super::workspace(global)?;
-    let rel = format!("{}/{}.yaml", ws.layout.agreements, args.id);
+    if ws.repo.is_none() {
+        return Err(CliError::new(format!(
+            "{} is not inside a git repository, so charter will not write {}/{}.yaml here",
+            ws.root.display(),
+            ws.layout.agreements,
+            args.id
+        ))
+        .hint("agreements live in a git repository: `cd` into yours (or pass -C DIR), or create one here with `charter init`"));
+    }
+    let id = super::ids::agreement_id(&args.id, &ws, global)?;
+    let rel = format!("{}/{}.yaml", ws.layout.agreements, id);
     let path = ws.root.join(&rel);
     if std::fs::symlink_metadata(&path).is_ok() {
         return Err(CliError::new(format!(
@@ -82,7 +91,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         ))
         .hint("choose another id, or edit the existing file"));
     }
-    let text = render(&args.id, &mentor, &mentee, super::today(None)?);
+    let text = render(&id, &mentor, &mentee, super::today(None)?);
     charter::git::create_new_file(&path, text.as_bytes()).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             CliError::new(format!(
@@ -95,7 +104,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     super::note(global, &format!("created {rel}"));
     super::note(
         global,
-        &format!("next: fill in every <placeholder>, run `charter validate {rel}`, then commit it and both sign with `charter sign {}`", args.id),
+        &format!("next: fill in every <placeholder>, run `charter validate {rel}`, then commit it and both sign with `charter sign {}`", id),
     );
     Ok(code::OK)
 }

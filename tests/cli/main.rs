@@ -11,6 +11,7 @@ mod hostile;
 mod ident;
 mod init;
 mod new;
+mod newcomer;
 mod show;
 mod sign;
 mod status;

@@ -1064,7 +1064,7 @@ fn sign_refuses_an_uncommitted_or_invalid_agreement() {
     let out = env.run(&["sign", "nobody", "--as", "mentor"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("no such agreement"),
+        stderr(&out).contains("no agreement `nobody`"),
         "{}",
         stderr(&out)
     );
@@ -1088,14 +1088,22 @@ fn sign_refuses_an_untrusted_key_and_says_what_to_add() {
         )),
         "{err}"
     );
-    // The other party's key is listed, but not for this principal.
+    // The other party's key is listed, but not for this principal: the
+    // signer chose the wrong role, and is never told to trust the key.
     let out = sign(&env, "mentor", &keys.mentee, &[]);
     assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
     assert!(
-        stderr(&out).contains("not allowed to sign for principal"),
-        "{}",
-        stderr(&out)
+        err.contains(
+            "is trusted for the mentee (ada@example.com), not for the mentor (grace@example.com)"
+        ),
+        "{err}"
     );
+    assert!(
+        err.contains("`charter sign ada-grace --as mentee`"),
+        "{err}"
+    );
+    assert!(!err.contains("namespaces="), "no line to add: {err}");
     assert!(signoff_files(&env).is_empty());
     let head_before = head(&env);
     // A key added in the working tree only is accepted, with a warning.
@@ -1264,7 +1272,7 @@ fn verify_reports_allowed_signers_problems_and_unknown_ids() {
     let out = env.run(&["verify", "nobody"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("unknown agreement `nobody`"),
+        stderr(&out).contains("no agreement `nobody`"),
         "{}",
         stderr(&out)
     );
