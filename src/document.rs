@@ -462,6 +462,44 @@ mod tests {
     }
 
     #[test]
+    fn every_structural_error_is_reported_at_once() {
+        let text = "\
+# a comment
+title: [not, a, string]
+parties:
+  mentor: {name: Grace}
+  mentee: {name: Ada, email: ada@example.com, phone: 1}
+goals:
+  - {id: a, goal: b}
+";
+        let node = parse("f.yaml", text.as_bytes()).unwrap();
+        let all = typed_all::<crate::agreement::Agreement>("f.yaml", &node).unwrap_err();
+        let has = |line: usize, text: &str| {
+            all.iter()
+                .any(|f| f.line == Some(line) && f.message.contains(text))
+        };
+        assert!(has(2, "missing field `purpose`"), "{all:#?}");
+        assert!(has(2, "`title`: invalid type"), "{all:#?}");
+        assert!(
+            has(4, "`parties.mentor`: missing field `email`"),
+            "{all:#?}"
+        );
+        assert!(
+            has(5, "`parties.mentee.phone`: unknown field `phone`"),
+            "{all:#?}"
+        );
+        assert!(has(7, "`goals[0]`: missing field `measure`"), "{all:#?}");
+        assert!(all.iter().all(|f| f.rule == "schema" && f.column.is_some()));
+        // Sorted by place, each problem once.
+        let places: Vec<_> = all.iter().map(|f| (f.line, f.column)).collect();
+        let mut sorted = places.clone();
+        sorted.sort();
+        assert_eq!(places, sorted);
+        let messages: std::collections::HashSet<_> = all.iter().map(|f| &f.message).collect();
+        assert_eq!(messages.len(), all.len(), "{all:#?}");
+    }
+
+    #[test]
     fn bad_bytes_are_findings() {
         let f = parse("f.yaml", b"a: 1\nb: \xff\n").unwrap_err();
         assert_eq!((f.line, f.column), (Some(2), Some(4)));
