@@ -72,13 +72,14 @@ impl Identity {
 /// now), for commands that record a time without committing.
 pub fn committer_now() -> Result<DateTime<Utc>> {
     let now = Utc::now().timestamp();
+    // An empty variable counts as unset, as in git.
     let seconds = match std::env::var("GIT_COMMITTER_DATE") {
-        Ok(value) => {
+        Ok(value) if !value.is_empty() => {
             parse_date(&value)
                 .map_err(|why| bad_date("GIT_COMMITTER_DATE", &value, &why))?
                 .0
         }
-        Err(_) => now,
+        _ => now,
     };
     Ok(DateTime::from_timestamp(seconds, 0).unwrap_or_default())
 }
@@ -118,7 +119,8 @@ fn signature(
         ));
     }
     let variable = format!("GIT_{upper}_DATE");
-    let (seconds, offset) = match env(&variable) {
+    // An empty date counts as unset, as in git; an empty name does not.
+    let (seconds, offset) = match env(&variable).filter(|v| !v.is_empty()) {
         Some(value) => parse_date(&value).map_err(|why| bad_date(&variable, &value, &why))?,
         None => (now, local_offset(now)),
     };

@@ -163,11 +163,13 @@ impl Settings {
         if node.value == crate::yaml::Value::Null {
             return (Settings::default(), findings);
         }
-        let mut settings: Settings = match document::typed(FILE, &node) {
+        let mut settings: Settings = match document::typed_all(FILE, &node) {
             Ok(s) => s,
-            Err(mut f) => {
-                f.rule = "settings".into();
-                return (Settings::default(), vec![f]);
+            Err(mut all) => {
+                for f in &mut all {
+                    f.rule = "settings".into();
+                }
+                return (Settings::default(), all);
             }
         };
         let mut bad = |path: &[Segment<'_>], message: String, hint: &str| {

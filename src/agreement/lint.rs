@@ -110,10 +110,10 @@ pub fn check(file: &str, bytes: &[u8], ctx: &Context<'_>) -> (Parsed, Vec<Findin
         );
         return (Parsed::SchemaInvalid { version, data }, findings);
     }
-    let agreement: Agreement = match document::typed(file, &node) {
+    let agreement: Agreement = match document::typed_all(file, &node) {
         Ok(a) => a,
-        Err(f) => {
-            findings.push(f);
+        Err(all) => {
+            findings.extend(all);
             return (Parsed::SchemaInvalid { version, data }, findings);
         }
     };

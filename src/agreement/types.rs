@@ -297,8 +297,12 @@ impl fmt::Display for Cadence {
             Cadence::Biweekly => f.write_str("biweekly"),
             Cadence::Monthly => f.write_str("monthly"),
             Cadence::Quarterly => f.write_str("quarterly"),
-            Cadence::EveryDays(n) => write!(f, "every {n} days"),
-            Cadence::EveryWeeks(n) => write!(f, "every {n} weeks"),
+            Cadence::EveryDays(n) => {
+                write!(f, "every {}", crate::plural::count(*n as usize, "day"))
+            }
+            Cadence::EveryWeeks(n) => {
+                write!(f, "every {}", crate::plural::count(*n as usize, "week"))
+            }
         }
     }
 }

@@ -103,12 +103,22 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         let old = from.read(&ws, repo, file)?;
         let new = to.read(&ws, repo, file)?;
         if limits.is_some() && old.is_none() && new.is_none() {
-            return Err(CliError::new(format!(
+            let mut error = CliError::new(format!(
                 "{file}: no such agreement in {} or {}",
                 from.label(),
                 to.label()
-            ))
-            .hint("give the id of an agreement that exists on either side (see `ls agreements`)"));
+            ));
+            let stem = file
+                .rsplit('/')
+                .next()
+                .and_then(|n| n.strip_suffix(".yaml"))
+                .unwrap_or(file);
+            if let Some(hint) = super::ids::suggestion(stem, &super::ids::known_ids(&ws)) {
+                error = error.hint(hint);
+            }
+            return Err(error.hint(
+                "give the id of an agreement that exists on either side (see `ls agreements`)",
+            ));
         }
         if old == new {
             continue;

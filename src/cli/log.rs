@@ -89,15 +89,19 @@ pub fn entries(record: &Record) -> Vec<LogEntry> {
 
 /// Print the history.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    super::check_id(&args.id)?;
     let ws = super::workspace(global)?;
+    let id = super::ids::agreement_id(&args.id, &ws, global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;
-    let (record, _) = charter::record::load_at_head(repo, &ws.layout, &args.id, today)?;
+    let (record, _) = charter::record::load_at_head(repo, &ws.layout, &id, today)?;
+    let known = super::ids::known_ids(&ws);
+    if record.evaluation.versions.is_empty() && !known.contains(&id) {
+        return Err(super::ids::unknown_agreement(&id, "at HEAD", &ws, &known));
+    }
     if record.evaluation.versions.is_empty() {
         return Err(CliError::new(format!(
             "{}/{}.yaml has no history on this branch",
-            ws.layout.agreements, args.id
+            ws.layout.agreements, id
         ))
         .hint("commit the agreement first, or check the id with `ls agreements`"));
     }
@@ -108,7 +112,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             serde_json::to_writer_pretty(
                 &mut out,
                 &LogJson {
-                    agreement: &args.id,
+                    agreement: &id,
                     versions: entries,
                 },
             )?;

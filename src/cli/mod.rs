@@ -8,6 +8,7 @@ mod demo;
 mod diff;
 mod error;
 mod git_diff;
+mod ids;
 mod init;
 mod log;
 mod new;
@@ -254,6 +255,30 @@ pub fn check_id(id: &str) -> Result<(), CliError> {
 pub fn not_a_repository() -> CliError {
     CliError::new("not a git repository (or any parent up to the root)")
         .hint("run charter inside a clone of your agreements repository, or use -C DIR")
+}
+
+/// The paths that make a directory a charter repository: `charter.yaml`,
+/// the agreements and sign-offs directories and the trust root.
+pub fn layout_paths(ws: &charter::workspace::Workspace) -> Vec<String> {
+    let mut paths = vec![
+        charter::settings::FILE.to_owned(),
+        ws.layout.agreements.clone(),
+        ws.layout.signoffs.clone(),
+        ws.layout.allowed_signers.clone(),
+    ];
+    paths.dedup();
+    paths
+}
+
+/// The error for `validate` or `check` where there is nothing of charter's
+/// to judge: saying "no problems found" there would pass a CI job that is
+/// pointed at the wrong directory.
+pub fn no_layout(where_: &str, ws: &charter::workspace::Workspace) -> CliError {
+    CliError::new(format!(
+        "no charter repository {where_}: none of {} exists, so there is nothing to check",
+        layout_paths(ws).join(", ")
+    ))
+    .hint("run charter in your agreements repository (or pass -C DIR), or set one up here with `charter init`")
 }
 
 /// Open the workspace charter acts on.

@@ -126,7 +126,6 @@ fn list_templates(ws: &charter::workspace::Workspace, dir: &str) -> Vec<String> 
 
 /// Write `agreements/ID.yaml`, refusing invalid ids and existing files.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    super::check_id(&args.id)?;
     let mentor = parse_person("--mentor", &args.mentor)?;
     let mentee = parse_person("--mentee", &args.mentee)?;
     if mentor.1.eq_ignore_ascii_case(&mentee.1) {
@@ -134,7 +133,17 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             .hint("a mentoring agreement needs two different people"));
     }
     let ws = super::workspace(global)?;
-    let rel = format!("{}/{}.yaml", ws.layout.agreements, args.id);
+    if ws.repo.is_none() {
+        return Err(CliError::new(format!(
+            "{} is not inside a git repository, so charter will not write {}/{}.yaml here",
+            ws.root.display(),
+            ws.layout.agreements,
+            args.id
+        ))
+        .hint("agreements live in a git repository: `cd` into yours (or pass -C DIR), or create one here with `charter init`"));
+    }
+    let id = super::ids::agreement_id(&args.id, &ws, global)?;
+    let rel = format!("{}/{}.yaml", ws.layout.agreements, id);
     let path = ws.root.join(&rel);
     if std::fs::symlink_metadata(&path).is_ok() {
         return Err(CliError::new(format!(
@@ -144,8 +153,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     }
     let today = super::today(None)?;
     let text = match &args.template {
-        Some(name) => from_template(&ws, name, &fill(&args.id, &mentor, &mentee, today))?,
-        None => render(&args.id, &mentor, &mentee, today),
+        Some(name) => from_template(&ws, name, &fill(&id, &mentor, &mentee, today))?,
+        None => render(&id, &mentor, &mentee, today),
     };
     charter::git::create_new_file(&path, text.as_bytes()).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
@@ -159,7 +168,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     super::note(global, &format!("created {rel}"));
     super::note(
         global,
-        &format!("next: fill in every <placeholder>, run `charter validate {rel}`, then commit it and both sign with `charter sign {}`", args.id),
+        &format!("next: fill in every <placeholder>, run `charter validate {rel}`, then commit it and both sign with `charter sign {}`", id),
     );
     Ok(code::OK)
 }

@@ -36,8 +36,8 @@ pub struct Args {
 
 /// Print the page.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    super::check_id(&args.id)?;
     let ws = super::workspace(global)?;
+    let id = super::ids::agreement_id(&args.id, &ws, global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;
     let commit = match &args.at {
@@ -46,8 +46,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     };
     let chain = charter::history::Chain::walk(repo, commit.id(), None)?;
     let (signers, _) = charter::record::signers_at(repo, &commit, &ws.layout)?;
-    let record = charter::record::load(repo, &chain, &ws.layout, &args.id, &signers, today)?;
-    let path = format!("{}/{}.yaml", ws.layout.agreements, args.id);
+    let record = charter::record::load(repo, &chain, &ws.layout, &id, &signers, today)?;
+    let path = format!("{}/{}.yaml", ws.layout.agreements, id);
     let agreement = match record.history.current().parsed() {
         Some(Parsed::Valid { agreement, .. }) => agreement.as_ref().clone(),
         Some(_) => {
@@ -55,6 +55,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 CliError::new(format!("{path} is not a valid agreement at this revision"))
                     .hint(format!("see what is wrong with `charter validate {path}`")),
             )
+        }
+        None if !super::ids::known_ids(&ws).contains(&id) => {
+            return Err(super::ids::unknown_agreement(
+                &id,
+                "at this revision",
+                &ws,
+                &super::ids::known_ids(&ws),
+            ))
         }
         None => {
             return Err(
@@ -81,7 +89,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         })
         .unwrap_or_default();
     let ctx = Context {
-        id: args.id.clone(),
+        id: id.clone(),
         version: report
             .and_then(|v| v.version.as_ref())
             .map_or_else(String::new, |v| v.short().to_owned()),

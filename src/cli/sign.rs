@@ -82,17 +82,20 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         ))
         .hint("sign-offs are recorded in git: run `charter init` (or `git init`) first"));
     };
-    super::check_id(&args.id)?;
-    let id = args.id.as_str();
+    let id = super::ids::agreement_id(&args.id, &ws, global)?;
+    let id = id.as_str();
     let rel = format!("{}/{id}.yaml", ws.layout.agreements);
 
     // The working tree's text: a valid agreement without error findings.
     let bytes = match ws.read(&rel) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
-            return Err(CliError::new(format!("{rel}: no such agreement")).hint(format!(
-                "create it with `charter new {id} --mentor \"Name <email>\" --mentee \"Name <email>\"`"
-            )))
+            return Err(super::ids::unknown_agreement(
+                id,
+                "in the working tree",
+                &ws,
+                &super::ids::known_ids(&ws),
+            ))
         }
         Err(f) => return Err(CliError::new(format!("{rel}: {}", f.message))),
     };
@@ -266,6 +269,11 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     }
     let signer = choose_key(args, global, repo, &ws.root, &principal, &signers, now)?;
     if let Err(why) = signers.check(&principal, signer.public_key().key_data(), NAMESPACE, now) {
+        if let Some(refusal) =
+            other_party_key(id, role, &agreement, &signers, signer.public_key(), now)
+        {
+            return refuse(global, refusal);
+        }
         return refuse(
             global,
             untrusted(&ws, &principal, signer.public_key(), &why),
@@ -575,6 +583,35 @@ fn duplicate(
         }
     }
     None
+}
+
+/// The refusal for a key that is trusted for the *other* party: the signer
+/// most likely chose the wrong role. It names the right one, and never
+/// suggests trusting this key for the role asked (that would let one person
+/// sign for two).
+fn other_party_key(
+    id: &str,
+    role: Role,
+    agreement: &Agreement,
+    signers: &AllowedSigners,
+    key: &PublicKey,
+    now: DateTime<Utc>,
+) -> Option<CliError> {
+    let other = Role::BOTH.into_iter().find(|r| *r != role)?;
+    let (mine, theirs) = (role.email(agreement), other.email(agreement));
+    signers.check(theirs, key.key_data(), NAMESPACE, now).ok()?;
+    let fingerprint = key.fingerprint(HashAlg::Sha256);
+    Some(
+        CliError::new(format!(
+            "key {fingerprint} is trusted for the {other} ({theirs}), not for the {role} ({mine}); you asked to sign as the {role}"
+        ))
+        .hint(format!(
+            "if you are the {other}, sign as the {other}: `charter sign {id} --as {other}`"
+        ))
+        .hint(format!(
+            "if you are the {role}, sign with your own key, the one listed for {mine} in allowed_signers (`--key PATH`); each party signs with their own key"
+        )),
+    )
 }
 
 /// The refusal for a key the trust root does not accept, with the line to add.

@@ -75,7 +75,12 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let head = history::head_commit(repo)?;
     let layout = layout_at(repo, &head)?;
     let signers = trust_root_at(repo, &head, &layout.allowed_signers, global)?;
-    let ids = agreement_ids(repo, &head, &layout, &args.ids)?;
+    let given = args
+        .ids
+        .iter()
+        .map(|arg| super::ids::agreement_id(arg, &ws, global))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ids = agreement_ids(repo, &head, &layout, &given, &ws)?;
     let chain = Chain::walk(repo, head.id(), None)?;
     let mut records = Vec::with_capacity(ids.len());
     if args.ids.is_empty() {
@@ -202,6 +207,7 @@ fn agreement_ids(
     head: &git2::Commit<'_>,
     layout: &Layout,
     given: &[String],
+    ws: &charter::workspace::Workspace,
 ) -> Result<Vec<String>, CliError> {
     let tree = head
         .tree()
@@ -232,13 +238,10 @@ fn agreement_ids(
     }
     let mut ids = Vec::new();
     for id in given {
-        super::check_id(id)?;
         if !agreements.contains(id) && !signoff_dirs.contains(id) {
-            return Err(CliError::new(format!(
-                "unknown agreement `{id}`: neither {}/{id}.yaml nor {}/{id}/ exists at HEAD",
-                layout.agreements, layout.signoffs
-            ))
-            .hint("run `charter verify` without ids to verify every agreement"));
+            let known: Vec<String> = agreements.union(&signoff_dirs).cloned().collect();
+            return Err(super::ids::unknown_agreement(id, "at HEAD", ws, &known)
+                .hint("run `charter verify` without ids to verify every agreement"));
         }
         if !ids.contains(id) {
             ids.push(id.clone());

@@ -122,6 +122,11 @@ fn an_unsigned_amendment_fails_until_both_parties_sign_on_the_branch() {
     let f = found[0];
     assert_eq!(f["severity"], "error");
     assert_eq!(f["file"], AGREEMENT);
+    assert_eq!(
+        f["commit"].as_str().unwrap(),
+        repo.env.git(&["rev-parse", "pr"]).trim(),
+        "names the pull request's head, not the in-memory landed commit"
+    );
     let message = f["message"].as_str().unwrap();
     assert!(message.contains("material amendment"), "{message}");
     assert!(
@@ -333,4 +338,99 @@ fn withdrawing_a_proposal_needs_no_signature() {
     let (code, json) = repo.check(&["--base", "main", "--head", "withdraw"]);
     assert!(unsigned(&json).is_empty(), "{json:#}");
     assert_eq!(code, Some(0), "{json:#}");
+}
+
+/// The pull-request flow of the README's Getting started, step by step.
+#[test]
+fn the_getting_started_flow_works_as_written() {
+    let env = Env::new();
+    let ok = |args: &[&str], vars: &[(&str, &str)]| {
+        let mut cmd = env.charter(args);
+        cmd.envs(vars.iter().copied());
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        out
+    };
+    ok(&["init"], &[]);
+    let grace = env.keygen("grace_id_ed25519", "ed25519", "");
+    let ada = env.keygen("ada_id_ed25519", "ed25519", "");
+    let mut signers = env.read("allowed_signers");
+    signers.push_str(&format!(
+        "grace@example.com namespaces=\"charter-signoff\" {}\nada@example.com namespaces=\"charter-signoff\" {}\n",
+        grace.line, ada.line
+    ));
+    env.write("allowed_signers", signers);
+    env.commit_all("Set up charter", "2026-11-02T10:00:00Z");
+    env.git(&["branch", "-M", "main"]);
+
+    env.git(&["switch", "-q", "-c", "ada-grace"]);
+    ok(
+        &[
+            "new",
+            "ada-grace",
+            "--mentor",
+            "Grace Hopper <grace@example.com>",
+            "--mentee",
+            "Ada Lovelace <ada@example.com>",
+        ],
+        &[],
+    );
+    // "Fill in every placeholder": here, a complete agreement.
+    env.write(
+        AGREEMENT,
+        std::fs::read_to_string(FIXTURE)
+            .unwrap()
+            .replace("2026-01-12", "2026-11-23")
+            .replace("end: 2026-07-10", "end: 2027-07-10")
+            .replace("due: 2026-04-30", "due: 2027-04-30"),
+    );
+    ok(&["validate"], &[]);
+    env.git(&["add", AGREEMENT]);
+    env.git_at(
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "Propose the agreement of Ada and Grace",
+        ],
+        "2026-11-20T09:00:00Z",
+    );
+    let out = env.run(&["check", "--base", "main", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{json:#}");
+    assert_eq!(unsigned(&json).len(), 1, "{json:#}");
+
+    let at = |date: &'static str| [("GIT_AUTHOR_DATE", date), ("GIT_COMMITTER_DATE", date)];
+    ok(
+        &["sign", "ada-grace", "--as", "mentor", "--key", grace.path()],
+        &at("2026-11-20T10:00:00Z"),
+    );
+    ok(
+        &["sign", "ada-grace", "--as", "mentee", "--key", ada.path()],
+        &at("2026-11-20T11:00:00Z"),
+    );
+    let out = ok(&["check", "--base", "main", "--format", "json"], &[]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(unsigned(&json).is_empty(), "{json:#}");
+
+    // Merge: the agreement is in force on main.
+    env.git(&["switch", "-q", "main"]);
+    env.git_at(
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Merge ada-grace",
+            "ada-grace",
+        ],
+        "2026-11-21T09:00:00Z",
+    );
+    ok(&["check"], &[]);
+    let out = ok(
+        &["status", "--format", "json", "--today", "2026-11-23"],
+        &[],
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["agreements"][0]["state"], "in-force", "{json:#}");
 }

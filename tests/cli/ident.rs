@@ -153,6 +153,32 @@ fn a_bad_date_is_a_clear_error_and_nothing_is_committed() {
         );
         assert_eq!(env.git(&["rev-parse", "HEAD"]), head);
     }
+    // As in git: an empty name is refused, an empty date means now.
+    let out = env
+        .charter(&["amend", "ada-grace"])
+        .env("GIT_AUTHOR_NAME", "")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("empty ident name"),
+        "{}",
+        stderr(&out)
+    );
+    let git = env
+        .git_command()
+        .args(["commit", "--allow-empty", "-m", "x"])
+        .env("GIT_AUTHOR_NAME", "")
+        .output()
+        .unwrap();
+    assert!(!git.status.success(), "git refuses it too");
+    let out = env
+        .charter(&["amend", "ada-grace"])
+        .env("GIT_AUTHOR_DATE", "")
+        .env("GIT_COMMITTER_DATE", "")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod ident;
 mod init;
 mod invisible;
 mod new;
+mod newcomer;
 mod show;
 mod sign;
 mod sign_concurrency;
