@@ -533,15 +533,17 @@ fn append_only(
             .find_commit(c.id)
             .and_then(|commit| commit.tree())
             .map_err(|e| Error::git("reading a tree", e))?;
-        let dir_id = crate::history::entry_id(&tree, dir);
+        let dir_id = crate::history::entry_id(&tree, dir)?;
         if dir_id == last_dir {
             continue;
         }
         last_dir = dir_id;
-        let subtree = dir_id.and_then(|id| repo.find_tree(id).ok());
+        let subtree = dir_id
+            .map(|id| crate::history::tree_of(repo, id, dir))
+            .transpose()?;
         if position >= range_start && last_tree.is_some() {
             for change in
-                crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)
+                crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)?
             {
                 let what = match (&change.old, &change.new) {
                     (None, _) => continue,

@@ -501,3 +501,94 @@ fn an_unchanged_layout_raises_nothing() {
     let out = env.run(&["check", "--format", "json", "--today", "2026-01-07"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+// ---------------------------------------------------------------------------
+// Errors are never turned into verdicts
+
+#[test]
+fn a_commit_time_beyond_any_date_is_an_error_not_1970() {
+    let env = Env::with_git();
+    let mentor = env.keygen("grace", "ed25519", "");
+    let mentee = env.keygen("ada", "ed25519", "");
+    // The mentee's key was retired on 1 March.
+    env.write(
+        "allowed_signers",
+        format!(
+            "{MENTOR} {}\n{MENTEE} valid-before=\"20260301Z\" {}\n",
+            mentor.line, mentee.line
+        ),
+    );
+    env.write(AGREEMENT, minimal());
+    env.commit_all("Add ada-grace", "2026-01-05T10:00:00Z");
+    env.write("notes.txt", "a commit from the far future\n");
+    env.commit_all("Notes", "@99999999999999 +0000");
+    let absurd = rev(&env, "HEAD");
+    let keys = Parties { mentor, mentee };
+    both_sign(&env, &keys, "none", "2026-02-01T10:00:00Z");
+    for args in [
+        &["verify", "--format", "json"][..],
+        &["status", "--format", "json"],
+        &["log", "ada-grace", "--format", "json"],
+        &["check", "--format", "json"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(err.contains(&absurd[..12]), "{args:?}: {err}");
+        assert!(err.contains("committer time"), "{args:?}: {err}");
+    }
+}
+
+/// The loose object file of `object` (a commit-ish path like `HEAD:dir`).
+fn delete_object(env: &Env, object: &str) {
+    let id = env.git(&["rev-parse", object]).trim().to_owned();
+    let path = env.path(&format!(".git/objects/{}/{}", &id[..2], &id[2..]));
+    std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+#[test]
+fn a_missing_tree_is_an_error_not_a_deletion() {
+    let (env, keys) = setup();
+    both_sign(&env, &keys, "none", "2026-01-06T10:00:00Z");
+    env.write(AGREEMENT, proposal("2026-03-01"));
+    env.commit_all("Propose weekly meetings", "2026-02-01T10:00:00Z");
+    // The agreements directory of the first commits is gone (a partial
+    // clone, a corrupted store).
+    delete_object(&env, "HEAD~2:agreements");
+    for args in [
+        &["log", "ada-grace", "--format", "json"][..],
+        &["status", "--format", "json"],
+        &["verify", "--format", "json"],
+        &["check", "--format", "json"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains("object"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn a_missing_sign_off_is_an_error_not_an_absence() {
+    let (env, keys) = setup();
+    both_sign(&env, &keys, "none", "2026-01-06T10:00:00Z");
+    let file = env.git(&["ls-files", "signoffs"]);
+    let first = file.lines().next().unwrap().to_owned();
+    delete_object(&env, &format!("HEAD:{first}"));
+    for args in [
+        &["verify", "--format", "json"][..],
+        &["status", "--format", "json"],
+        &["log", "ada-grace", "--format", "json"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains("object"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
