@@ -128,16 +128,16 @@ pub const RULES: &[RuleInfo] = &[
     rule("settings", E, false, "charter.yaml is invalid"),
     rule("allowed-signers", E, true, "allowed_signers cannot be read or has unsupported lines"),
     rule("invalid-signoff", E, true, "a sign-off is malformed or does not verify"),
-    rule("signoff-modified", E, true, "a sign-off file was changed or deleted"),
+    rule("signoff-modified", E, true, "a sign-off file was changed, deleted or left outside the sign-off directory"),
     rule("notice-period", E, true, "a signed amendment takes effect before its notice period ends"),
     rule("notice-pending", W, true, "a pending amendment would take effect before its notice period ends"),
     rule("same-key", W, true, "mentor and mentee signed with the same key, so the version is not signed"),
     rule("party-change", E, true, "a party changed without the previous party signing"),
-    rule("agreement-removed", E, true, "an agreement with a signed version was deleted or renamed"),
+    rule("agreement-removed", E, true, "an agreement with a signed version was deleted, renamed or left outside the agreements directory"),
     rule("concluded-changed", E, true, "an agreement changed after a concluding version was signed"),
     rule("rebase-needed", E, true, "a path changed both in the pull request and on its base"),
-    rule("suspicious-time", W, true, "a commit's time is in the future or before its parent's"),
-    rule("trust-root-change", W, true, "allowed_signers changed in the range"),
+    rule("suspicious-time", W, true, "a commit's time is in the future, before its parent's or a merged commit's, or moved by clamping"),
+    rule("trust-root-change", W, true, "allowed_signers, or where charter.yaml says the trust root or records are, changed"),
 ];
 
 /// Look a rule up by name.

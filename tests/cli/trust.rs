@@ -592,3 +592,71 @@ fn a_missing_sign_off_is_an_error_not_an_absence() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Times that clamping had to move
+
+fn suspicious(json: &Value) -> Vec<(String, String)> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "suspicious-time")
+        .map(|f| {
+            (
+                f["commit"].as_str().unwrap().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn whole_history_warns_when_clamping_moves_a_commit_by_more_than_a_day() {
+    let (env, _) = setup();
+    env.write("notes.txt", "one\n");
+    env.commit_all("Notes", "2026-06-01T10:00:00Z");
+    env.write("notes.txt", "two\n");
+    let older = env.commit_all("Backdated", "2026-01-01T10:00:00Z");
+    env.write("notes.txt", "three\n");
+    let moved = env.commit_all(
+        "Newer than its parent, older than the chain",
+        "2026-01-02T10:00:00Z",
+    );
+    env.write("notes.txt", "four\n");
+    env.commit_all("Within the day", "2026-06-01T09:00:00Z");
+    let out = env.run(&["check", "--format", "json", "--today", "2026-06-02"]);
+    let json = json_of(&out);
+    let found = suspicious(&json);
+    let commits: Vec<&str> = found.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(commits, [older.as_str(), moved.as_str()], "{json:#}");
+    assert!(found[1].1.contains("2026-06-01"), "{found:?}");
+    assert!(found[1].1.contains("150 days"), "{found:?}");
+    assert_eq!(out.status.code(), Some(0), "warnings only: {json:#}");
+}
+
+#[test]
+fn a_fast_forward_around_the_previous_tip_is_reported() {
+    let (env, keys) = setup();
+    both_sign(&env, &keys, "none", "2026-01-06T10:00:00Z");
+    let start = rev(&env, "HEAD");
+    env.write("notes.txt", "on main\n");
+    let tip = env.commit_all("Work on main", "2026-06-01T10:00:00Z");
+    // A branch from the old commit, backdated, merges main and is fast-forwarded.
+    env.git(&["checkout", "-q", "-b", "around", &start]);
+    env.write(AGREEMENT, proposal("2026-03-01"));
+    env.commit_all("Propose weekly meetings", "2026-02-01T10:00:00Z");
+    env.git_at(
+        &["merge", "-q", "--no-edit", "main"],
+        "2026-02-02T10:00:00Z",
+    );
+    let merge = rev(&env, "HEAD");
+    env.git(&["checkout", "-q", "main"]);
+    env.git(&["merge", "-q", "--ff-only", "around"]);
+    let out = env.run(&["check", "--format", "json", "--today", "2026-06-02"]);
+    let json = json_of(&out);
+    let found = suspicious(&json);
+    assert_eq!(found.len(), 1, "{json:#}");
+    assert_eq!(found[0].0, merge, "{json:#}");
+    assert!(found[0].1.contains(&tip[..12]), "{found:?}");
+}
