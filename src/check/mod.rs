@@ -155,9 +155,10 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
     // In a pull request only the agreements it touches can change their
     // state or findings; judging just those keeps the cost with the pull
     // request, not with the size of the repository. A change to the trust
-    // root can affect every sign-off, so then everything is judged.
-    // The layout head's charter.yaml sets: it applies once this is merged.
+    // root, or to where the records are read from, can affect every
+    // sign-off, so then everything is judged.
     let new_layout = match &base {
+        // The layout head's charter.yaml sets: it applies once merged.
         Some(_) => layout::layout_at(repo, &tip)?,
         None => layout.clone(),
     };
