@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use git2::{Oid, Repository};
 use serde::Serialize;
 
@@ -90,14 +90,16 @@ pub fn first_appearances(
             .find_commit(c.id)
             .map_err(|e| Error::git(format!("reading commit {}", c.id), e))?;
         let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
-        let dir_id = entry_id(&tree, dir);
+        let dir_id = entry_id(&tree, dir)?;
         if dir_id == last_dir {
             continue;
         }
         last_dir = dir_id;
-        let subtree = dir_id.and_then(|id| repo.find_tree(id).ok());
+        let subtree = dir_id
+            .map(|id| crate::history::tree_of(repo, id, dir))
+            .transpose()?;
         for change in
-            crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)
+            crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)?
         {
             if let Some((id, _)) = change.new {
                 seen.entry(change.path)
@@ -168,7 +170,7 @@ pub fn load_all(
             signers,
             today,
         )?;
-        record.restore_data(repo);
+        record.restore_data(repo)?;
         records.push(record);
     }
     Ok(records)
@@ -206,7 +208,7 @@ fn assemble(
             let file = format!("{}/{name}", layout.signoffs);
             // Only files still present at the tip count; deletions are
             // `check`'s business (signoff-modified).
-            let Ok(now) = tip_tree.get_path(Path::new(&file)) else {
+            let Some(now) = crate::history::entry_at(&tip_tree, &file)? else {
                 continue;
             };
             let (_, appeared, position) = &appearances[name];
@@ -217,9 +219,9 @@ fn assemble(
                 signoffs.push(report);
                 continue;
             }
-            let Ok(blob) = repo.find_blob(now.id()) else {
-                continue;
-            };
+            let blob = repo
+                .find_blob(now.id())
+                .map_err(|e| Error::git(format!("reading {file}"), e))?;
             signoffs.push(check_signoff(
                 &file,
                 blob.content(),
@@ -244,7 +246,7 @@ impl Record {
     /// Read again the plain data of the points reports compare (the last
     /// two, and the versions in force, pending or scheduled) after a load
     /// that did not keep it.
-    pub fn restore_data(&mut self, repo: &Repository) {
+    pub fn restore_data(&mut self, repo: &Repository) -> Result<()> {
         let e = &self.evaluation;
         let n = self.history.points.len();
         let mut wanted: Vec<usize> = vec![n.saturating_sub(1), n.saturating_sub(2)];
@@ -260,9 +262,12 @@ impl Record {
             let Some(point) = self.history.points.get_mut(i) else {
                 continue;
             };
-            let Some(blob) = point.blob().and_then(|id| repo.find_blob(id).ok()) else {
+            let Some(id) = point.blob() else {
                 continue;
             };
+            let blob = repo
+                .find_blob(id)
+                .map_err(|e| Error::git(format!("reading {path}"), e))?;
             if point.state != crate::history::FileState::Absent {
                 let (parsed, _) = crate::agreement::lint::check(
                     &path,
@@ -272,6 +277,7 @@ impl Record {
                 point.state = crate::history::FileState::Present(parsed);
             }
         }
+        Ok(())
     }
 
     /// The valid sign-offs, as the rules take them (to judge a hypothetical
@@ -307,9 +313,9 @@ fn approval(s: &SignoffReport) -> Option<Approval> {
 }
 
 fn rfc3339(time: i64) -> String {
-    DateTime::<Utc>::from_timestamp(time, 0)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_default()
+    crate::history::utc(time)
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// Check one sign-off file as of its sign-off time, given as the clamped
@@ -368,7 +374,17 @@ pub fn check_signoff(
         ));
         return report;
     }
-    let at = DateTime::<Utc>::from_timestamp(time, 0).unwrap_or_default();
+    // Chain times are within range (checked when the chain is walked); a
+    // time from elsewhere that is not is refused, never read as 1970.
+    let Some(at) = (crate::history::MIN_TIME..=crate::history::MAX_TIME)
+        .contains(&time)
+        .then(|| crate::history::utc(time))
+    else {
+        report.reason = Some(format!(
+            "the sign-off time ({time} seconds since 1970) is not a date charter can judge"
+        ));
+        return report;
+    };
     let valid = match signoff::verify_signoff(&parsed, signers, at) {
         Ok(v) => v,
         Err(e) => {

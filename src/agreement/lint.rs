@@ -89,7 +89,20 @@ pub fn check(file: &str, bytes: &[u8], ctx: &Context<'_>) -> (Parsed, Vec<Findin
         }
     };
     let data = node.to_json();
-    let version = VersionId::of(&data);
+    let version = match VersionId::try_of(&data) {
+        Ok(version) => version,
+        Err(why) => {
+            findings.push(
+                Finding::new(
+                    "yaml-syntax",
+                    file,
+                    format!("the data cannot be written as canonical JSON, so it has no version id: {why}"),
+                )
+                .at(node.pos),
+            );
+            return (Parsed::Unparseable, findings);
+        }
+    };
     if !matches!(node.value, crate::yaml::Value::Map(_)) {
         findings.push(
             Finding::new(

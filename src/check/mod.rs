@@ -15,6 +15,8 @@ mod tree_files;
 mod trust_root;
 mod unsigned;
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use git2::{Oid, Repository};
 use serde::Serialize;
@@ -155,9 +157,10 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
     // In a pull request only the agreements it touches can change their
     // state or findings; judging just those keeps the cost with the pull
     // request, not with the size of the repository. A change to the trust
-    // root can affect every sign-off, so then everything is judged.
-    // The layout head's charter.yaml sets: it applies once this is merged.
+    // root, or to where the records are read from, can affect every
+    // sign-off, so then everything is judged.
     let new_layout = match &base {
+        // The layout head's charter.yaml sets: it applies once merged.
         Some(_) => layout::layout_at(repo, &tip)?,
         None => layout.clone(),
     };
@@ -240,7 +243,8 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
     }
 
     // 5. Commit times.
-    suspicious_times(repo, &pr_commits, opts.now, &mut findings)?;
+    let whole_chain = base.is_none().then_some(&chain);
+    suspicious_times(repo, &pr_commits, whole_chain, opts.now, &mut findings)?;
 
     // The accept list, then lint settings.
     let accepted = settings.accept.clone().unwrap_or_default();
@@ -553,15 +557,17 @@ fn append_only(
             .find_commit(c.id)
             .and_then(|commit| commit.tree())
             .map_err(|e| Error::git("reading a tree", e))?;
-        let dir_id = crate::history::entry_id(&tree, dir);
+        let dir_id = crate::history::entry_id(&tree, dir)?;
         if dir_id == last_dir {
             continue;
         }
         last_dir = dir_id;
-        let subtree = dir_id.and_then(|id| repo.find_tree(id).ok());
+        let subtree = dir_id
+            .map(|id| crate::history::tree_of(repo, id, dir))
+            .transpose()?;
         if position >= range_start && last_tree.is_some() {
             for change in
-                crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)
+                crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)?
             {
                 let what = match (&change.old, &change.new) {
                     (None, _) => continue,
@@ -630,26 +636,64 @@ fn layout_moves(
     Ok(())
 }
 
-/// `suspicious-time`: commits from the future or older than their parent.
+/// `suspicious-time`: commits from the future, older than their parent or
+/// than a commit they merge, or (along the chain, in a whole-history check)
+/// moved more than a day by clamping. One warning per commit, with the most
+/// telling reason.
 fn suspicious_times(
     repo: &Repository,
     commits: &[Oid],
+    chain: Option<&Chain>,
     now: i64,
     findings: &mut Vec<Finding>,
 ) -> Result<()> {
+    const DAY: i64 = 24 * 60 * 60;
+    let clamped: HashMap<Oid, (i64, i64)> = chain
+        .map(|c| {
+            c.commits
+                .iter()
+                .map(|c| (c.id, (c.raw_time, c.time)))
+                .collect()
+        })
+        .unwrap_or_default();
     for id in commits {
         let commit = repo
             .find_commit(*id)
             .map_err(|e| Error::git("reading a commit", e))?;
         let time = commit.committer().when().seconds();
-        let parent_time = commit
-            .parent(0)
-            .ok()
-            .map(|p| p.committer().when().seconds());
+        let mut parents = Vec::new();
+        for i in 0..commit.parent_count() {
+            let parent = commit
+                .parent(i)
+                .map_err(|e| Error::git(format!("reading a parent of commit {id}"), e))?;
+            parents.push((parent.id(), parent.committer().when().seconds()));
+        }
+        let merged_later = parents
+            .iter()
+            .skip(1)
+            .filter(|(_, t)| *t > time + DAY)
+            .max_by_key(|(_, t)| *t);
         let problem = if time > now + 300 {
-            Some("its committer time is in the future; dates computed from it may be wrong")
-        } else if parent_time.is_some_and(|p| time < p) {
-            Some("its committer time is earlier than its parent's, so the parent's time was used")
+            Some(
+                "its committer time is in the future; dates computed from it may be wrong"
+                    .to_owned(),
+            )
+        } else if parents.first().is_some_and(|(_, p)| time < *p) {
+            Some(
+                "its committer time is earlier than its parent's, so the parent's time was used"
+                    .to_owned(),
+            )
+        } else if let Some((merged, _)) = merged_later {
+            Some(format!(
+                "its committer time is more than a day earlier than that of {}, which it merges; a branch made this way and fast-forwarded steps around the previous tip, so its commits can look older than they are (see SECURITY.md on branch protection)",
+                &merged.to_string()[..12]
+            ))
+        } else if let Some((raw, at)) = clamped.get(id).filter(|(raw, at)| at - raw > DAY) {
+            Some(format!(
+                "its committer time is {} days earlier than the commit before it on the first-parent chain, so charter counts it at {}",
+                (at - raw) / DAY,
+                crate::history::utc(*at).format("%Y-%m-%d %H:%M:%S UTC")
+            ))
         } else {
             None
         };

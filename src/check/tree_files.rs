@@ -82,12 +82,13 @@ pub(super) fn blobs_under(
     nested: bool,
 ) -> Result<Vec<(String, Option<Vec<u8>>)>> {
     let mut out = Vec::new();
-    let Ok(entry) = tree.get_path(std::path::Path::new(dir)) else {
+    let Some(entry) = crate::history::entry_at(tree, dir)? else {
         return Ok(out);
     };
-    let Ok(subtree) = repo.find_tree(entry.id()) else {
+    if entry.kind() != Some(git2::ObjectType::Tree) {
         return Ok(out);
-    };
+    }
+    let subtree = crate::history::tree_of(repo, entry.id(), dir)?;
     for e in subtree.iter() {
         let Some(name) = e.name() else { continue };
         let path = format!("{dir}/{name}");

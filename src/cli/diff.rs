@@ -261,12 +261,14 @@ impl Source<'_> {
                 e.message()
             ))
         })?;
-        let Some(entry) = tree.get_path(std::path::Path::new(dir)).ok() else {
+        // Absent is empty; an object that cannot be read is an error.
+        let Some(entry) = charter::history::entry_at(&tree, dir)? else {
             return Ok(Vec::new());
         };
-        let Some(dir_tree) = entry.to_object(repo).ok().and_then(|o| o.into_tree().ok()) else {
+        if entry.kind() != Some(git2::ObjectType::Tree) {
             return Ok(Vec::new());
-        };
+        }
+        let dir_tree = charter::history::tree_of(repo, entry.id(), dir)?;
         Ok(dir_tree
             .iter()
             .filter(|e| e.kind() == Some(git2::ObjectType::Blob) && e.filemode() != 0o120000)

@@ -212,24 +212,27 @@ fn agreement_ids(
     let tree = head
         .tree()
         .map_err(|e| charter::error::Error::git("reading HEAD's tree", e))?;
-    let names_in = |dir: &str, want_dirs: bool| -> Vec<String> {
-        let Ok(entry) = tree.get_path(std::path::Path::new(dir)) else {
-            return Vec::new();
+    // A directory that is absent has no names; one that cannot be read
+    // (a missing object) is an error, not an empty directory.
+    let names_in = |dir: &str, want_dirs: bool| -> Result<Vec<String>, CliError> {
+        let Some(entry) = charter::history::entry_at(&tree, dir)? else {
+            return Ok(Vec::new());
         };
-        let Ok(subtree) = repo.find_tree(entry.id()) else {
-            return Vec::new();
-        };
-        subtree
+        if entry.kind() != Some(git2::ObjectType::Tree) {
+            return Ok(Vec::new());
+        }
+        let subtree = charter::history::tree_of(repo, entry.id(), dir)?;
+        Ok(subtree
             .iter()
             .filter(|e| (e.kind() == Some(git2::ObjectType::Tree)) == want_dirs)
             .filter_map(|e| e.name().map(str::to_owned))
-            .collect()
+            .collect())
     };
-    let agreements: BTreeSet<String> = names_in(&layout.agreements, false)
+    let agreements: BTreeSet<String> = names_in(&layout.agreements, false)?
         .iter()
         .filter_map(|n| id_of(n).map(str::to_owned))
         .collect();
-    let signoff_dirs: BTreeSet<String> = names_in(&layout.signoffs, true)
+    let signoff_dirs: BTreeSet<String> = names_in(&layout.signoffs, true)?
         .into_iter()
         .filter(|n| is_valid_id(n))
         .collect();

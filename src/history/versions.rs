@@ -160,15 +160,12 @@ pub fn scan_dir(
             .find_commit(c.id)
             .map_err(|e| Error::git(format!("reading commit {}", c.id), e))?;
         let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
-        let dir_id = entry_id(&tree, dir);
+        let dir_id = entry_id(&tree, dir)?;
         if dir_id == last_dir {
             continue;
         }
         last_dir = dir_id;
-        let subtree = match dir_id {
-            Some(id) => repo.find_tree(id).ok(),
-            None => None,
-        };
+        let subtree = dir_id.map(|id| super::tree_of(repo, id, dir)).transpose()?;
         // For a few named files, comparing their entries beats a tree diff.
         let changed = match only.filter(|o| o.len() <= 8) {
             Some(names) => {
@@ -240,7 +237,7 @@ fn changed_names(
     old: Option<&git2::Tree<'_>>,
     new: Option<&git2::Tree<'_>>,
 ) -> Result<Vec<String>> {
-    Ok(super::tree_diff::changes(repo, old, new, 0)
+    Ok(super::tree_diff::changes(repo, old, new, 0)?
         .into_iter()
         .map(|c| c.path)
         .collect())

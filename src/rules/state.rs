@@ -1,7 +1,7 @@
 //! Signed, in force, pending (DESIGN §4), computed from an agreement's
 //! history and the sign-offs that verified. Pure: no git, no clock.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use crate::agreement::lint::Parsed;
@@ -200,9 +200,7 @@ pub struct Evaluation {
 }
 
 fn date_of(time: i64) -> NaiveDate {
-    DateTime::<Utc>::from_timestamp(time, 0)
-        .map(|t| t.date_naive())
-        .unwrap_or_default()
+    crate::history::utc(time).date_naive()
 }
 
 fn agreement_of(state: &FileState) -> Option<&Agreement> {

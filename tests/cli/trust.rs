@@ -501,3 +501,162 @@ fn an_unchanged_layout_raises_nothing() {
     let out = env.run(&["check", "--format", "json", "--today", "2026-01-07"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+// ---------------------------------------------------------------------------
+// Errors are never turned into verdicts
+
+#[test]
+fn a_commit_time_beyond_any_date_is_an_error_not_1970() {
+    let env = Env::with_git();
+    let mentor = env.keygen("grace", "ed25519", "");
+    let mentee = env.keygen("ada", "ed25519", "");
+    // The mentee's key was retired on 1 March.
+    env.write(
+        "allowed_signers",
+        format!(
+            "{MENTOR} {}\n{MENTEE} valid-before=\"20260301Z\" {}\n",
+            mentor.line, mentee.line
+        ),
+    );
+    env.write(AGREEMENT, minimal());
+    env.commit_all("Add ada-grace", "2026-01-05T10:00:00Z");
+    env.write("notes.txt", "a commit from the far future\n");
+    env.commit_all("Notes", "@99999999999999 +0000");
+    let absurd = rev(&env, "HEAD");
+    let keys = Parties { mentor, mentee };
+    both_sign(&env, &keys, "none", "2026-02-01T10:00:00Z");
+    for args in [
+        &["verify", "--format", "json"][..],
+        &["status", "--format", "json"],
+        &["log", "ada-grace", "--format", "json"],
+        &["check", "--format", "json"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+        let err = stderr(&out);
+        assert!(err.contains(&absurd[..12]), "{args:?}: {err}");
+        assert!(err.contains("committer time"), "{args:?}: {err}");
+    }
+}
+
+/// The loose object file of `object` (a commit-ish path like `HEAD:dir`).
+fn delete_object(env: &Env, object: &str) {
+    let id = env.git(&["rev-parse", object]).trim().to_owned();
+    let path = env.path(&format!(".git/objects/{}/{}", &id[..2], &id[2..]));
+    std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+#[test]
+fn a_missing_tree_is_an_error_not_a_deletion() {
+    let (env, keys) = setup();
+    both_sign(&env, &keys, "none", "2026-01-06T10:00:00Z");
+    env.write(AGREEMENT, proposal("2026-03-01"));
+    env.commit_all("Propose weekly meetings", "2026-02-01T10:00:00Z");
+    // The agreements directory of the first commits is gone (a partial
+    // clone, a corrupted store).
+    delete_object(&env, "HEAD~2:agreements");
+    for args in [
+        &["log", "ada-grace", "--format", "json"][..],
+        &["status", "--format", "json"],
+        &["verify", "--format", "json"],
+        &["check", "--format", "json"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains("object"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn a_missing_sign_off_is_an_error_not_an_absence() {
+    let (env, keys) = setup();
+    both_sign(&env, &keys, "none", "2026-01-06T10:00:00Z");
+    let file = env.git(&["ls-files", "signoffs"]);
+    let first = file.lines().next().unwrap().to_owned();
+    delete_object(&env, &format!("HEAD:{first}"));
+    for args in [
+        &["verify", "--format", "json"][..],
+        &["status", "--format", "json"],
+        &["log", "ada-grace", "--format", "json"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains("object"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Times that clamping had to move
+
+fn suspicious(json: &Value) -> Vec<(String, String)> {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "suspicious-time")
+        .map(|f| {
+            (
+                f["commit"].as_str().unwrap().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn whole_history_warns_when_clamping_moves_a_commit_by_more_than_a_day() {
+    let (env, _) = setup();
+    env.write("notes.txt", "one\n");
+    env.commit_all("Notes", "2026-06-01T10:00:00Z");
+    env.write("notes.txt", "two\n");
+    let older = env.commit_all("Backdated", "2026-01-01T10:00:00Z");
+    env.write("notes.txt", "three\n");
+    let moved = env.commit_all(
+        "Newer than its parent, older than the chain",
+        "2026-01-02T10:00:00Z",
+    );
+    env.write("notes.txt", "four\n");
+    env.commit_all("Within the day", "2026-06-01T09:00:00Z");
+    let out = env.run(&["check", "--format", "json", "--today", "2026-06-02"]);
+    let json = json_of(&out);
+    let found = suspicious(&json);
+    let commits: Vec<&str> = found.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(commits, [older.as_str(), moved.as_str()], "{json:#}");
+    assert!(found[1].1.contains("2026-06-01"), "{found:?}");
+    assert!(found[1].1.contains("150 days"), "{found:?}");
+    assert_eq!(out.status.code(), Some(0), "warnings only: {json:#}");
+}
+
+#[test]
+fn a_fast_forward_around_the_previous_tip_is_reported() {
+    let (env, keys) = setup();
+    both_sign(&env, &keys, "none", "2026-01-06T10:00:00Z");
+    let start = rev(&env, "HEAD");
+    env.write("notes.txt", "on main\n");
+    let tip = env.commit_all("Work on main", "2026-06-01T10:00:00Z");
+    // A branch from the old commit, backdated, merges main and is fast-forwarded.
+    env.git(&["checkout", "-q", "-b", "around", &start]);
+    env.write(AGREEMENT, proposal("2026-03-01"));
+    env.commit_all("Propose weekly meetings", "2026-02-01T10:00:00Z");
+    env.git_at(
+        &["merge", "-q", "--no-edit", "main"],
+        "2026-02-02T10:00:00Z",
+    );
+    let merge = rev(&env, "HEAD");
+    env.git(&["checkout", "-q", "main"]);
+    env.git(&["merge", "-q", "--ff-only", "around"]);
+    let out = env.run(&["check", "--format", "json", "--today", "2026-06-02"]);
+    let json = json_of(&out);
+    let found = suspicious(&json);
+    assert_eq!(found.len(), 1, "{json:#}");
+    assert_eq!(found[0].0, merge, "{json:#}");
+    assert!(found[0].1.contains(&tip[..12]), "{found:?}");
+}

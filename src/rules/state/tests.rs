@@ -396,3 +396,36 @@ fn past_the_term_end_the_agreement_has_ended() {
         "the last version stays the record"
     );
 }
+
+#[test]
+fn sign_offs_count_for_the_newest_occurrence_of_a_proposal_made_again() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let x = b.commit("2026-02-01", &amended("2026-03-01"));
+    b.commit("2026-02-10", BASE); // withdrawn
+    b.commit("2026-06-01", &amended("2026-03-01")); // made again
+    let mut a = both(&v1, None, "2026-01-06");
+    a.extend(both(&x, Some(&v1), "2026-06-02"));
+    let e = evaluate(&b.history(), &a, day("2026-07-01"));
+    assert!(
+        !e.versions[1].signed,
+        "the withdrawn occurrence stays unsigned"
+    );
+    let again = &e.versions[3];
+    assert!(again.signed);
+    let n = again.notice.as_ref().unwrap();
+    assert_eq!(
+        n.opened,
+        day("2026-06-01"),
+        "notice counts from the new opening"
+    );
+    assert!(!n.ok());
+    assert_eq!(again.takes_effect, Some(day("2026-06-15")));
+    // A sign-off made before the proposal was made again counts for the old one only.
+    let early = both(&x, Some(&v1), "2026-02-02");
+    let mut a = both(&v1, None, "2026-01-06");
+    a.extend(early);
+    let e = evaluate(&b.history(), &a, day("2026-07-01"));
+    assert!(e.versions[1].signed);
+    assert!(!e.versions[3].signed);
+}
