@@ -8,6 +8,7 @@ mod help;
 mod history;
 mod hostile;
 mod init;
+mod lifecycle;
 mod new;
 mod show;
 mod sign;
