@@ -44,6 +44,8 @@ pub struct LogEntry {
     material: bool,
     summary: String,
     signed_by: Vec<&'static str>,
+    /// Roles that refused this version and have not signed it since.
+    declined_by: Vec<&'static str>,
     state: &'static str,
     takes_effect: Option<String>,
     notice: Option<charter::rules::NoticeCheck>,
@@ -90,6 +92,7 @@ pub fn entries(record: &Record) -> Vec<LogEntry> {
             material: v.material,
             summary,
             signed_by: v.signed_by.iter().map(|r| r.as_str()).collect(),
+            declined_by: v.declined_by.iter().map(|r| r.as_str()).collect(),
             state: v.state.as_str(),
             takes_effect: v.takes_effect.map(|d| d.to_string()),
             notice: v.notice.clone(),
@@ -241,6 +244,17 @@ fn text_entry(
         e.signed_by.join(", ")
     };
     writeln!(out, "  signed by: {signers}")?;
+    if !e.declined_by.is_empty() {
+        writeln!(
+            out,
+            "  {}",
+            paint(
+                WARNING,
+                &format!("declined by: {}", e.declined_by.join(", ")),
+                color
+            )
+        )?;
+    }
     if let Some(n) = &report.notice {
         if n.material {
             let verdict = if n.waived {

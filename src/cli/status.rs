@@ -67,6 +67,8 @@ struct StatusEntry {
     /// Kept for compatibility: goals due within 30 days or overdue, not settled.
     goals_due: Vec<GoalDue>,
     term_end: Option<NaiveDate>,
+    /// How it ended, once a concluding version is in force.
+    concluded: Option<charter::agreement::model::Concluded>,
     /// What is wrong with the committed file, when it cannot be signed.
     problem: Option<String>,
 }
@@ -141,6 +143,9 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 review_overdue: progress.review_overdue,
                 goals: progress.goals,
                 term_end: agreement.and_then(|a| a.term.end.map(|d| d.0)),
+                concluded: agreement
+                    .filter(|_| summary.state == AgreementState::Concluded)
+                    .and_then(|a| a.concluded.clone()),
                 problem: problem(record),
             }
         })
@@ -233,12 +238,13 @@ fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Res
             "  {word}: {}",
             p.version.as_deref().map_or("(unparseable)", |v| &v[7..19])
         );
+        if !p.declined_by.is_empty() {
+            line.push_str(&format!(" by the {}", p.declined_by.join(" and the ")));
+        }
         if let (Some(opened), Some(earliest)) = (p.opened, p.earliest_effective) {
             line.push_str(&format!(", opened {opened}, earliest effective {earliest}"));
         }
-        if !p.declined_by.is_empty() {
-            line.push_str(&format!(", declined by {}", p.declined_by.join(" and ")));
-        } else if !p.missing.is_empty() {
+        if p.declined_by.is_empty() && !p.missing.is_empty() {
             line.push_str(&format!(", waiting for {}", p.missing.join(" and ")));
         }
         writeln!(out, "{line}")?;
@@ -292,7 +298,14 @@ fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Res
         };
         writeln!(out, "  goal {}: {status}{updated}, {due}", g.id)?;
     }
-    if let Some(end) = e.term_end {
+    if let Some(c) = &e.concluded {
+        let reason = c.reason.map_or_else(String::new, |r| format!(" ({r})"));
+        let note = c
+            .note
+            .as_deref()
+            .map_or_else(String::new, |n| format!(": {n}"));
+        writeln!(out, "  concluded: {}{reason}{note}", c.date)?;
+    } else if let Some(end) = e.term_end {
         writeln!(out, "  term ends: {end}")?;
     }
     writeln!(out)

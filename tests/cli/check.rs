@@ -240,14 +240,22 @@ fn sign_offs_are_append_only_and_signed_agreements_stay() {
         &["checkout", "-q", "-b", "pr"],
         "2026-06-09T10:00:00Z",
     );
-    let dir = env.path("sample/signoffs/ada-grace");
-    let first = std::fs::read_dir(&dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    std::fs::remove_file(first).unwrap();
+    // The newest sign-off (the mentor's of the pending retitle): removing
+    // it leaves the signed versions signed.
+    let newest = git(
+        &env,
+        &[
+            "log",
+            "-1",
+            "--diff-filter=A",
+            "--format=",
+            "--name-only",
+            "--",
+            "signoffs/ada-grace",
+        ],
+        "2026-06-09T10:00:00Z",
+    );
+    std::fs::remove_file(env.path(&format!("sample/{}", newest.trim()))).unwrap();
     std::fs::remove_file(env.path("sample/agreements/ada-grace.yaml")).unwrap();
     // A concluded agreement may go; its record stays in history.
     std::fs::remove_file(env.path("sample/agreements/lin-sam-onboarding.yaml")).unwrap();

@@ -616,6 +616,13 @@ fn decline_marks_the_proposal_declined_until_signed_and_withdraw_restores_the_by
     assert_eq!(ada["pending"]["declined_by"], json!(["mentee"]));
     let log = json_of(&env, &["log", "ada-grace", "--format", "json"]);
     assert_eq!(log["versions"][0]["state"], "declined");
+    assert_eq!(log["versions"][0]["declined_by"], json!(["mentee"]));
+    let text = stdout(&run(&env, &["log", "ada-grace", "--color", "never"]));
+    assert!(
+        text.starts_with("agreements/ada-grace.yaml (declined)"),
+        "{text}"
+    );
+    assert!(text.contains("declined by: mentee"), "{text}");
     let check = json_of(&env, &["check", "--format", "json"]);
     assert!(
         !check["findings"]
@@ -827,4 +834,45 @@ fn show_html_draws_the_checkins_as_inline_svg() {
             "{inner}"
         );
     }
+}
+
+#[test]
+fn checkin_without_commit_leaves_a_valid_file_and_a_draft_cannot_check_in() {
+    let (env, keys) = signed();
+    let head = env.git(&["rev-parse", "HEAD"]);
+    let out = run(
+        &env,
+        &[
+            "checkin",
+            "ada-grace",
+            "--goal",
+            "tech-talk=on-track",
+            "--no-commit",
+            "--key",
+            keys.mentor.path(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(env.git(&["rev-parse", "HEAD"]), head, "nothing committed");
+    let untracked = env.git(&["status", "--porcelain", "--untracked-files=all"]);
+    assert!(
+        untracked.contains(&format!("?? checkins/ada-grace/{}-mentor-", today())),
+        "{untracked}"
+    );
+    let out = run(&env, &["validate", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    let draft = Env::with_git();
+    draft.write(AGREEMENT, agreement());
+    draft.commit_all("Add a draft", "2026-01-05T10:00:00Z");
+    let out = run(
+        &draft,
+        &["checkin", "ada-grace", "--review", "--as", "mentee"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no signed version is in force"),
+        "{}",
+        stderr(&out)
+    );
 }
