@@ -650,6 +650,33 @@ fn decline_marks_the_proposal_declined_until_signed_and_withdraw_restores_the_by
     );
     assert_eq!(again.status.code(), Some(2));
 
+    // A decline is append-only like a sign-off.
+    let decline = files[0].clone();
+    let original = env.read(&decline);
+    env.write(&decline, original.replace("Too short.", "Too long."));
+    env.commit_now("Edit the decline");
+    let report = json_of(&env, &["check", "--format", "json"]);
+    let found: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap(), f["file"].as_str().unwrap()))
+        .collect();
+    assert!(
+        found.contains(&("signoff-modified", decline.as_str())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("invalid-decline", decline.as_str())),
+        "{found:?}"
+    );
+    assert_eq!(
+        report["agreements"][0]["state"], "pending",
+        "an edited decline does not count"
+    );
+    env.write(&decline, original);
+    env.commit_now("Restore the decline");
+
     // Withdraw: the signed version's exact bytes, committed.
     let out = run(&env, &["withdraw", "ada-grace"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
