@@ -63,7 +63,7 @@ struct Keys {
 fn signed() -> (Env, Keys) {
     let env = Env::with_git();
     let mentor = env.keygen("grace", "ed25519", "");
-    let mentee = env.keygen("ada", "ecdsa", "");
+    let mentee = env.keygen("ada", "ed25519", "");
     env.write(
         "allowed_signers",
         format!(
