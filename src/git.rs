@@ -311,3 +311,24 @@ pub fn create_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.persist_noclobber(path).map_err(|e| e.error)?;
     Ok(())
 }
+
+/// Replace a file's content atomically: the new content appears whole or
+/// not at all. Only for files a command was asked to rewrite (`withdraw`
+/// restoring a committed version, `conclude` appending its block), and only
+/// after the caller checked there were no uncommitted changes to lose.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".charter-");
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(path) {
+        // Keep the file's own permissions.
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -10,6 +10,7 @@
 pub mod agreement;
 pub mod calendar;
 pub mod check;
+pub mod checkin;
 pub mod demo;
 pub mod diff;
 pub mod document;

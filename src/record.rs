@@ -10,10 +10,12 @@ use git2::{Oid, Repository};
 use serde::Serialize;
 
 use crate::agreement::Role;
+use crate::checkin::CheckinReport;
 use crate::error::{Error, Result};
 use crate::history::{agreement_history, entry_id, Chain, ChainCommit, History};
 use crate::rules::{evaluate, Approval, Evaluation};
 use crate::settings::Layout;
+use crate::signoff::decline::{DeclineName, DeclineReport};
 use crate::signoff::{self, AllowedSigners, SignoffFile};
 
 /// One sign-off file and the verdict on it, as `verify` reports it.
@@ -68,6 +70,10 @@ pub struct Record {
     pub signoffs: Vec<SignoffReport>,
     /// What the rules make of it.
     pub evaluation: Evaluation,
+    /// Its check-in files, sorted by path, each judged.
+    pub checkins: Vec<CheckinReport>,
+    /// Its declines (signed refusals of a version), sorted by path.
+    pub declines: Vec<DeclineReport>,
 }
 
 /// Where a file first appeared on the chain: its blob then, the commit and
@@ -128,7 +134,11 @@ pub fn load(
         .into_iter()
         .map(|(name, v)| (format!("{id}/{name}"), v))
         .collect();
-    assemble(
+    let checkins = first_appearances(repo, chain, &format!("{}/{id}", layout.checkins))?
+        .into_iter()
+        .map(|(name, v)| (format!("{id}/{name}"), v))
+        .collect();
+    let mut record = assemble(
         repo,
         chain,
         layout,
@@ -137,7 +147,9 @@ pub fn load(
         &appearances,
         signers,
         today,
-    )
+    )?;
+    record.checkins = load_checkins(repo, chain, layout, &record, &checkins, signers)?;
+    Ok(record)
 }
 
 /// Load the records of every agreement that has a history along `chain`,
@@ -155,6 +167,7 @@ pub fn load_all(
             .collect();
     histories.sort_by(|a, b| a.0.cmp(&b.0));
     let appearances = first_appearances(repo, chain, &layout.signoffs)?;
+    let checkins = first_appearances(repo, chain, &layout.checkins)?;
     let mut records = Vec::new();
     for (path, history) in histories {
         let Some(id) = crate::agreement::lint::id_of(&path) else {
@@ -170,6 +183,7 @@ pub fn load_all(
             signers,
             today,
         )?;
+        record.checkins = load_checkins(repo, chain, layout, &record, &checkins, signers)?;
         record.restore_data(repo)?;
         records.push(record);
     }
@@ -189,6 +203,7 @@ fn assemble(
     today: NaiveDate,
 ) -> Result<Record> {
     let mut signoffs = Vec::new();
+    let mut declines = Vec::new();
     if let Some(tip) = chain.commits.last() {
         let tip_tree = repo
             .find_commit(tip.id)
@@ -222,6 +237,17 @@ fn assemble(
             let blob = repo
                 .find_blob(now.id())
                 .map_err(|e| Error::git(format!("reading {file}"), e))?;
+            if DeclineName::parse(&name[prefix.len()..]).is_some() {
+                declines.push(crate::signoff::decline::judge(
+                    &file,
+                    blob.content(),
+                    appeared.time,
+                    id,
+                    &history,
+                    signers,
+                ));
+                continue;
+            }
             signoffs.push(check_signoff(
                 &file,
                 blob.content(),
@@ -233,13 +259,80 @@ fn assemble(
         }
     }
     let approvals = approvals_of(&signoffs);
-    let evaluation = evaluate(&history, &approvals, today);
+    let mut evaluation = evaluate(&history, &approvals, today);
+    let refusals: Vec<(crate::agreement::VersionId, Role)> = declines
+        .iter()
+        .filter(|d| d.valid)
+        .filter_map(|d| {
+            Some((
+                crate::agreement::VersionId::parse(d.version.as_deref()?)?,
+                d.role?,
+            ))
+        })
+        .collect();
+    evaluation.apply_declines(&refusals);
     Ok(Record {
         id: id.to_owned(),
         history,
         signoffs,
         evaluation,
+        checkins: Vec::new(),
+        declines,
     })
+}
+
+/// Judge the check-ins of `record` present at the chain's tip;
+/// `appearances` is keyed by `<id>/<name>` under the check-ins directory.
+fn load_checkins(
+    repo: &Repository,
+    chain: &Chain,
+    layout: &Layout,
+    record: &Record,
+    appearances: &HashMap<String, Appearance>,
+    signers: &AllowedSigners,
+) -> Result<Vec<CheckinReport>> {
+    let mut out = Vec::new();
+    let Some(tip) = chain.commits.last() else {
+        return Ok(out);
+    };
+    let tip_tree = repo
+        .find_commit(tip.id)
+        .and_then(|c| c.tree())
+        .map_err(|e| Error::git("reading the tip", e))?;
+    let prefix = format!("{}/", record.id);
+    let mut names: Vec<&String> = appearances
+        .keys()
+        .filter(|k| {
+            k.strip_prefix(&prefix)
+                .is_some_and(|n| !n.contains('/') && n.ends_with(".yaml"))
+        })
+        .collect();
+    names.sort();
+    for name in names {
+        let file = format!("{}/{name}", layout.checkins);
+        let Ok(entry) = tip_tree.get_path(Path::new(&file)) else {
+            continue;
+        };
+        let (_, appeared, _) = &appearances[name];
+        let bytes = if entry.filemode() == 0o120000 {
+            Vec::new()
+        } else {
+            match repo.find_blob(entry.id()) {
+                Ok(blob) => blob.content().to_vec(),
+                Err(_) => continue,
+            }
+        };
+        out.push(crate::checkin::judge::judge(
+            &file,
+            &bytes,
+            appeared.time,
+            &record.id,
+            &record.history,
+            &record.evaluation,
+            signers,
+        ));
+    }
+    Ok(out)
 }
 
 impl Record {
@@ -492,6 +585,18 @@ mod tests {
                 record.id
             );
             assert_eq!(one.signoffs.len(), record.signoffs.len(), "{}", record.id);
+            assert_eq!(one.checkins.len(), record.checkins.len(), "{}", record.id);
+            assert_eq!(one.declines.len(), record.declines.len(), "{}", record.id);
+            assert!(
+                record.checkins.iter().all(|c| c.valid),
+                "{:?}",
+                record.checkins
+            );
+            assert!(
+                record.declines.iter().all(|d| d.valid),
+                "{:?}",
+                record.declines
+            );
             assert!(
                 record.signoffs.iter().all(|s| s.valid),
                 "{:?}",
@@ -511,8 +616,8 @@ mod tests {
             states,
             [
                 ("ada-grace", "pending"),
-                ("lin-sam-onboarding", "in-force"),
-                ("priya-morgan-reverse", "draft")
+                ("lin-sam-onboarding", "concluded"),
+                ("priya-morgan-reverse", "declined")
             ]
         );
     }

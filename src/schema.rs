@@ -19,10 +19,20 @@ pub fn all() -> Vec<(&'static str, String)> {
 }
 
 fn extra() -> Vec<(&'static str, String)> {
-    vec![(
-        "signoff.schema.json",
-        render::<crate::signoff::file::SignoffFile>(),
-    )]
+    vec![
+        (
+            "signoff.schema.json",
+            render::<crate::signoff::file::SignoffFile>(),
+        ),
+        (
+            "checkin.schema.json",
+            render::<crate::checkin::CheckinFile>(),
+        ),
+        (
+            "decline.schema.json",
+            render::<crate::signoff::decline::DeclineFile>(),
+        ),
+    ]
 }
 
 /// The schema of one type, as data (to look fields up, as the policy does).

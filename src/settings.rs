@@ -34,6 +34,9 @@ pub struct Settings {
     /// The OpenSSH allowed-signers file (default `allowed_signers`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_signers: Option<String>,
+    /// Directory of check-ins (default `checkins`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkins: Option<String>,
     /// Severity adjustments for validation rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lint: Option<Lint>,
@@ -114,6 +117,8 @@ pub struct Layout {
     pub signoffs: String,
     /// The allowed-signers file, relative to the root.
     pub allowed_signers: String,
+    /// Directory of check-ins, relative to the root.
+    pub checkins: String,
 }
 
 impl Default for Layout {
@@ -122,6 +127,7 @@ impl Default for Layout {
             agreements: "agreements".into(),
             signoffs: "signoffs".into(),
             allowed_signers: "allowed_signers".into(),
+            checkins: "checkins".into(),
         }
     }
 }
@@ -141,6 +147,7 @@ impl Settings {
             agreements: self.agreements.clone().unwrap_or(d.agreements),
             signoffs: self.signoffs.clone().unwrap_or(d.signoffs),
             allowed_signers: self.allowed_signers.clone().unwrap_or(d.allowed_signers),
+            checkins: self.checkins.clone().unwrap_or(d.checkins),
         }
     }
 
@@ -184,6 +191,7 @@ impl Settings {
             ("signoffs", &mut settings.signoffs),
             ("allowed_signers", &mut settings.allowed_signers),
             ("templates", &mut settings.templates),
+            ("checkins", &mut settings.checkins),
         ] {
             if let Some(path) = value {
                 if !is_safe_relative_path(path) {

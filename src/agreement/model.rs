@@ -312,7 +312,45 @@ pub struct Renegotiation {
 pub struct Concluded {
     /// The day it ended.
     pub date: Date,
+    /// Why it ended (optional; `charter conclude` always records one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ConclusionReason>,
     /// A short closing note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// Why a mentorship ended, as mentoring programmes report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConclusionReason {
+    /// The goals were reached, or the term ran its course.
+    Completed,
+    /// The mentee was matched with another mentor.
+    Rematched,
+    /// A party left the programme or the organisation.
+    Left,
+    /// Put on hold; a new agreement can resume it.
+    Paused,
+    /// The pairing did not work out.
+    NoFit,
+}
+
+impl ConclusionReason {
+    /// The word used in files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConclusionReason::Completed => "completed",
+            ConclusionReason::Rematched => "rematched",
+            ConclusionReason::Left => "left",
+            ConclusionReason::Paused => "paused",
+            ConclusionReason::NoFit => "no-fit",
+        }
+    }
+}
+
+impl std::fmt::Display for ConclusionReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }

@@ -209,6 +209,14 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         record_findings(repo, record, &layout, range_start, &mut findings);
     }
     append_only(repo, &chain, &layout.signoffs, range_start, &mut findings)?;
+    append_only_records(
+        repo,
+        &chain,
+        &layout.checkins,
+        range_start,
+        &Modified::CHECKIN,
+        &mut findings,
+    )?;
     if let Some(base) = &base {
         // Only what the pull request touches must be signed before it lands.
         let in_pr = match &touched {
@@ -321,7 +329,10 @@ fn touched_ids(
                 if let Some(id) = rest.strip_suffix(".yaml").filter(|id| !id.contains('/')) {
                     ids.insert(id.to_owned());
                 }
-            } else if let Some(rest) = path.strip_prefix(&format!("{}/", layout.signoffs)) {
+            } else if let Some(rest) = path
+                .strip_prefix(&format!("{}/", layout.signoffs))
+                .or_else(|| path.strip_prefix(&format!("{}/", layout.checkins)))
+            {
                 if let Some((id, _)) = rest.split_once('/') {
                     ids.insert(id.to_owned());
                 }
@@ -350,7 +361,10 @@ fn dedupe(findings: &mut Vec<Finding>) {
             f.commit.clone(),
             f.message.clone(),
         );
-        let key = if rule == "signoff" {
+        let key = if rule == "signoff"
+            || rule == crate::checkin::file::RULE
+            || rule == crate::signoff::decline::RULE
+        {
             (key.0, key.1, None, None, String::new())
         } else {
             key
@@ -373,6 +387,36 @@ fn record_findings(
             Finding::new("invalid-signoff", &s.file, format!("sign-off is not valid: {}", s.reason.as_deref().unwrap_or("unknown reason")))
                 .hint("a sign-off must verify against allowed_signers at the time it was committed; sign again with `charter sign`"),
         );
+    }
+    for d in record.declines.iter().filter(|d| !d.valid) {
+        let mut f = Finding::new(
+            crate::signoff::decline::RULE,
+            &d.file,
+            format!(
+                "decline is not valid: {}",
+                d.problem.as_deref().unwrap_or("unknown reason")
+            ),
+        )
+        .hint("a decline must be signed by the party it names; record a new one with `charter decline`");
+        if let Some(pos) = d.pos {
+            f = f.at(pos);
+        }
+        findings.push(f);
+    }
+    for c in record.checkins.iter().filter(|c| !c.valid) {
+        let mut f = Finding::new(
+            crate::checkin::file::RULE,
+            &c.file,
+            format!(
+                "check-in is not valid: {}",
+                c.reason.as_deref().unwrap_or("unknown reason")
+            ),
+        )
+        .hint("a check-in must be signed by a party of the version it reports on and fit that version; record a new one with `charter checkin`");
+        if let Some(pos) = c.pos {
+            f = f.at(pos);
+        }
+        findings.push(f);
     }
     let path = &record.history.path;
     let e = &record.evaluation;
@@ -540,12 +584,45 @@ fn party_change(record: &Record, point: usize) -> Option<(String, &'static str)>
     None
 }
 
+/// The finding of a changed or deleted record file, per kind of record.
+struct Modified {
+    rule: &'static str,
+    what: &'static str,
+    hint: &'static str,
+}
+
+impl Modified {
+    const SIGNOFF: Modified = Modified {
+        rule: "signoff-modified",
+        what: "a sign-off file was {what}; sign-offs are append-only",
+        hint:
+            "restore the file as it was; to replace a sign-off, add a new one with `charter sign`",
+    };
+    const CHECKIN: Modified = Modified {
+        rule: "checkin-modified",
+        what: "a check-in file was {what}; check-ins are append-only",
+        hint: "restore the file as it was; to correct a check-in, add a new one with `charter checkin`",
+    };
+}
+
 /// `signoff-modified`: sign-off files are only ever added.
 fn append_only(
     repo: &Repository,
     chain: &Chain,
     dir: &str,
     range_start: usize,
+    findings: &mut Vec<Finding>,
+) -> Result<()> {
+    append_only_records(repo, chain, dir, range_start, &Modified::SIGNOFF, findings)
+}
+
+/// Record files under `dir` (sign-offs, check-ins) are only ever added.
+fn append_only_records(
+    repo: &Repository,
+    chain: &Chain,
+    dir: &str,
+    range_start: usize,
+    kind: &Modified,
     findings: &mut Vec<Finding>,
 ) -> Result<()> {
     let mut last_dir: Option<Oid> = None;
@@ -576,12 +653,12 @@ fn append_only(
                 };
                 findings.push(
                     Finding::new(
-                        "signoff-modified",
+                        kind.rule,
                         &format!("{dir}/{}", change.path),
-                        format!("a sign-off file was {what}; sign-offs are append-only"),
+                        kind.what.replace("{what}", what),
                     )
                     .commit(c.id.to_string())
-                    .hint("restore the file as it was; to replace a sign-off, add a new one with `charter sign`"),
+                    .hint(kind.hint),
                 );
             }
         }

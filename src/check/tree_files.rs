@@ -69,6 +69,23 @@ pub fn validate(
             )),
         }
     }
+    for (path, blob) in blobs_under(repo, &tree, &layout.checkins, true)? {
+        let rest = &path[layout.checkins.len() + 1..];
+        let Some((id, _)) = rest.split_once('/') else {
+            continue;
+        };
+        if !path.ends_with(".yaml") || !wanted(id) {
+            continue;
+        }
+        match blob {
+            Some(bytes) => findings.extend(crate::checkin::form_findings(&path, &bytes)),
+            None => findings.push(Finding::new(
+                "invalid-path",
+                &path,
+                "a symbolic link or other non-file among the check-ins",
+            )),
+        }
+    }
     Ok(())
 }
 

@@ -173,6 +173,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         out,
         "  charter diff --signed             # pending changes against what is in force"
     )?;
+    writeln!(
+        out,
+        "  charter show ada-grace --format html > ada.html   # check-ins drawn as charts"
+    )?;
     out.flush()?;
     Ok(code::OK)
 }

@@ -3,7 +3,10 @@
 mod amend;
 mod calendar;
 mod check;
+mod checkin;
 mod completions;
+mod conclude;
+mod decline;
 mod demo;
 mod diff;
 mod error;
@@ -21,6 +24,7 @@ mod template_diff;
 mod textconv;
 mod validate;
 mod verify;
+mod withdraw;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -90,6 +94,14 @@ pub enum Command {
     Sign(sign::Args),
     /// Verify every sign-off; show who signed each version, and when.
     Verify(verify::Args),
+    /// Record, sign and commit a check-in: goal statuses, review scores, a short note.
+    Checkin(checkin::Args),
+    /// End a mentorship: append `concluded` with a reason, commit it and sign it.
+    Conclude(conclude::Args),
+    /// Refuse the proposal waiting for signatures, with a signed record.
+    Decline(decline::Args),
+    /// Withdraw a proposal: restore the signed version's exact text and commit it.
+    Withdraw(withdraw::Args),
     /// Print a sign-off's signed bytes or signature, to check it with ssh-keygen.
     Signoff(signoff::Args),
     /// Build a sample repository with real history and show what charter says about it.
@@ -218,6 +230,10 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::Check(args) => check::run(&args, global),
         Command::Sign(args) => sign::run(&args, global),
         Command::Verify(args) => verify::run(&args, global),
+        Command::Checkin(args) => checkin::run(&args, global),
+        Command::Conclude(args) => conclude::run(&args, global),
+        Command::Decline(args) => decline::run(&args, global),
+        Command::Withdraw(args) => withdraw::run(&args, global),
         Command::Signoff(args) => signoff::run(&args, global),
         Command::Demo(args) => demo::run(&args, global),
         Command::Completions(args) => completions::completions(&args),

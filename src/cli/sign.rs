@@ -8,8 +8,7 @@
 //! for a reason known at signing time.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::PathBuf;
 
 use charter::agreement::lint::{self, Context, Parsed};
 use charter::agreement::{Agreement, Role, VersionId};
@@ -18,11 +17,8 @@ use charter::history::{self, Chain, ChainCommit, FileState};
 use charter::record::{self, Record};
 use charter::rules::{evaluate, Evaluation, VersionReport};
 use charter::signoff::allowed_signers::Untrusted;
-use charter::signoff::sign::{agent_keys, agent_socket_from_env};
-use charter::signoff::{
-    sign_with_agent, verify_signoff, AllowedSigners, Claim, KeyFile, PrivateKeyFile, SignError,
-    SignoffFile, NAMESPACE,
-};
+use charter::signoff::signer::choose_key;
+use charter::signoff::{verify_signoff, AllowedSigners, Claim, SignoffFile, NAMESPACE};
 use charter::workspace::Workspace;
 use chrono::{DateTime, Utc};
 use git2::Repository;
@@ -267,7 +263,13 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             .hint("a second identical sign-off would change nothing"),
         );
     }
-    let signer = choose_key(args, global, repo, &ws.root, &principal, &signers, now)?;
+    let trusted = |key: &PublicKey| {
+        signers
+            .check(&principal, key.key_data(), NAMESPACE, now)
+            .is_ok()
+    };
+    let key_path = args.key.as_ref().map(|k| global.cwd.join(k));
+    let signer = choose_key(key_path.as_deref(), repo, &ws.root, &principal, &trusted)?;
     if let Err(why) = signers.check(&principal, signer.public_key().key_data(), NAMESPACE, now) {
         if let Some(refusal) =
             other_party_key(id, role, &agreement, &signers, signer.public_key(), now)
@@ -291,7 +293,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         args.waive_notice,
     )
     .map_err(|e| CliError::new(format!("{rel}: cannot sign: {e}")))?;
-    let armor = signer.sign(&claim.message())?;
+    let armor = signer.sign(NAMESPACE, &claim.message())?;
     let file = SignoffFile::new(&claim, &armor)
         .map_err(|e| CliError::new(format!("the signature made is unusable: {e}")))?;
     if let Err(e) = verify_signoff(&file, &signers, now) {
@@ -400,7 +402,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
 
 /// Print a refusal like any error, but end with exit code 1: the rules said
 /// no, which is a verdict rather than a failure to decide.
-fn refuse(global: &Global, error: CliError) -> CliResult {
+pub(super) fn refuse(global: &Global, error: CliError) -> CliResult {
     if let CliError::Failed { message, hints } = &error {
         let paint = charter::render::style::paint;
         let style = charter::render::style::ERROR;
@@ -422,7 +424,7 @@ fn refuse(global: &Global, error: CliError) -> CliResult {
 
 /// The role whose email is git's `user.email` (compared without regard to
 /// case, as mail systems do; the principal is then the agreement's spelling).
-fn role_from_git(repo: &Repository, agreement: &Agreement) -> Result<Role, CliError> {
+pub(super) fn role_from_git(repo: &Repository, agreement: &Agreement) -> Result<Role, CliError> {
     let email = repo
         .config()
         .and_then(|c| c.get_string("user.email"))
@@ -450,7 +452,7 @@ fn role_from_git(repo: &Repository, agreement: &Agreement) -> Result<Role, CliEr
 }
 
 /// `allowed_signers` in the working tree (empty when absent).
-fn signers_in_worktree(ws: &Workspace) -> Result<AllowedSigners, CliError> {
+pub(super) fn signers_in_worktree(ws: &Workspace) -> Result<AllowedSigners, CliError> {
     let path = &ws.layout.allowed_signers;
     match ws.read(path) {
         Ok(Some(bytes)) => Ok(AllowedSigners::parse(&String::from_utf8_lossy(&bytes)).0),
@@ -615,14 +617,24 @@ fn other_party_key(
 }
 
 /// The refusal for a key the trust root does not accept, with the line to add.
-fn untrusted(ws: &Workspace, principal: &str, key: &PublicKey, why: &Untrusted) -> CliError {
+pub(super) fn untrusted(
+    ws: &Workspace,
+    principal: &str,
+    key: &PublicKey,
+    why: &Untrusted,
+) -> CliError {
     let path = &ws.layout.allowed_signers;
     let fingerprint = key.fingerprint(HashAlg::Sha256);
     let mut line_key = key.clone();
     line_key.set_comment("");
     let line = line_key
         .to_openssh()
-        .map(|k| format!("{principal} namespaces=\"{NAMESPACE}\" {k}"))
+        .map(|k| {
+            format!(
+                "{principal} namespaces=\"{}\" {k}",
+                charter::signoff::RECORD_NAMESPACES
+            )
+        })
         .unwrap_or_default();
     let error = CliError::new(format!(
         "{path} does not trust key {fingerprint} to sign for {principal}: {why}"
@@ -635,242 +647,6 @@ fn untrusted(ws: &Workspace, principal: &str, key: &PublicKey, why: &Untrusted) 
             "fix the key's line in {path}, or add a current one:\n    {line}"
         )),
     }
-}
-
-/// The key that will sign.
-enum Signer {
-    /// A private key file (may also be in the agent, which is then used).
-    File { path: PathBuf, key: PrivateKeyFile },
-    /// A key held by ssh-agent.
-    Agent {
-        socket: PathBuf,
-        key: PublicKey,
-        from: String,
-    },
-}
-
-impl Signer {
-    fn public_key(&self) -> &PublicKey {
-        match self {
-            Signer::File { key, .. } => key.public_key(),
-            Signer::Agent { key, .. } => key,
-        }
-    }
-
-    /// Sign `message`. An encrypted key file is used through the agent when
-    /// the agent holds it (as `ssh-keygen -Y sign` does), else its
-    /// passphrase is asked for.
-    fn sign(&self, message: &[u8]) -> Result<String, CliError> {
-        match self {
-            Signer::Agent { socket, key, from } => {
-                sign_with_agent(socket, key, message).map_err(|e| sign_error(e, from))
-            }
-            Signer::File { path, key } => {
-                let shown = path.display().to_string();
-                if !key.is_encrypted() {
-                    return key.sign(None, message).map_err(|e| sign_error(e, &shown));
-                }
-                if let Some(socket) = agent_socket_from_env() {
-                    match sign_with_agent(&socket, key.public_key(), message) {
-                        Ok(armor) => return Ok(armor),
-                        Err(SignError::KeyNotInAgent(_) | SignError::AgentConnect { .. }) => {}
-                        Err(e) => return Err(sign_error(e, &shown)),
-                    }
-                }
-                let passphrase = read_passphrase(path)?;
-                key.sign(Some(&passphrase), message)
-                    .map_err(|e| sign_error(e, &shown))
-            }
-        }
-    }
-}
-
-fn sign_error(e: SignError, key: &str) -> CliError {
-    let hint = match &e {
-        SignError::WrongPassphrase => Some("check the passphrase and try again".to_owned()),
-        SignError::KeyNotInAgent(_) => Some(format!(
-            "add the private key to the agent (`ssh-add`), or pass the private key file with --key instead of {key}"
-        )),
-        SignError::AgentConnect { .. } => {
-            Some("is ssh-agent running? SSH_AUTH_SOCK must name its socket".to_owned())
-        }
-        _ => None,
-    };
-    let error = CliError::new(format!("{key}: {e}"));
-    match hint {
-        Some(h) => error.hint(h),
-        None => error,
-    }
-}
-
-/// Read a key file named on the command line or in git's configuration.
-fn read_key(path: &Path) -> Result<Signer, CliError> {
-    let shown = path.display().to_string();
-    match KeyFile::read(path) {
-        Ok(KeyFile::Private(key)) => Ok(Signer::File {
-            path: path.to_owned(),
-            key,
-        }),
-        Ok(KeyFile::Public(key)) => agent_signer(key, shown),
-        Err(e) => Err(CliError::new(e.to_string())
-            .hint("give an OpenSSH private key, or a public key (.pub) whose private half is in ssh-agent")),
-    }
-}
-
-/// A public key is signed with through the agent, as git does.
-fn agent_signer(key: PublicKey, from: String) -> Result<Signer, CliError> {
-    let Some(socket) = agent_socket_from_env() else {
-        return Err(CliError::new(format!(
-            "{from} is a public key: charter signs with it through ssh-agent, but SSH_AUTH_SOCK is not set"
-        ))
-        .hint("start an agent and add the key (`eval \"$(ssh-agent)\"; ssh-add`), or pass the private key file with --key"));
-    };
-    Ok(Signer::Agent { socket, key, from })
-}
-
-/// The key to sign with: `--key`, else git's `user.signingkey` (with
-/// `gpg.format=ssh`), else the usual `~/.ssh/id_*` files, else ssh-agent.
-/// Among the defaults, a key `allowed_signers` trusts for the principal wins.
-fn choose_key(
-    args: &Args,
-    global: &Global,
-    repo: &Repository,
-    root: &Path,
-    principal: &str,
-    signers: &AllowedSigners,
-    now: DateTime<Utc>,
-) -> Result<Signer, CliError> {
-    if let Some(path) = &args.key {
-        return read_key(&global.cwd.join(path));
-    }
-    let config = repo.config().ok();
-    let get = |name: &str| {
-        config
-            .as_ref()
-            .and_then(|c| c.get_string(name).ok())
-            .filter(|v| !v.trim().is_empty())
-    };
-    let ssh_format = get("gpg.format").is_some_and(|f| f.trim().eq_ignore_ascii_case("ssh"));
-    if let (true, Some(value)) = (ssh_format, get("user.signingkey")) {
-        let value = value.trim();
-        let literal = value.strip_prefix("key::").unwrap_or(value);
-        if let Ok(key) = PublicKey::from_openssh(literal) {
-            return agent_signer(key, "git's user.signingkey".to_owned());
-        }
-        if value.starts_with("key::") {
-            return Err(CliError::new(
-                "git's user.signingkey starts with key:: but is not an SSH public key",
-            )
-            .hint("fix it with `git config user.signingkey`, or pass --key"));
-        }
-        return read_key(&expand_home(value, root));
-    }
-    let trusted = |key: &PublicKey| {
-        signers
-            .check(principal, key.key_data(), NAMESPACE, now)
-            .is_ok()
-    };
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let mut found: Vec<(PathBuf, PrivateKeyFile)> = Vec::new();
-    if let Some(home) = &home {
-        for name in ["id_ed25519", "id_ecdsa", "id_rsa"] {
-            let path = home.join(".ssh").join(name);
-            if let Ok(KeyFile::Private(key)) = KeyFile::read(&path) {
-                found.push((path, key));
-            }
-        }
-    }
-    if let Some(i) = found.iter().position(|(_, k)| trusted(k.public_key())) {
-        let (path, key) = found.swap_remove(i);
-        return Ok(Signer::File { path, key });
-    }
-    if let Some(socket) = agent_socket_from_env() {
-        if let Ok(keys) = agent_keys(&socket) {
-            if let Some(key) = keys.into_iter().find(|k| trusted(k)) {
-                return Ok(Signer::Agent {
-                    socket,
-                    from: format!("ssh-agent key {}", key.fingerprint(HashAlg::Sha256)),
-                    key,
-                });
-            }
-        }
-    }
-    if let Some((path, key)) = found.into_iter().next() {
-        // Not trusted: the caller refuses it with the line to add.
-        return Ok(Signer::File { path, key });
-    }
-    Err(CliError::new(format!(
-        "no SSH key found to sign for {principal}"
-    ))
-    .hint("pass --key PATH, set git's user.signingkey (with gpg.format=ssh), create ~/.ssh/id_ed25519 (`ssh-keygen -t ed25519`), or add a key to ssh-agent"))
-}
-
-/// `~/x` relative to HOME; other relative paths relative to the repository
-/// root (where git runs its signing program).
-fn expand_home(value: &str, root: &Path) -> PathBuf {
-    if let Some(rest) = value.strip_prefix("~/") {
-        if let Some(home) = std::env::var_os("HOME") {
-            return PathBuf::from(home).join(rest);
-        }
-    }
-    root.join(value)
-}
-
-/// Ask for a key's passphrase: on the terminal, or through `SSH_ASKPASS`
-/// the way OpenSSH does (always with `SSH_ASKPASS_REQUIRE=force`; when there
-/// is no terminal and a display is set, or with `SSH_ASKPASS_REQUIRE=prefer`).
-fn read_passphrase(path: &Path) -> Result<String, CliError> {
-    let prompt = format!("Enter passphrase for {}: ", path.display());
-    let askpass = std::env::var_os("SSH_ASKPASS").filter(|v| !v.is_empty());
-    let require = std::env::var("SSH_ASKPASS_REQUIRE")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let display = ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()));
-    if let Some(program) = &askpass {
-        if require == "force" || require == "prefer" {
-            return run_askpass(program, &prompt);
-        }
-    }
-    match rpassword::prompt_password(&prompt) {
-        Ok(p) => Ok(p),
-        Err(tty_error) => match &askpass {
-            Some(program) if display && require != "never" => run_askpass(program, &prompt),
-            _ => Err(CliError::new(format!(
-                "{} is protected by a passphrase and there is no terminal to ask for it ({tty_error})",
-                path.display()
-            ))
-            .hint(format!(
-                "add the key to ssh-agent (`ssh-add {}`) and run again, or set SSH_ASKPASS to a program that prints the passphrase (with SSH_ASKPASS_REQUIRE=force)",
-                path.display()
-            ))),
-        },
-    }
-}
-
-fn run_askpass(program: &std::ffi::OsStr, prompt: &str) -> Result<String, CliError> {
-    let out = std::process::Command::new(program)
-        .arg(prompt)
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| {
-            CliError::new(format!(
-                "cannot run SSH_ASKPASS program {}: {e}",
-                Path::new(program).display()
-            ))
-        })?;
-    if !out.status.success() {
-        return Err(CliError::new(
-            "the SSH_ASKPASS program gave no passphrase (it failed or was cancelled)",
-        ));
-    }
-    let text = String::from_utf8(out.stdout).map_err(|_| {
-        CliError::new("the SSH_ASKPASS program printed a passphrase that is not UTF-8")
-    })?;
-    let line = text.strip_suffix('\n').unwrap_or(&text);
-    Ok(line.strip_suffix('\r').unwrap_or(line).to_owned())
 }
 
 /// After `--no-commit`: which party still has to sign, judged from the

@@ -5,6 +5,7 @@
 //! say the same thing.
 
 use crate::agreement::model::{Agreement, SupervisorSummaries};
+use crate::render::checkins::{self, CheckinRow};
 
 /// One signature line in the block at the end.
 #[derive(Debug, Clone)]
@@ -36,6 +37,8 @@ pub struct Context {
     pub signatures: Vec<Signature>,
     /// Roles still to sign.
     pub missing: Vec<String>,
+    /// Valid check-ins, oldest first.
+    pub checkins: Vec<CheckinRow>,
 }
 
 enum Block {
@@ -47,6 +50,8 @@ enum Block {
     /// A labelled line: **label:** text.
     Field(String, String),
     List(Vec<String>),
+    /// The check-ins: a table, and charts in HTML.
+    Checkins,
     Rule,
 }
 
@@ -177,6 +182,10 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
         };
         b.push(Field("Summaries to a supervisor".into(), text.into()));
     }
+    if !ctx.checkins.is_empty() {
+        b.push(Heading("Check-ins".into()));
+        b.push(Checkins);
+    }
 
     b.push(Rule);
     b.push(Heading("Appendix".into()));
@@ -239,7 +248,11 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
             .note
             .as_deref()
             .map_or_else(String::new, |n| format!(": {n}"));
-        b.push(Field("Concluded".into(), format!("{}{note}", c.date)));
+        let reason = c.reason.map_or_else(String::new, |r| format!(" ({r})"));
+        b.push(Field(
+            "Concluded".into(),
+            format!("{}{reason}{note}", c.date),
+        ));
     }
     if let Some(refs) = &a.framework {
         b.push(Field("Framework".into(), refs.join(", ")));
@@ -293,6 +306,7 @@ pub fn markdown(a: &Agreement, ctx: &Context) -> String {
                 }
                 out.push('\n');
             }
+            Block::Checkins => out.push_str(&checkins::markdown_table(&ctx.checkins, &escape)),
             Block::Rule => out.push_str("\n---\n\n"),
         }
     }
@@ -322,6 +336,28 @@ pub fn html(a: &Agreement, ctx: &Context) -> String {
                 }
                 body.push_str("</ul>\n");
             }
+            Block::Checkins => {
+                let esc: &dyn Fn(&str) -> String = &esc;
+                let card = a
+                    .reviews
+                    .as_ref()
+                    .and_then(|r| r.scorecard.clone())
+                    .unwrap_or_default();
+                let goals: Vec<String> = a.goals.iter().map(|g| g.id.clone()).collect();
+                if let Some(svg) = checkins::score_chart(&ctx.checkins, &card, esc) {
+                    body.push_str("<figure>\n");
+                    body.push_str(&svg);
+                    body.push_str("<figcaption>Scores at each check-in, 1 (low) to 5 (high)</figcaption>\n</figure>\n");
+                }
+                if let Some(svg) = checkins::goal_chart(&ctx.checkins, &goals, esc) {
+                    body.push_str("<figure>\n");
+                    body.push_str(&svg);
+                    body.push_str(
+                        "<figcaption>Goal status at each check-in</figcaption>\n</figure>\n",
+                    );
+                }
+                body.push_str(&checkins::html_table(&ctx.checkins, esc));
+            }
             Block::Rule => body.push_str("<hr class=\"page\">\n"),
         }
     }
@@ -339,5 +375,10 @@ h3 { font-size: 1rem; margin-top: 1rem; }
 p { margin: 0.35rem 0; }
 .sub { color: #555; }
 hr.page { border: 0; margin: 2rem 0 0; }
+figure { margin: 0.8rem 0; break-inside: avoid; }
+figcaption { font-size: 0.85rem; color: #555; }
+svg.chart { max-width: 100%; height: auto; font-family: system-ui, sans-serif; }
+table.checkins { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+table.checkins th, table.checkins td { border: 1px solid #ccc; padding: 0.2rem 0.4rem; text-align: left; vertical-align: top; }
 @media print { main { margin: 0; max-width: none; } hr.page { break-after: page; } a { color: inherit; } }
 ";

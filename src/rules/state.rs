@@ -72,6 +72,9 @@ pub enum VersionState {
     Unparseable,
     /// The newest version of an agreement nothing of which is signed yet.
     Draft,
+    /// The pending (or draft) version, refused by a party who has not
+    /// signed it since.
+    Declined,
 }
 
 impl VersionState {
@@ -85,6 +88,7 @@ impl VersionState {
             VersionState::Abandoned => "abandoned",
             VersionState::Unparseable => "unparseable",
             VersionState::Draft => "draft",
+            VersionState::Declined => "declined",
         }
     }
 }
@@ -105,6 +109,8 @@ pub enum AgreementState {
     Concluded,
     /// The term's end has passed.
     Ended,
+    /// The proposal waiting for signatures was refused by a party.
+    Declined,
 }
 
 impl AgreementState {
@@ -117,6 +123,7 @@ impl AgreementState {
             AgreementState::Scheduled => "scheduled",
             AgreementState::Concluded => "concluded",
             AgreementState::Ended => "ended",
+            AgreementState::Declined => "declined",
         }
     }
 }
@@ -180,6 +187,8 @@ pub struct VersionReport {
     pub missing: Vec<Role>,
     /// Sign-off files that count.
     pub signoff_files: Vec<String>,
+    /// Roles that refused this version and have not signed it since.
+    pub declined_by: Vec<Role>,
     /// Its state.
     pub state: VersionState,
 }
@@ -197,6 +206,35 @@ pub struct Evaluation {
     pub pending: Option<usize>,
     /// Indices into `versions` of scheduled versions.
     pub scheduled: Vec<usize>,
+}
+
+impl Evaluation {
+    /// Mark the version waiting for signatures (pending, or a draft) as
+    /// `declined` when a party refused it (valid declines, as `(version,
+    /// role)`) and has not signed it since; the agreement's state follows,
+    /// unless it is concluded or ended. A sign-off outweighs a refusal.
+    pub fn apply_declines(&mut self, refusals: &[(VersionId, Role)]) {
+        let Some(i) = self.pending else {
+            return;
+        };
+        let v = &mut self.versions[i];
+        let Some(version) = v.version.clone() else {
+            return;
+        };
+        for role in Role::BOTH {
+            let refused = refusals.iter().any(|(id, r)| *id == version && *r == role);
+            if refused && !v.signed_by.contains(&role) {
+                v.declined_by.push(role);
+            }
+        }
+        if v.declined_by.is_empty() {
+            return;
+        }
+        v.state = VersionState::Declined;
+        if matches!(self.state, AgreementState::Pending | AgreementState::Draft) {
+            self.state = AgreementState::Declined;
+        }
+    }
 }
 
 fn date_of(time: i64) -> NaiveDate {
@@ -273,6 +311,7 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
             material: true,
             missing: Vec::new(),
             signoff_files: Vec::new(),
+            declined_by: Vec::new(),
             state: VersionState::Unparseable,
         };
         let previous_data = versions
@@ -515,9 +554,19 @@ fn label(versions: &mut [VersionReport], signed: &[(usize, bool)], today: NaiveD
     }
     let newest = versions.len().checked_sub(1);
     let mut pending = None;
+    // A version whose content is the newest signed version's again (a
+    // proposal withdrawn) is that version, not a new proposal.
+    let signed_again = newest_signed.map(|s| (versions[s].version.clone(), versions[s].state));
     for (i, v) in versions.iter_mut().enumerate() {
         if v.signed {
             continue;
+        }
+        if let Some((Some(id), state)) = &signed_again {
+            if v.version.as_ref() == Some(id) && newest_signed.is_some_and(|s| i > s) {
+                v.state = *state;
+                v.missing.clear();
+                continue;
+            }
         }
         let is_newest = Some(i) == newest && newest_signed.is_none_or(|s| i > s);
         v.state = match (v.version.is_some(), is_newest, newest_signed.is_some()) {

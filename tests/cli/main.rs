@@ -12,6 +12,7 @@ mod hostile;
 mod ident;
 mod init;
 mod invisible;
+mod lifecycle;
 mod new;
 mod newcomer;
 mod show;

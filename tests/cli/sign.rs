@@ -1121,7 +1121,7 @@ fn sign_refuses_an_untrusted_key_and_says_what_to_add() {
     let key_body = stranger.line.split(' ').nth(1).unwrap();
     assert!(
         err.contains(&format!(
-            "grace@example.com namespaces=\"charter-signoff\" ssh-ed25519 {key_body}"
+            "grace@example.com namespaces=\"charter-signoff,charter-checkin,charter-decline\" ssh-ed25519 {key_body}"
         )),
         "{err}"
     );

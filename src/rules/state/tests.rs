@@ -289,6 +289,27 @@ fn renegotiation_opens_at_the_first_change_after_the_signed_text() {
 }
 
 #[test]
+fn a_withdrawn_proposal_leaves_nothing_pending() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    b.commit("2026-02-01", &amended("2026-02-20"));
+    b.commit("2026-02-10", BASE); // withdrawn: back to the signed text
+    let e = evaluate(
+        &b.history(),
+        &both(&v1, None, "2026-01-06"),
+        day("2026-03-02"),
+    );
+    assert_eq!(e.pending, None);
+    assert_eq!(e.state, AgreementState::InForce);
+    assert_eq!(e.versions[1].state, VersionState::Abandoned);
+    assert_eq!(
+        e.versions[2].state,
+        VersionState::InForce,
+        "the signed text again"
+    );
+}
+
+#[test]
 fn a_scheduled_version_is_superseded_when_a_newer_one_is_signed_first() {
     let mut b = Builder::new();
     let v1 = b.commit("2026-01-05", BASE);
