@@ -1,5 +1,6 @@
 //! End-to-end tests of the real `charter` binary, all in one test binary.
 
+mod calendar;
 mod check;
 mod common;
 mod demo;
@@ -9,6 +10,7 @@ mod history;
 mod hostile;
 mod init;
 mod new;
+mod report;
 mod show;
 mod sign;
 mod status;
