@@ -10,6 +10,7 @@ mod history;
 mod hostile;
 mod init;
 mod new;
+mod programme;
 mod report;
 mod show;
 mod sign;
