@@ -119,24 +119,3 @@ pub fn governing(record: &Record) -> Option<&Agreement> {
         .and_then(from)
         .or_else(|| (0..e.versions.len()).rev().find_map(from))
 }
-
-/// The first review day on or after `today`, stepping the review cadence
-/// from the term's start.
-pub fn next_review(agreement: &Agreement, today: NaiveDate) -> Option<NaiveDate> {
-    let cadence = agreement.reviews.as_ref()?.cadence;
-    if agreement.term.end.is_some_and(|end| end.0 < today) {
-        return None;
-    }
-    let mut day = cadence.next_after(agreement.term.start.0);
-    for _ in 0..100_000 {
-        if day >= today {
-            return Some(day);
-        }
-        let next = cadence.next_after(day);
-        if next <= day {
-            return None;
-        }
-        day = next;
-    }
-    None
-}

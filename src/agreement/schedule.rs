@@ -184,3 +184,33 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod id_tests {
+    use crate::agreement::lint::{check, Context};
+    use crate::agreement::VersionId;
+
+    /// The typed agreement stands in for its data when a whole repository
+    /// is loaded, so an agreement without the optional meeting and template
+    /// fields must serialise to exactly its own data: same version id.
+    #[test]
+    fn optional_fields_do_not_change_ids() {
+        for text in [
+            include_str!("../../examples/ada-grace.yaml"),
+            include_str!("../../examples/lin-sam-onboarding.yaml"),
+            include_str!("../../examples/priya-morgan-reverse.yaml"),
+        ] {
+            let (parsed, _) = check("agreements/x.yaml", text.as_bytes(), &Context::default());
+            let typed = serde_json::to_value(parsed.agreement().unwrap()).unwrap();
+            assert_eq!(VersionId::of(&typed), *parsed.version().unwrap());
+        }
+        let with = include_str!("../../examples/ada-grace.yaml").replace(
+            "  length: 45m\n",
+            "  length: 45m\n  weekday: tuesday\n  time: \"10:30\"\n  timezone: Europe/Berlin\n  location: Room 4\n",
+        );
+        let (parsed, findings) = check("agreements/x.yaml", with.as_bytes(), &Context::default());
+        assert!(findings.iter().all(|f| f.rule != "schema"), "{findings:?}");
+        let typed = serde_json::to_value(parsed.agreement().unwrap()).unwrap();
+        assert_eq!(VersionId::of(&typed), *parsed.version().unwrap());
+    }
+}

@@ -171,11 +171,20 @@ pub fn agreement_events(record: &Record) -> Vec<Event> {
         return Vec::new();
     };
     let id = &record.id;
+    // A signed concluding version bounds everything, even while it waits
+    // for its date.
     let concluded = e
-        .in_force
-        .map(|i| &e.versions[i])
-        .filter(|v| v.concluding)
-        .and_then(|_| a.concluded.as_ref().map(|c| c.date.0));
+        .versions
+        .iter()
+        .filter(|v| v.signed && v.concluding)
+        .find_map(|v| {
+            record.history.points[v.point]
+                .state
+                .parsed()
+                .and_then(|p| p.agreement())
+                .and_then(|c| c.concluded.as_ref())
+                .map(|c| c.date.0)
+        });
     let end = match (a.term.end.map(|d| d.0), concluded) {
         (Some(t), Some(c)) => Some(t.min(c)),
         (t, c) => t.or(c),

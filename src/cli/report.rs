@@ -32,6 +32,8 @@ pub enum StateArg {
     InForce,
     /// In force, with an unsigned amendment.
     Pending,
+    /// The proposal waiting for signatures was refused by a party.
+    Declined,
     /// A signed version waits for its date.
     Scheduled,
     /// Concluded.
@@ -46,6 +48,7 @@ impl From<StateArg> for AgreementState {
             StateArg::Draft => AgreementState::Draft,
             StateArg::InForce => AgreementState::InForce,
             StateArg::Pending => AgreementState::Pending,
+            StateArg::Declined => AgreementState::Declined,
             StateArg::Scheduled => AgreementState::Scheduled,
             StateArg::Concluded => AgreementState::Concluded,
             StateArg::Ended => AgreementState::Ended,

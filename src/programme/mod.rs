@@ -26,14 +26,7 @@ use crate::rules::AgreementState;
 pub use progress::GoalStatus;
 
 /// Every agreement state, in the order reports list them.
-pub const STATES: [AgreementState; 6] = [
-    AgreementState::Draft,
-    AgreementState::InForce,
-    AgreementState::Pending,
-    AgreementState::Scheduled,
-    AgreementState::Concluded,
-    AgreementState::Ended,
-];
+pub const STATES: [AgreementState; 7] = AgreementState::ALL;
 
 /// Which agreements a report covers and how it judges them.
 #[derive(Debug, Clone, Serialize)]
@@ -260,26 +253,6 @@ pub fn running(state: AgreementState) -> bool {
     matches!(state, AgreementState::InForce | AgreementState::Pending)
 }
 
-/// The latest review day on or before `today`, stepping the review cadence
-/// from the term's start (none before the first one).
-pub fn latest_review_due(agreement: &Agreement, today: NaiveDate) -> Option<NaiveDate> {
-    let cadence = agreement.reviews.as_ref()?.cadence;
-    let mut day = cadence.next_after(agreement.term.start.0);
-    let mut latest = None;
-    for _ in 0..100_000 {
-        if day > today || agreement.term.end.is_some_and(|end| day > end.0) {
-            break;
-        }
-        latest = Some(day);
-        let next = cadence.next_after(day);
-        if next <= day {
-            break;
-        }
-        day = next;
-    }
-    latest
-}
-
 /// Build the report from loaded records.
 pub fn build(
     records: &[Record],
@@ -368,27 +341,25 @@ pub fn build(
         let mut review_overdue = false;
         let mut goals_overdue = 0;
         if let (true, Some(a)) = (running(state), agreement) {
-            if let Some(due) = latest_review_due(a, today) {
-                let last = progress::last_review(record);
-                if last.is_none_or(|l| l < due) {
-                    review_overdue = true;
-                    report.reviews_overdue.push(ReviewOverdue {
-                        id: record.id.clone(),
-                        due,
-                        days: (today - due).num_days(),
-                        last_review: last,
-                    });
-                }
+            let lived = progress::of(record, a, true, today);
+            if let (true, Some(due)) = (lived.review_overdue, lived.next_review) {
+                review_overdue = true;
+                report.reviews_overdue.push(ReviewOverdue {
+                    id: record.id.clone(),
+                    due,
+                    days: (today - due).num_days(),
+                    last_review: lived.last_review,
+                });
             }
-            for g in &a.goals {
-                let (status, _) = progress::goal_status(record, &g.id);
+            for g in &lived.goals {
+                let status = g.status.unwrap_or(GoalStatus::NotStarted);
                 *goal_counts.entry(status.as_str()).or_default() += 1;
-                if g.due.0 < today && !status.is_closed() {
+                if g.overdue {
                     goals_overdue += 1;
                     report.goals.overdue.push(GoalOverdue {
                         id: record.id.clone(),
                         goal: g.id.clone(),
-                        due: g.due.0,
+                        due: g.due,
                         status,
                     });
                 }
@@ -428,7 +399,7 @@ pub fn build(
             term_end: agreement.and_then(|a| a.term.end.map(|d| d.0)),
             next_review: agreement
                 .filter(|_| ongoing)
-                .and_then(|a| crate::report::next_review(a, today)),
+                .and_then(|a| progress::of(record, a, false, today).next_review),
             review_overdue,
             goals: agreement.map_or(0, |a| a.goals.len()),
             goals_overdue,

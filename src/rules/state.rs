@@ -114,6 +114,17 @@ pub enum AgreementState {
 }
 
 impl AgreementState {
+    /// Every agreement state, in the order reports list them.
+    pub const ALL: [AgreementState; 7] = [
+        AgreementState::Draft,
+        AgreementState::InForce,
+        AgreementState::Pending,
+        AgreementState::Declined,
+        AgreementState::Scheduled,
+        AgreementState::Concluded,
+        AgreementState::Ended,
+    ];
+
     /// The word used in output.
     pub fn as_str(self) -> &'static str {
         match self {

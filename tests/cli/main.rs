@@ -1,5 +1,6 @@
 //! End-to-end tests of the real `charter` binary, all in one test binary.
 
+mod calendar;
 mod check;
 mod common;
 mod demo;
@@ -15,6 +16,8 @@ mod invisible;
 mod lifecycle;
 mod new;
 mod newcomer;
+mod programme;
+mod report;
 mod show;
 mod sign;
 mod sign_concurrency;
