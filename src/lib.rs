@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 pub mod agreement;
 pub mod check;
+pub mod ci;
 pub mod demo;
 pub mod diff;
 pub mod document;

@@ -3,5 +3,6 @@
 
 pub mod check;
 pub mod findings;
+pub mod sarif;
 pub mod show;
 pub mod style;

@@ -1,6 +1,7 @@
 //! End-to-end tests of the real `charter` binary, all in one test binary.
 
 mod check;
+mod ci;
 mod common;
 mod demo;
 mod diff;
@@ -9,6 +10,7 @@ mod history;
 mod hostile;
 mod init;
 mod new;
+mod sarif;
 mod show;
 mod sign;
 mod status;
