@@ -157,6 +157,7 @@ fn init_writes_a_github_workflow_that_installs_exactly_this_charter() {
     assert_eq!(wf["concurrency"]["cancel-in-progress"], true);
 
     let job = &wf["jobs"]["check"];
+    assert_eq!(job["name"], "charter", "the status check's name");
     let timeout = job["timeout-minutes"].as_i64().expect("timeout-minutes");
     assert!((1..=30).contains(&timeout), "{timeout}");
     assert_eq!(
