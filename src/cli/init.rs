@@ -136,7 +136,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     match args.ci {
         Ci::Github => super::note(
             global,
-            "Make the status check `charter` required in your branch protection rules, or it only advises.",
+            "Make `charter` (the workflow's job) a required status check in your branch protection rules, or it only advises.",
         ),
         Ci::Gitlab => super::note(
             global,
