@@ -11,6 +11,7 @@ pub mod agreement;
 pub mod calendar;
 pub mod check;
 pub mod checkin;
+pub mod ci;
 pub mod demo;
 pub mod diff;
 pub mod document;

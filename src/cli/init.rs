@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use charter::ci::{self, GITHUB_WORKFLOW, GITLAB_JOB, GITLAB_PIPELINE};
+
 use super::error::{code, CliError, CliResult};
 use super::Global;
 
@@ -15,10 +17,25 @@ pub const TEXTCONV_COMMAND: &str = "charter textconv";
 pub struct Args {
     /// Where to create the layout (default: the current repository, or the current directory).
     pub dir: Option<PathBuf>,
+    /// The CI system to write the gate for; the job installs exactly this
+    /// charter's release from its own repository.
+    #[arg(long, value_enum, value_name = "SYSTEM", default_value_t = Ci::Github)]
+    pub ci: Ci,
+}
+
+/// `--ci` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Ci {
+    /// A GitHub Actions workflow in .github/workflows/charter.yml.
+    Github,
+    /// A GitLab CI job in .gitlab/charter.gitlab-ci.yml, included from .gitlab-ci.yml.
+    Gitlab,
+    /// No CI files.
+    None,
 }
 
 /// The files `init` creates, with their content.
-pub fn layout_files() -> Vec<(String, String)> {
+pub fn layout_files(ci: Ci) -> Vec<(String, String)> {
     let mut files = vec![
         (
             "charter.yaml".to_owned(),
@@ -32,14 +49,6 @@ pub fn layout_files() -> Vec<(String, String)> {
             ".gitattributes".to_owned(),
             "agreements/*.yaml diff=charter\n".to_owned(),
         ),
-        (
-            ".github/workflows/charter.yml".to_owned(),
-            include_str!("../templates/workflow.yml").to_owned(),
-        ),
-        (
-            ".github/CODEOWNERS".to_owned(),
-            include_str!("../templates/CODEOWNERS").to_owned(),
-        ),
         ("agreements/.gitkeep".to_owned(), String::new()),
         ("signoffs/.gitkeep".to_owned(), String::new()),
     ];
@@ -51,6 +60,31 @@ pub fn layout_files() -> Vec<(String, String)> {
         ),
         charter::template::BUILTIN.to_owned(),
     ));
+    let codeowners = include_str!("../templates/CODEOWNERS");
+    match ci {
+        Ci::Github => {
+            files.push((GITHUB_WORKFLOW.to_owned(), ci::github_workflow()));
+            files.push((".github/CODEOWNERS".to_owned(), codeowners.to_owned()));
+        }
+        Ci::Gitlab => {
+            files.push((GITLAB_JOB.to_owned(), ci::gitlab_job()));
+            files.push((GITLAB_PIPELINE.to_owned(), ci::gitlab_pipeline()));
+            // GitLab reads CODEOWNERS from .gitlab/ and runs other files.
+            let gitlab_owners = codeowners
+                .lines()
+                .filter(|l| !l.starts_with("/.github/"))
+                .chain([
+                    "/.gitlab-ci.yml                  @your-org/mentoring-leads",
+                    "/.gitlab/charter.gitlab-ci.yml   @your-org/mentoring-leads",
+                    "/.gitlab/CODEOWNERS              @your-org/mentoring-leads",
+                ])
+                .fold(String::new(), |text, line| text + line + "\n");
+            files.push((".gitlab/CODEOWNERS".to_owned(), gitlab_owners));
+        }
+        Ci::None => {
+            files.push((".github/CODEOWNERS".to_owned(), codeowners.to_owned()));
+        }
+    }
     for (name, text) in charter::schema::all() {
         files.push((format!("schema/{name}"), text));
     }
@@ -69,13 +103,22 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         })?
         .to_path_buf();
     let mut skipped = 0;
-    for (rel, text) in layout_files() {
+    for (rel, text) in layout_files(args.ci) {
         let path = root.join(&rel);
         if std::fs::symlink_metadata(&path).is_ok() {
             super::note(global, &format!("skipped {rel} (exists; left as it is)"));
             skipped += 1;
             if rel == ".gitattributes" && !gitattributes_has_driver(&path) {
                 super::note(global, "  add this line to .gitattributes for semantic diffs: agreements/*.yaml diff=charter");
+            }
+            if rel == GITLAB_PIPELINE && !includes_gitlab_job(&path) {
+                super::note(
+                    global,
+                    &format!(
+                        "  add this to .gitlab-ci.yml to run the charter job: {}",
+                        ci::gitlab_include_line()
+                    ),
+                );
             }
             continue;
         }
@@ -98,10 +141,25 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         global,
         "(git runs charter from PATH: install it where git can find it)",
     );
-    super::note(
-        global,
-        "Make the `charter` workflow a required status check in your branch protection rules, or it only advises.",
-    );
+    match args.ci {
+        Ci::Github => super::note(
+            global,
+            "Make `charter` (the workflow's job) a required status check in your branch protection rules, or it only advises.",
+        ),
+        Ci::Gitlab => super::note(
+            global,
+            "Require the pipeline to succeed before merging (\"Pipelines must succeed\"), or the charter job only advises.",
+        ),
+        Ci::None => super::note(
+            global,
+            &format!(
+                "No CI files written: run `charter check --base <base commit> --head <head commit>` as a required check in your CI (install with `cargo install --locked --git {} --tag {} {}`).",
+                ci::REPOSITORY,
+                ci::tag(),
+                ci::PACKAGE
+            ),
+        ),
+    }
     super::note(global, "Next: add each person's SSH key to allowed_signers, then `charter new ID --mentor \"Name <email>\" --mentee \"Name <email>\"`.");
     if skipped > 0 {
         super::note(
@@ -142,6 +200,10 @@ fn open_or_init(global: &Global, target: Option<&Path>) -> Result<git2::Reposito
             Err(_) => init(&global.cwd),
         },
     }
+}
+
+fn includes_gitlab_job(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| t.contains(GITLAB_JOB))
 }
 
 fn gitattributes_has_driver(path: &Path) -> bool {

@@ -1,11 +1,9 @@
-//! `check` reports as a pull-request comment (markdown) and as SARIF 2.1.0.
+//! `check` reports as a pull-request comment (markdown); SARIF is in `sarif.rs`.
 
 use std::io::{self, Write};
 
-use serde_json::json;
-
 use crate::check::Report;
-use crate::finding::{rule_info, Severity, Summary};
+use crate::finding::{Severity, Summary};
 use crate::plural::count;
 
 /// A pull-request comment: the semantic diff of each changed agreement, the
@@ -122,72 +120,4 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 
 fn escape(text: &str) -> String {
     super::escape::markdown(text)
-}
-
-/// SARIF 2.1.0: one run, the rules used, one result per finding.
-pub fn sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
-    let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
-    rules.sort_unstable();
-    rules.dedup();
-    let rule_objects: Vec<_> = rules
-        .iter()
-        .map(|r| {
-            let info = rule_info(r);
-            json!({
-                "id": r,
-                "shortDescription": {"text": info.map_or(*r, |i| i.summary)},
-                "defaultConfiguration": {"level": info.map_or("error", |i| i.severity.sarif_level())},
-            })
-        })
-        .collect();
-    let results: Vec<_> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let mut message = f.message.clone();
-            if let Some(hint) = &f.hint {
-                message.push_str(&format!(" (hint: {hint})"));
-            }
-            let mut result = json!({
-                "ruleId": f.rule,
-                "ruleIndex": rules.iter().position(|r| *r == f.rule),
-                "level": f.severity.sarif_level(),
-                "message": {"text": message},
-            });
-            if !f.file.is_empty() {
-                let mut location = json!({
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": f.file, "uriBaseId": "%SRCROOT%"},
-                    }
-                });
-                if let Some(line) = f.line {
-                    let mut region = json!({"startLine": line});
-                    if let Some(col) = f.column {
-                        region["startColumn"] = json!(col);
-                    }
-                    location["physicalLocation"]["region"] = region;
-                }
-                result["locations"] = json!([location]);
-            }
-            if let Some(commit) = &f.commit {
-                result["properties"] = json!({"commit": commit});
-            }
-            result
-        })
-        .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "charter",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rule_objects,
-            }},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
-            "results": results,
-        }],
-    });
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
 }

@@ -5,5 +5,6 @@ pub mod check;
 pub mod checkins;
 pub mod escape;
 pub mod findings;
+pub mod sarif;
 pub mod show;
 pub mod style;

@@ -2,6 +2,7 @@
 
 mod calendar;
 mod check;
+mod ci;
 mod common;
 mod demo;
 mod diff;
@@ -18,6 +19,7 @@ mod new;
 mod newcomer;
 mod programme;
 mod report;
+mod sarif;
 mod show;
 mod sign;
 mod sign_concurrency;
