@@ -46,8 +46,8 @@ pub struct Args {
 
 /// Run the gate; exit 1 on error findings.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    let ws = super::workspace(global)?;
-    let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
+    // Only commits are read, so a bare repository works as well as a clone.
+    let repo = &super::repository(global)?;
     let today = super::today(args.today.as_deref())?;
     let opts = charter::check::Options {
         base: args.base.clone(),

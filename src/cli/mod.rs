@@ -247,6 +247,21 @@ pub fn not_a_repository() -> CliError {
         .hint("run charter inside a clone of your agreements repository, or use -C DIR")
 }
 
+/// The git repository, for commands that read only commits (`check`):
+/// unlike [`workspace`], a bare repository (a CI mirror, a server-side
+/// hook) is accepted, since nothing is read from a working tree.
+pub fn repository(global: &Global) -> Result<git2::Repository, CliError> {
+    match git2::Repository::discover(&global.cwd) {
+        Ok(repo) => Ok(repo),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => Err(not_a_repository()),
+        Err(e) => Err(charter::error::Error::git(
+            format!("opening the repository at {}", global.cwd.display()),
+            e,
+        )
+        .into()),
+    }
+}
+
 /// Open the workspace charter acts on.
 pub fn workspace(global: &Global) -> Result<charter::workspace::Workspace, CliError> {
     Ok(charter::workspace::Workspace::discover(&global.cwd)?)

@@ -2,6 +2,7 @@
 
 mod check;
 mod common;
+mod corpus;
 mod demo;
 mod diff;
 mod help;
