@@ -5,6 +5,7 @@ mod common;
 mod corpus;
 mod demo;
 mod diff;
+mod faults;
 mod help;
 mod history;
 mod hostile;
