@@ -13,8 +13,9 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
-    /// A git operation failed.
-    #[error("{context}: {source}")]
+    /// A git operation failed. Only libgit2's message is shown: its class
+    /// and code numbers mean nothing to the user.
+    #[error("{context}: {}", source.message())]
     Git {
         /// What charter was doing.
         context: String,
@@ -66,6 +67,9 @@ impl Error {
             {
                 Some("the repository is missing objects (a partial or damaged clone): fetch them (`git fetch --refetch`) and check it with `git fsck`")
             }
+            Error::Git { source, .. } if source.code() == git2::ErrorCode::Locked => Some(
+                "another git process is running here, or one was interrupted: if none is running, delete the .lock file named above",
+            ),
             _ => None,
         }
     }

@@ -293,10 +293,27 @@ pub fn identity(repo: &Repository) -> Result<Signature<'static>> {
 
 /// Create a file that must not exist yet, atomically: the content appears
 /// whole or not at all, and an existing file is never replaced.
+///
+/// The content is prepared in the repository's git directory when the file
+/// is inside one, so that a process killed while writing leaves no stray
+/// temporary file in the working tree; beside the file otherwise, or when
+/// the git directory is on another file system.
 pub fn create_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
+    if let Ok(repo) = Repository::discover(dir) {
+        match write_then_link(repo.path(), path, bytes) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {}
+            done => return done,
+        }
+    }
+    write_then_link(dir, path, bytes)
+}
+
+/// Writes `bytes` to a temporary file in `scratch`, then links it to `path`
+/// unless `path` exists.
+fn write_then_link(scratch: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".charter-");
     #[cfg(unix)]
@@ -305,7 +322,7 @@ pub fn create_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         // Like a file created by an editor (before umask), not a private temp file.
         builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    let mut tmp = builder.tempfile_in(dir)?;
+    let mut tmp = builder.tempfile_in(scratch)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist_noclobber(path).map_err(|e| e.error)?;

@@ -117,12 +117,14 @@ impl Duration {
     /// Parse `<integer><m|h|d|w>`.
     pub fn parse(s: &str) -> Result<Self, String> {
         let bad = || format!("`{s}` is not a duration like 45m, 2h, 14d or 2w");
-        let (digits, unit) = s.split_at(s.len().saturating_sub(1));
-        let unit = match unit {
-            "m" => Unit::Minutes,
-            "h" => Unit::Hours,
-            "d" => Unit::Days,
-            "w" => Unit::Weeks,
+        // The unit is the last character, which need not be ASCII in bad input.
+        let last = s.chars().next_back().ok_or_else(bad)?;
+        let digits = &s[..s.len() - last.len_utf8()];
+        let unit = match last {
+            'm' => Unit::Minutes,
+            'h' => Unit::Hours,
+            'd' => Unit::Days,
+            'w' => Unit::Weeks,
             _ => return Err(bad()),
         };
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -379,7 +381,20 @@ mod tests {
     fn durations() {
         assert_eq!(Duration::parse("45m").unwrap().to_string(), "45m");
         assert_eq!(Duration::parse("2w").unwrap().days(), Some(14));
-        for bad in ["", "m", "1.5h", "-3d", "14", "14 d", "3y", "99999999999d"] {
+        // A multi-byte last character once split the text inside it (a panic).
+        for bad in [
+            "",
+            "m",
+            "1.5h",
+            "-3d",
+            "14",
+            "14 d",
+            "3y",
+            "99999999999d",
+            "é",
+            "14é",
+            "𐢧",
+        ] {
             assert!(Duration::parse(bad).is_err(), "{bad}");
         }
     }

@@ -92,7 +92,11 @@ impl Report {
 
 /// Run the checks.
 pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
-    let head = resolve_commit(repo, opts.head.as_deref().unwrap_or("HEAD"))?;
+    let head = match opts.head.as_deref() {
+        Some(rev) => resolve_commit(repo, rev)?,
+        // An empty repository says so rather than "unknown revision HEAD".
+        None => crate::history::head_commit(repo)?,
+    };
     let base = opts
         .base
         .as_deref()

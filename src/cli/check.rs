@@ -48,8 +48,8 @@ pub struct Args {
 
 /// Run the gate; exit 1 on error findings.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    let ws = super::workspace(global)?;
-    let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
+    // Only commits are read, so a bare repository works as well as a clone.
+    let repo = &super::repository(global)?;
     let today = super::today(args.today.as_deref())?;
     let opts = charter::check::Options {
         base: args.base.clone(),
@@ -57,12 +57,15 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         today,
         now: chrono::Utc::now().timestamp(),
     };
+    // Without charter.yaml the layout is the default one; with it, the
+    // file itself marks the repository.
+    let layout = charter::settings::Layout::default();
     let has_layout = |rev: &str| -> Result<bool, CliError> {
         let commit = charter::history::resolve_commit(repo, rev)?;
         let tree = commit
             .tree()
             .map_err(|e| charter::error::Error::git("reading a tree", e))?;
-        Ok(super::layout_paths(&ws)
+        Ok(super::layout_paths(&layout)
             .iter()
             .any(|p| tree.get_path(std::path::Path::new(p)).is_ok()))
     };
@@ -75,7 +78,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             .transpose()?
             .unwrap_or(false)
     {
-        return Err(super::no_layout(&format!("at {head}"), &ws));
+        return Err(super::no_layout(&format!("at {head}"), &layout));
     }
     let mut report = charter::check::check(repo, &opts)?;
     if args.deny_warnings {

@@ -275,12 +275,12 @@ pub fn not_a_repository() -> CliError {
 
 /// The paths that make a directory a charter repository: `charter.yaml`,
 /// the agreements and sign-offs directories and the trust root.
-pub fn layout_paths(ws: &charter::workspace::Workspace) -> Vec<String> {
+pub fn layout_paths(layout: &charter::settings::Layout) -> Vec<String> {
     let mut paths = vec![
         charter::settings::FILE.to_owned(),
-        ws.layout.agreements.clone(),
-        ws.layout.signoffs.clone(),
-        ws.layout.allowed_signers.clone(),
+        layout.agreements.clone(),
+        layout.signoffs.clone(),
+        layout.allowed_signers.clone(),
     ];
     paths.dedup();
     paths
@@ -289,12 +289,27 @@ pub fn layout_paths(ws: &charter::workspace::Workspace) -> Vec<String> {
 /// The error for `validate` or `check` where there is nothing of charter's
 /// to judge: saying "no problems found" there would pass a CI job that is
 /// pointed at the wrong directory.
-pub fn no_layout(where_: &str, ws: &charter::workspace::Workspace) -> CliError {
+pub fn no_layout(where_: &str, layout: &charter::settings::Layout) -> CliError {
     CliError::new(format!(
         "no charter repository {where_}: none of {} exists, so there is nothing to check",
-        layout_paths(ws).join(", ")
+        layout_paths(layout).join(", ")
     ))
     .hint("run charter in your agreements repository (or pass -C DIR), or set one up here with `charter init`")
+}
+
+/// The git repository, for commands that read only commits (`check`):
+/// unlike [`workspace`], a bare repository (a CI mirror, a server-side
+/// hook) is accepted, since nothing is read from a working tree.
+pub fn repository(global: &Global) -> Result<git2::Repository, CliError> {
+    match git2::Repository::discover(&global.cwd) {
+        Ok(repo) => Ok(repo),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => Err(not_a_repository()),
+        Err(e) => Err(charter::error::Error::git(
+            format!("opening the repository at {}", global.cwd.display()),
+            e,
+        )
+        .into()),
+    }
 }
 
 /// Open the workspace charter acts on.

@@ -46,12 +46,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         })
         .collect();
     if paths.is_empty()
-        && !super::layout_paths(&ws)
+        && !super::layout_paths(&ws.layout)
             .iter()
             .any(|p| std::fs::symlink_metadata(ws.root.join(p)).is_ok())
     {
-        return Err(super::no_layout(&format!("in {}", ws.root.display()), &ws)
-            .hint("or name the files to validate: `charter validate FILE…`"));
+        return Err(
+            super::no_layout(&format!("in {}", ws.root.display()), &ws.layout)
+                .hint("or name the files to validate: `charter validate FILE…`"),
+        );
     }
     let (findings, sources) = ws.validate(&paths)?;
     let findings = ws.settings.adjust(findings, args.deny_warnings);

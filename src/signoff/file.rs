@@ -74,10 +74,11 @@ pub struct SignoffFile {
 /// a 1-based line and column so findings can point into the file.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SignoffFileError {
-    /// The file is larger than [`MAX_FILE_SIZE`].
-    #[error("the file is {size} bytes; a sign-off file is at most {MAX_FILE_SIZE} bytes")]
+    /// The file is larger than [`MAX_FILE_SIZE`]. The size is not in the
+    /// message: readers stop soon after the limit, so it may be a lower bound.
+    #[error("the file is larger than {MAX_FILE_SIZE} bytes, the most a sign-off file may be")]
     TooLarge {
-        /// The file's size in bytes.
+        /// The file's size in bytes, or as much of it as was read.
         size: usize,
     },
     /// The file is not UTF-8 text.

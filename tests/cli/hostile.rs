@@ -192,3 +192,17 @@ fn bad_ids_are_refused() {
     }
     assert!(!env.path("x.yaml").exists());
 }
+
+#[test]
+fn non_ascii_duration_unit_is_a_schema_finding() {
+    // A duration ending in a multi-byte character once split the text
+    // inside that character and panicked.
+    let env = Env::with_git();
+    let text = crate::common::example("ada-grace.yaml").replace("length: 45m", "length: 45é");
+    assert!(text.contains("45é"));
+    env.write("agreements/ada-grace.yaml", &text);
+    let f = only_finding(&env, "agreements/ada-grace.yaml");
+    assert_eq!(f["rule"], "schema", "{f:#}");
+    assert!(f["message"].as_str().unwrap().contains("45é"), "{f:#}");
+    assert_eq!(f["line"], 17, "{f:#}");
+}
