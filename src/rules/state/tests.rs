@@ -395,3 +395,65 @@ fn past_the_term_end_the_agreement_has_ended() {
         "the last version stays the record"
     );
 }
+
+#[test]
+fn state_words_are_the_json_names() {
+    use VersionState as V;
+    for state in [
+        V::InForce,
+        V::Scheduled,
+        V::Pending,
+        V::Superseded,
+        V::Abandoned,
+        V::Unparseable,
+        V::Draft,
+    ] {
+        assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
+    }
+    use AgreementState as A;
+    for state in [
+        A::Draft,
+        A::InForce,
+        A::Pending,
+        A::Scheduled,
+        A::Concluded,
+        A::Ended,
+    ] {
+        assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
+    }
+    assert_eq!(V::InForce.as_str(), "in-force");
+    assert_eq!(A::Concluded.as_str(), "concluded");
+}
+
+#[test]
+fn an_amendment_effective_the_day_the_notice_ends_keeps_it() {
+    for (effective, ok) in [("2026-03-14", false), ("2026-03-15", true)] {
+        let mut b = Builder::new();
+        let v1 = b.commit("2026-01-05", BASE);
+        b.commit("2026-03-01", &amended(effective));
+        let e = evaluate(
+            &b.history(),
+            &both(&v1, None, "2026-01-06"),
+            day("2026-03-02"),
+        );
+        let n = e.versions[1].notice.as_ref().unwrap();
+        assert_eq!(n.earliest_effective, day("2026-03-15"));
+        assert_eq!(n.ok(), ok, "effective {effective}");
+    }
+}
+
+#[test]
+fn a_version_signed_on_its_effective_date_is_in_force_that_day() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let a = both(&v1, None, "2026-01-12");
+    let e = evaluate(&b.history(), &a, day("2026-01-11"));
+    assert_eq!(e.in_force, None);
+    assert_eq!(e.scheduled, vec![0]);
+    assert_eq!(e.state, AgreementState::Scheduled, "the day before");
+    let e = evaluate(&b.history(), &a, day("2026-01-12"));
+    assert_eq!(e.in_force, Some(0));
+    assert!(e.scheduled.is_empty());
+    assert_eq!(e.versions[0].takes_effect, Some(day("2026-01-12")));
+    assert_eq!(e.state, AgreementState::InForce);
+}
