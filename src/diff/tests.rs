@@ -790,3 +790,48 @@ fn rewording_needs_prose_on_both_sides_sharing_half_the_words() {
         "the old side is short"
     );
 }
+
+#[test]
+fn an_item_sharing_half_its_fields_is_edited_and_less_is_replaced() {
+    let half = diff(
+        &json!({ "p": [{ "a": 1, "b": 2 }] }),
+        &json!({ "p": [{ "a": 1, "b": 3 }] }),
+    );
+    assert_eq!(paths(&half), vec![("p[0].b", ChangeKind::Changed)]);
+    let third = diff(
+        &json!({ "p": [{ "a": 1, "b": 2, "c": 3 }] }),
+        &json!({ "p": [{ "a": 1, "b": 9, "c": 9 }] }),
+    );
+    assert_eq!(
+        paths(&third),
+        vec![("p[0]", ChangeKind::Removed), ("p[0]", ChangeKind::Added)]
+    );
+    let grown = diff(
+        &json!({ "p": [{ "a": 1 }] }),
+        &json!({ "p": [{ "a": 1, "b": 2, "c": 3 }] }),
+    );
+    assert_eq!(
+        paths(&grown),
+        vec![("p[0]", ChangeKind::Removed), ("p[0]", ChangeKind::Added)],
+        "one of three fields shared, counted against the larger side"
+    );
+}
+
+#[test]
+fn a_list_inside_a_list_is_compared_in_place() {
+    let changes = diff(&json!({ "p": [[1, 2]] }), &json!({ "p": [[1, 3]] }));
+    assert_eq!(
+        paths(&changes),
+        vec![
+            ("p[0][1]", ChangeKind::Removed),
+            ("p[0][1]", ChangeKind::Added)
+        ]
+    );
+}
+
+#[test]
+fn equal_scalars_and_equal_lists_are_no_change() {
+    for value in [json!(1), json!("x"), json!(null), json!([1, 2]), json!({})] {
+        assert!(diff(&json!({ "k": value }), &json!({ "k": value })).is_empty());
+    }
+}
