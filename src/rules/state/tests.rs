@@ -457,3 +457,70 @@ fn a_version_signed_on_its_effective_date_is_in_force_that_day() {
     assert_eq!(e.versions[0].takes_effect, Some(day("2026-01-12")));
     assert_eq!(e.state, AgreementState::InForce);
 }
+
+#[test]
+fn the_earliest_completing_pair_signs_and_a_waiving_pair_wins() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let mut a = both(&v1, None, "2026-01-08");
+    a.push(approval(
+        Role::Mentor,
+        "m@example.com",
+        &v1,
+        None,
+        "km2",
+        "2026-01-06",
+    ));
+    let e = evaluate(&b.history(), &a, day("2026-02-01"));
+    assert_eq!(e.versions[0].signed_date, Some(day("2026-01-08")));
+    assert_eq!(
+        e.versions[0].signoff_files,
+        ["mentor-km-2026-01-08", "mentee-ke-2026-01-08"],
+        "of two pairs complete on the same day, the first found counts"
+    );
+
+    let v2 = b.commit("2026-03-01", &amended("2026-03-05"));
+    let mut a = both(&v1, None, "2026-01-06");
+    a.extend(both(&v2, Some(&v1), "2026-03-02"));
+    let mut waiving = both(&v2, Some(&v1), "2026-03-04");
+    for w in &mut waiving {
+        w.waive_notice = true;
+        w.key.push('w');
+    }
+    a.extend(waiving);
+    let e = evaluate(&b.history(), &a, day("2026-03-10"));
+    let v = &e.versions[1];
+    assert!(v.notice.as_ref().unwrap().waived, "the waiving pair counts");
+    assert_eq!(v.signed_date, Some(day("2026-03-04")));
+    assert_eq!(v.takes_effect, Some(day("2026-03-05")));
+    assert_eq!(
+        v.signoff_files,
+        ["mentor-km-2026-03-04", "mentee-ke-2026-03-04"]
+    );
+}
+
+#[test]
+fn a_version_in_force_on_the_day_a_newer_one_is_signed_stays_in_force() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let v2 = b.commit("2026-01-10", &amended("2026-02-01"));
+    let mut a = both(&v1, None, "2026-01-06");
+    a.extend(both(&v2, Some(&v1), "2026-01-12"));
+    let e = evaluate(&b.history(), &a, day("2026-01-15"));
+    assert_eq!(e.versions[0].takes_effect, Some(day("2026-01-12")));
+    assert_eq!(e.in_force, Some(0), "it took effect the day v2 was signed");
+    assert_eq!(e.versions[0].state, VersionState::InForce);
+    assert_eq!(e.versions[1].state, VersionState::Scheduled);
+    assert_eq!(e.state, AgreementState::Scheduled);
+}
+
+#[test]
+fn the_last_day_of_the_term_is_still_in_force() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let a = both(&v1, None, "2026-01-06");
+    let e = evaluate(&b.history(), &a, day("2026-12-31"));
+    assert_eq!(e.state, AgreementState::InForce);
+    let e = evaluate(&b.history(), &a, day("2027-01-01"));
+    assert_eq!(e.state, AgreementState::Ended);
+}
