@@ -160,7 +160,14 @@ fn the_wrong_principal_does_not_count() {
     let v1 = b.commit("2026-01-05", BASE);
     let mut a = both(&v1, None, "2026-01-06");
     a[1].principal = "m@example.com".into();
-    assert!(!evaluate(&b.history(), &a, day("2026-02-01")).versions[0].signed);
+    let e = evaluate(&b.history(), &a, day("2026-02-01"));
+    assert!(!e.versions[0].signed);
+    assert_eq!(e.versions[0].signed_by, vec![Role::Mentor]);
+    assert_eq!(
+        e.versions[0].missing,
+        vec![Role::Mentee],
+        "a mentee sign-off by the mentor's address is no mentee sign-off"
+    );
 }
 
 #[test]
@@ -299,6 +306,14 @@ fn a_scheduled_version_is_superseded_when_a_newer_one_is_signed_first() {
     let mut a = both(&v1, None, "2026-01-06");
     a.extend(both(&v2, Some(&v1), "2026-03-02"));
     a.extend(both(&v3, Some(&v2), "2026-03-06"));
+    let e = evaluate(&b.history(), &a, day("2026-03-10"));
+    assert_eq!(
+        e.versions[1].state,
+        VersionState::Superseded,
+        "superseded before its date, not scheduled"
+    );
+    assert_eq!(e.versions[2].state, VersionState::Scheduled);
+    assert_eq!(e.scheduled, vec![2]);
     let e = evaluate(&b.history(), &a, day("2026-06-15"));
     assert_eq!(e.versions[1].state, VersionState::Superseded);
     assert_eq!(e.in_force, Some(0), "v2 never takes effect");
@@ -523,4 +538,22 @@ fn the_last_day_of_the_term_is_still_in_force() {
     assert_eq!(e.state, AgreementState::InForce);
     let e = evaluate(&b.history(), &a, day("2027-01-01"));
     assert_eq!(e.state, AgreementState::Ended);
+}
+
+#[test]
+fn one_party_signed_leaves_the_other_missing() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let a = vec![approval(
+        Role::Mentor,
+        "m@example.com",
+        &v1,
+        None,
+        "km",
+        "2026-01-06",
+    )];
+    let e = evaluate(&b.history(), &a, day("2026-02-01"));
+    assert!(!e.versions[0].signed);
+    assert_eq!(e.versions[0].signed_by, vec![Role::Mentor]);
+    assert_eq!(e.versions[0].missing, vec![Role::Mentee]);
 }
