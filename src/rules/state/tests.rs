@@ -557,3 +557,22 @@ fn one_party_signed_leaves_the_other_missing() {
     assert_eq!(e.versions[0].signed_by, vec![Role::Mentor]);
     assert_eq!(e.versions[0].missing, vec![Role::Mentee]);
 }
+
+#[test]
+fn a_version_replaced_on_the_day_it_takes_effect_is_superseded_not_scheduled() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let v2 = b.commit(
+        "2026-01-06",
+        &BASE.replace("title: T", "title: Better title"),
+    );
+    let mut a = both(&v1, None, "2026-01-12");
+    a.extend(both(&v2, Some(&v1), "2026-01-12"));
+    let e = evaluate(&b.history(), &a, day("2026-01-12"));
+    assert_eq!(e.versions[0].takes_effect, Some(day("2026-01-12")));
+    assert_eq!(e.versions[1].takes_effect, Some(day("2026-01-12")));
+    assert_eq!(e.in_force, Some(1));
+    assert_eq!(e.versions[0].state, VersionState::Superseded);
+    assert!(e.scheduled.is_empty());
+    assert_eq!(e.state, AgreementState::InForce);
+}
