@@ -114,6 +114,15 @@ impl Person {
         Ok(Person { name, email, key })
     }
 
+    fn private_key_file(&self) -> Result<crate::signoff::PrivateKeyFile> {
+        let pem = self
+            .key
+            .to_openssh(ssh_key::LineEnding::LF)
+            .map_err(|e| Error::other(format!("a demo key: {e}"), None))?;
+        crate::signoff::PrivateKeyFile::parse(&pem)
+            .map_err(|e| Error::other(format!("a demo key: {e}"), None))
+    }
+
     fn who(&self) -> (&'static str, &'static str) {
         (self.name, self.email)
     }
@@ -123,7 +132,7 @@ impl Person {
         format!(
             "{} namespaces=\"{}\" {public}\n",
             self.email,
-            crate::signoff::NAMESPACE
+            crate::signoff::RECORD_NAMESPACES
         )
     }
 }
@@ -192,6 +201,90 @@ fn signoff(
     ))
 }
 
+/// A check-in file for agreement `id` at version `text`, by `person`.
+#[allow(clippy::too_many_arguments)]
+fn checkin(
+    id: &str,
+    text: &str,
+    date: &str,
+    by: crate::agreement::Role,
+    person: &Person,
+    review: bool,
+    goals: &[(&str, crate::checkin::GoalStatus, Option<&str>)],
+    scores: &[(&str, i64)],
+    note: Option<&str>,
+) -> Result<(String, Vec<u8>)> {
+    use crate::checkin::{CheckinFile, GoalReport, Score};
+    let fail = |e: String| Error::other(format!("making a demo check-in: {e}"), None);
+    let mut file = CheckinFile {
+        agreement: id.to_owned(),
+        version: version_of(text),
+        date: date.to_owned(),
+        by,
+        review,
+        goals: goals
+            .iter()
+            .map(|(g, status, note)| {
+                (
+                    (*g).to_owned(),
+                    GoalReport {
+                        status: *status,
+                        note: note.map(str::to_owned),
+                    },
+                )
+            })
+            .collect(),
+        scores: scores
+            .iter()
+            .filter_map(|(h, n)| Some(((*h).to_owned(), Score::new(*n)?)))
+            .collect(),
+        note: note.map(str::to_owned),
+        signature: String::new(),
+    };
+    file.signature = person
+        .private_key_file()?
+        .sign_in(crate::checkin::NAMESPACE, None, &file.message())
+        .map_err(|e| fail(e.to_string()))?;
+    let rendered = file.render();
+    Ok((
+        format!("checkins/{id}/{}", file.file_name(&rendered)),
+        rendered.into_bytes(),
+    ))
+}
+
+/// A decline of the version `text` of agreement `id` by `person`.
+fn decline(
+    id: &str,
+    text: &str,
+    role: crate::agreement::Role,
+    person: &Person,
+    date: &str,
+    reason: &str,
+) -> Result<(String, Vec<u8>)> {
+    use crate::signoff::decline::{DeclineFile, NAMESPACE};
+    let fail = |e: String| Error::other(format!("making a demo decline: {e}"), None);
+    let at = chrono::DateTime::parse_from_rfc3339(date)
+        .map_err(|e| fail(e.to_string()))?
+        .with_timezone(&chrono::Utc);
+    let mut file = DeclineFile::new(
+        id,
+        &version_of(text),
+        role,
+        person.email,
+        at,
+        Some(reason.to_owned()),
+    );
+    file.signature = person
+        .private_key_file()?
+        .sign_in(NAMESPACE, None, &file.message())
+        .map_err(|e| fail(e.to_string()))?;
+    let rendered = file.render();
+    Ok((
+        format!("signoffs/{id}/{}", file.file_name(&rendered)),
+        rendered.into_bytes(),
+    ))
+}
+
 fn steps() -> Result<Vec<Step>> {
     use crate::agreement::Role::{Mentee, Mentor};
     let cast = Cast::new()?;
@@ -226,7 +319,11 @@ fn steps() -> Result<Vec<Step>> {
     let lin2 = lin1
         .replace("  cadence: weekly", "  cadence: biweekly")
         .replace("effective: 2026-02-02", "effective: 2026-05-06");
+    let lin3 = format!(
+        "{lin2}concluded:\n  date: 2026-06-05\n  reason: completed\n  note: \"Onboarding goals met; Lin joins the on-call rota.\"\n"
+    );
     let priya1 = example("priya-morgan-reverse").to_owned();
+    use crate::checkin::GoalStatus::{AtRisk, Done, NotStarted, OnTrack};
     let (v_ada1, v_lin1) = (version_of(&ada1), version_of(&lin1));
 
     Ok(vec![
@@ -324,6 +421,42 @@ fn steps() -> Result<Vec<Step>> {
             )?],
         },
         Step {
+            date: "2026-02-21T17:00:00Z",
+            who: cast.ada.who(),
+            message: "check-in: ada-grace 2026-02-20 by mentee",
+            files: vec![checkin(
+                "ada-grace",
+                &ada1,
+                "2026-02-20",
+                Mentee,
+                &cast.ada,
+                false,
+                &[
+                    ("design-review", OnTrack, None),
+                    ("tech-talk", NotStarted, None),
+                ],
+                &[
+                    ("skill development", 3),
+                    ("project delivery", 2),
+                    ("professional behaviour", 4),
+                ],
+                Some("Design review scheduled with the platform and data teams."),
+            )?],
+        },
+        Step {
+            date: "2026-02-24T08:00:00Z",
+            who: cast.morgan.who(),
+            message: "decline: priya-morgan-reverse by mentee",
+            files: vec![decline(
+                "priya-morgan-reverse",
+                &priya1,
+                Mentee,
+                &cast.morgan,
+                "2026-02-24T08:00:00Z",
+                "Prefer to start after the March release; let's revisit the goals then.",
+            )?],
+        },
+        Step {
             date: "2026-03-02T11:15:00Z",
             who: cast.ada.who(),
             message: "Amend ada-grace: more time for the design review",
@@ -351,6 +484,33 @@ fn steps() -> Result<Vec<Step>> {
                     "2026-03-04T14:30:00Z",
                 )?,
             ],
+        },
+        Step {
+            date: "2026-04-13T09:00:00Z",
+            who: cast.ada.who(),
+            message: "check-in: ada-grace 2026-04-12 review by mentee",
+            files: vec![checkin(
+                "ada-grace",
+                &ada2,
+                "2026-04-12",
+                Mentee,
+                &cast.ada,
+                true,
+                &[
+                    (
+                        "design-review",
+                        AtRisk,
+                        Some("Only two of three teams have confirmed."),
+                    ),
+                    ("tech-talk", OnTrack, None),
+                ],
+                &[
+                    ("skill development", 4),
+                    ("project delivery", 3),
+                    ("professional behaviour", 4),
+                ],
+                Some("Quarterly review held."),
+            )?],
         },
         Step {
             date: "2026-05-04T09:30:00Z",
@@ -382,6 +542,37 @@ fn steps() -> Result<Vec<Step>> {
             ],
         },
         Step {
+            date: "2026-05-28T16:00:00Z",
+            who: cast.grace.who(),
+            message: "check-in: ada-grace 2026-05-28 by mentor",
+            files: vec![checkin(
+                "ada-grace",
+                &ada2,
+                "2026-05-28",
+                Mentor,
+                &cast.grace,
+                false,
+                &[
+                    (
+                        "design-review",
+                        AtRisk,
+                        Some("Third team still to sign the decision record."),
+                    ),
+                    (
+                        "tech-talk",
+                        Done,
+                        Some("Talk given at the engineering all-hands."),
+                    ),
+                ],
+                &[
+                    ("skill development", 4),
+                    ("project delivery", 4),
+                    ("professional behaviour", 5),
+                ],
+                None,
+            )?],
+        },
+        Step {
             date: "2026-06-01T13:00:00Z",
             who: cast.grace.who(),
             message: "Amend ada-grace: retitle, talk first",
@@ -398,6 +589,25 @@ fn steps() -> Result<Vec<Step>> {
                 Mentor,
                 &cast.grace,
                 "2026-06-02T09:00:00Z",
+            )?],
+        },
+        Step {
+            date: "2026-06-05T10:00:00Z",
+            who: cast.sam.who(),
+            message: "Conclude lin-sam-onboarding: completed",
+            files: vec![file("agreements/lin-sam-onboarding.yaml", &lin3)],
+        },
+        Step {
+            date: "2026-06-05T10:05:00Z",
+            who: cast.sam.who(),
+            message: "sign-off: lin-sam-onboarding conclusion by mentor",
+            files: vec![signoff(
+                "lin-sam-onboarding",
+                &lin3,
+                Some(&version_of(&lin2)),
+                Mentor,
+                &cast.sam,
+                "2026-06-05T10:05:00Z",
             )?],
         },
     ])

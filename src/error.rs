@@ -60,6 +60,12 @@ impl Error {
     pub fn hint(&self) -> Option<&str> {
         match self {
             Error::Other { hint, .. } => hint.as_deref(),
+            Error::Git { source, .. }
+                if source.class() == git2::ErrorClass::Odb
+                    && source.code() == git2::ErrorCode::NotFound =>
+            {
+                Some("the repository is missing objects (a partial or damaged clone): fetch them (`git fetch --refetch`) and check it with `git fsck`")
+            }
             _ => None,
         }
     }

@@ -6,6 +6,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// For information only: never fails a command, not even with
+    /// `--deny-warnings` (only an explicit `lint.deny` promotes it).
+    Info,
     /// Worth a look; fails only with `--deny-warnings` or `lint.deny`.
     Warning,
     /// Must be fixed.
@@ -13,9 +16,18 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The SARIF 2.1.0 `level` of this severity (`note` for info).
+    pub fn sarif_level(self) -> &'static str {
+        match self {
+            Severity::Info => "note",
+            other => other.as_str(),
+        }
+    }
+
     /// The word used in output.
     pub fn as_str(self) -> &'static str {
         match self {
+            Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Error => "error",
         }
@@ -106,7 +118,7 @@ const fn rule(
     }
 }
 
-use Severity::{Error as E, Warning as W};
+use Severity::{Error as E, Info as I, Warning as W};
 
 /// Every rule charter reports.
 pub const RULES: &[RuleInfo] = &[
@@ -128,16 +140,22 @@ pub const RULES: &[RuleInfo] = &[
     rule("settings", E, false, "charter.yaml is invalid"),
     rule("allowed-signers", E, true, "allowed_signers cannot be read or has unsupported lines"),
     rule("invalid-signoff", E, true, "a sign-off is malformed or does not verify"),
-    rule("signoff-modified", E, true, "a sign-off file was changed or deleted"),
+    rule("signoff-modified", E, true, "a sign-off file was changed, deleted or left outside the sign-off directory"),
+    rule("invalid-checkin", E, true, "a check-in is malformed, does not verify, or does not fit the version it reports on"),
+    rule("checkin-modified", E, true, "a check-in file was changed or deleted"),
+    rule("invalid-decline", E, true, "a signed refusal of a proposal is malformed or does not verify"),
     rule("notice-period", E, true, "a signed amendment takes effect before its notice period ends"),
     rule("notice-pending", W, true, "a pending amendment would take effect before its notice period ends"),
     rule("same-key", W, true, "mentor and mentee signed with the same key, so the version is not signed"),
     rule("party-change", E, true, "a party changed without the previous party signing"),
-    rule("agreement-removed", E, true, "an agreement with a signed version was deleted or renamed"),
+    rule("agreement-removed", E, true, "an agreement with a signed version was deleted, renamed or left outside the agreements directory"),
     rule("concluded-changed", E, true, "an agreement changed after a concluding version was signed"),
     rule("rebase-needed", E, true, "a path changed both in the pull request and on its base"),
-    rule("suspicious-time", W, true, "a commit's time is in the future or before its parent's"),
-    rule("trust-root-change", W, true, "allowed_signers changed in the range"),
+    rule("suspicious-time", W, true, "a commit's time is in the future, before its parent's or a merged commit's, or moved by clamping"),
+    rule("trust-root-change", W, true, "allowed_signers, or where charter.yaml says the trust root or records are, changed"),
+    rule("unsigned", E, true, "in a pull request, an agreement's version at head is not signed by the parties that must sign it (charter.yaml gate.unsigned)"),
+    rule("policy", E, false, "an agreement breaks the programme's policy in charter.yaml"),
+    rule("template-drift", I, false, "the template an agreement was made from has changed since"),
 ];
 
 /// Look a rule up by name.
@@ -152,18 +170,24 @@ pub struct Summary {
     pub errors: usize,
     /// Number of warning findings.
     pub warnings: usize,
+    /// Number of info findings (they never fail a check); present only
+    /// when there are some, so reports without them keep their shape.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub info: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
     /// Count the findings.
     pub fn of(findings: &[Finding]) -> Self {
-        let errors = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count();
+        let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
         Summary {
-            errors,
-            warnings: findings.len() - errors,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            info: count(Severity::Info),
         }
     }
 }

@@ -8,7 +8,9 @@
 // built once per problem, so its size does not matter.
 #![allow(clippy::result_large_err)]
 pub mod agreement;
+pub mod calendar;
 pub mod check;
+pub mod checkin;
 pub mod demo;
 pub mod diff;
 pub mod document;
@@ -16,6 +18,10 @@ pub mod error;
 pub mod finding;
 pub mod git;
 pub mod history;
+pub mod ident;
+pub mod plural;
+pub mod policy;
+pub mod programme;
 pub mod record;
 pub mod render;
 pub mod report;
@@ -23,5 +29,7 @@ pub mod rules;
 pub mod schema;
 pub mod settings;
 pub mod signoff;
+pub mod template;
+pub mod unicode;
 pub mod workspace;
 pub mod yaml;

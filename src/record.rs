@@ -5,15 +5,17 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use git2::{Oid, Repository};
 use serde::Serialize;
 
 use crate::agreement::Role;
+use crate::checkin::CheckinReport;
 use crate::error::{Error, Result};
 use crate::history::{agreement_history, entry_id, Chain, ChainCommit, History};
 use crate::rules::{evaluate, Approval, Evaluation};
 use crate::settings::Layout;
+use crate::signoff::decline::{DeclineName, DeclineReport};
 use crate::signoff::{self, AllowedSigners, SignoffFile};
 
 /// One sign-off file and the verdict on it, as `verify` reports it.
@@ -48,6 +50,13 @@ pub struct SignoffReport {
     /// The sign-off time in seconds.
     #[serde(skip)]
     pub time: Option<i64>,
+    /// Chain position of the first commit holding the file.
+    #[serde(skip)]
+    pub position: Option<usize>,
+    /// The history point it counts for: the newest occurrence of its
+    /// version when it landed (see [`crate::rules::credited_point`]).
+    #[serde(skip)]
+    pub point: Option<usize>,
 }
 
 /// Everything charter knows about one agreement at a revision.
@@ -61,7 +70,15 @@ pub struct Record {
     pub signoffs: Vec<SignoffReport>,
     /// What the rules make of it.
     pub evaluation: Evaluation,
+    /// Its check-in files, sorted by path, each judged.
+    pub checkins: Vec<CheckinReport>,
+    /// Its declines (signed refusals of a version), sorted by path.
+    pub declines: Vec<DeclineReport>,
 }
+
+/// Where a file first appeared on the chain: its blob then, the commit and
+/// the commit's position on the chain.
+pub type Appearance = (Oid, ChainCommit, usize);
 
 /// When each file under `dir` (recursively, keyed by its path relative to
 /// `dir`) first appeared on the chain, and its blob then. One walk of the
@@ -70,26 +87,29 @@ pub fn first_appearances(
     repo: &Repository,
     chain: &Chain,
     dir: &str,
-) -> Result<HashMap<String, (Oid, ChainCommit)>> {
-    let mut seen: HashMap<String, (Oid, ChainCommit)> = HashMap::new();
+) -> Result<HashMap<String, Appearance>> {
+    let mut seen: HashMap<String, Appearance> = HashMap::new();
     let mut last_dir: Option<Oid> = None;
     let mut last_tree: Option<git2::Tree<'_>> = None;
-    for c in &chain.commits {
+    for (position, c) in chain.commits.iter().enumerate() {
         let commit = repo
             .find_commit(c.id)
             .map_err(|e| Error::git(format!("reading commit {}", c.id), e))?;
         let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
-        let dir_id = entry_id(&tree, dir);
+        let dir_id = entry_id(&tree, dir)?;
         if dir_id == last_dir {
             continue;
         }
         last_dir = dir_id;
-        let subtree = dir_id.and_then(|id| repo.find_tree(id).ok());
+        let subtree = dir_id
+            .map(|id| crate::history::tree_of(repo, id, dir))
+            .transpose()?;
         for change in
-            crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)
+            crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)?
         {
             if let Some((id, _)) = change.new {
-                seen.entry(change.path).or_insert_with(|| (id, c.clone()));
+                seen.entry(change.path)
+                    .or_insert_with(|| (id, c.clone(), position));
             }
         }
         last_tree = subtree;
@@ -114,7 +134,11 @@ pub fn load(
         .into_iter()
         .map(|(name, v)| (format!("{id}/{name}"), v))
         .collect();
-    assemble(
+    let checkins = first_appearances(repo, chain, &format!("{}/{id}", layout.checkins))?
+        .into_iter()
+        .map(|(name, v)| (format!("{id}/{name}"), v))
+        .collect();
+    let mut record = assemble(
         repo,
         chain,
         layout,
@@ -123,7 +147,9 @@ pub fn load(
         &appearances,
         signers,
         today,
-    )
+    )?;
+    record.checkins = load_checkins(repo, chain, layout, &record, &checkins, signers)?;
+    Ok(record)
 }
 
 /// Load the records of every agreement that has a history along `chain`,
@@ -141,6 +167,7 @@ pub fn load_all(
             .collect();
     histories.sort_by(|a, b| a.0.cmp(&b.0));
     let appearances = first_appearances(repo, chain, &layout.signoffs)?;
+    let checkins = first_appearances(repo, chain, &layout.checkins)?;
     let mut records = Vec::new();
     for (path, history) in histories {
         let Some(id) = crate::agreement::lint::id_of(&path) else {
@@ -156,7 +183,8 @@ pub fn load_all(
             signers,
             today,
         )?;
-        record.restore_data(repo);
+        record.checkins = load_checkins(repo, chain, layout, &record, &checkins, signers)?;
+        record.restore_data(repo)?;
         records.push(record);
     }
     Ok(records)
@@ -170,11 +198,12 @@ fn assemble(
     layout: &Layout,
     id: &str,
     history: History,
-    appearances: &HashMap<String, (Oid, ChainCommit)>,
+    appearances: &HashMap<String, Appearance>,
     signers: &AllowedSigners,
     today: NaiveDate,
 ) -> Result<Record> {
     let mut signoffs = Vec::new();
+    let mut declines = Vec::new();
     if let Some(tip) = chain.commits.last() {
         let tip_tree = repo
             .find_commit(tip.id)
@@ -194,23 +223,35 @@ fn assemble(
             let file = format!("{}/{name}", layout.signoffs);
             // Only files still present at the tip count; deletions are
             // `check`'s business (signoff-modified).
-            let Ok(now) = tip_tree.get_path(Path::new(&file)) else {
+            let Some(now) = crate::history::entry_at(&tip_tree, &file)? else {
                 continue;
             };
-            let (_, appeared) = &appearances[name];
+            let (_, appeared, position) = &appearances[name];
+            let landed = (appeared.time, *position);
             if now.filemode() == 0o120000 {
-                let mut report = check_signoff(&file, b"", appeared.time, id, &history, signers);
+                let mut report = check_signoff(&file, b"", landed, id, &history, signers);
                 report.reason = Some("the sign-off is a symbolic link, not a file".to_owned());
                 signoffs.push(report);
                 continue;
             }
-            let Ok(blob) = repo.find_blob(now.id()) else {
+            let blob = repo
+                .find_blob(now.id())
+                .map_err(|e| Error::git(format!("reading {file}"), e))?;
+            if DeclineName::parse(&name[prefix.len()..]).is_some() {
+                declines.push(crate::signoff::decline::judge(
+                    &file,
+                    blob.content(),
+                    appeared.time,
+                    id,
+                    &history,
+                    signers,
+                ));
                 continue;
-            };
+            }
             signoffs.push(check_signoff(
                 &file,
                 blob.content(),
-                appeared.time,
+                landed,
                 id,
                 &history,
                 signers,
@@ -218,20 +259,87 @@ fn assemble(
         }
     }
     let approvals = approvals_of(&signoffs);
-    let evaluation = evaluate(&history, &approvals, today);
+    let mut evaluation = evaluate(&history, &approvals, today);
+    let refusals: Vec<(crate::agreement::VersionId, Role)> = declines
+        .iter()
+        .filter(|d| d.valid)
+        .filter_map(|d| {
+            Some((
+                crate::agreement::VersionId::parse(d.version.as_deref()?)?,
+                d.role?,
+            ))
+        })
+        .collect();
+    evaluation.apply_declines(&refusals);
     Ok(Record {
         id: id.to_owned(),
         history,
         signoffs,
         evaluation,
+        checkins: Vec::new(),
+        declines,
     })
+}
+
+/// Judge the check-ins of `record` present at the chain's tip;
+/// `appearances` is keyed by `<id>/<name>` under the check-ins directory.
+fn load_checkins(
+    repo: &Repository,
+    chain: &Chain,
+    layout: &Layout,
+    record: &Record,
+    appearances: &HashMap<String, Appearance>,
+    signers: &AllowedSigners,
+) -> Result<Vec<CheckinReport>> {
+    let mut out = Vec::new();
+    let Some(tip) = chain.commits.last() else {
+        return Ok(out);
+    };
+    let tip_tree = repo
+        .find_commit(tip.id)
+        .and_then(|c| c.tree())
+        .map_err(|e| Error::git("reading the tip", e))?;
+    let prefix = format!("{}/", record.id);
+    let mut names: Vec<&String> = appearances
+        .keys()
+        .filter(|k| {
+            k.strip_prefix(&prefix)
+                .is_some_and(|n| !n.contains('/') && n.ends_with(".yaml"))
+        })
+        .collect();
+    names.sort();
+    for name in names {
+        let file = format!("{}/{name}", layout.checkins);
+        let Ok(entry) = tip_tree.get_path(Path::new(&file)) else {
+            continue;
+        };
+        let (_, appeared, _) = &appearances[name];
+        let bytes = if entry.filemode() == 0o120000 {
+            Vec::new()
+        } else {
+            match repo.find_blob(entry.id()) {
+                Ok(blob) => blob.content().to_vec(),
+                Err(_) => continue,
+            }
+        };
+        out.push(crate::checkin::judge::judge(
+            &file,
+            &bytes,
+            appeared.time,
+            &record.id,
+            &record.history,
+            &record.evaluation,
+            signers,
+        ));
+    }
+    Ok(out)
 }
 
 impl Record {
     /// Read again the plain data of the points reports compare (the last
     /// two, and the versions in force, pending or scheduled) after a load
     /// that did not keep it.
-    pub fn restore_data(&mut self, repo: &Repository) {
+    pub fn restore_data(&mut self, repo: &Repository) -> Result<()> {
         let e = &self.evaluation;
         let n = self.history.points.len();
         let mut wanted: Vec<usize> = vec![n.saturating_sub(1), n.saturating_sub(2)];
@@ -247,9 +355,12 @@ impl Record {
             let Some(point) = self.history.points.get_mut(i) else {
                 continue;
             };
-            let Some(blob) = point.blob().and_then(|id| repo.find_blob(id).ok()) else {
+            let Some(id) = point.blob() else {
                 continue;
             };
+            let blob = repo
+                .find_blob(id)
+                .map_err(|e| Error::git(format!("reading {path}"), e))?;
             if point.state != crate::history::FileState::Absent {
                 let (parsed, _) = crate::agreement::lint::check(
                     &path,
@@ -259,6 +370,7 @@ impl Record {
                 point.state = crate::history::FileState::Present(parsed);
             }
         }
+        Ok(())
     }
 
     /// The valid sign-offs, as the rules take them (to judge a hypothetical
@@ -289,20 +401,22 @@ fn approval(s: &SignoffReport) -> Option<Approval> {
         waive_notice: s.waive_notice,
         key: s.key_fingerprint.clone()?,
         time: s.time?,
+        position: s.position?,
     })
 }
 
 fn rfc3339(time: i64) -> String {
-    DateTime::<Utc>::from_timestamp(time, 0)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_default()
+    crate::history::utc(time)
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
-/// Check one sign-off file as of its sign-off time.
+/// Check one sign-off file as of its sign-off time, given as the clamped
+/// time and chain position of the first commit holding it.
 pub fn check_signoff(
     file: &str,
     bytes: &[u8],
-    time: i64,
+    (time, position): (i64, usize),
     id: &str,
     history: &History,
     signers: &AllowedSigners,
@@ -321,6 +435,8 @@ pub fn check_signoff(
         waive_notice: false,
         amends: None,
         time: Some(time),
+        position: Some(position),
+        point: None,
     };
     let parsed = match SignoffFile::parse_bytes(bytes) {
         Ok(p) => p,
@@ -351,7 +467,17 @@ pub fn check_signoff(
         ));
         return report;
     }
-    let at = DateTime::<Utc>::from_timestamp(time, 0).unwrap_or_default();
+    // Chain times are within range (checked when the chain is walked); a
+    // time from elsewhere that is not is refused, never read as 1970.
+    let Some(at) = (crate::history::MIN_TIME..=crate::history::MAX_TIME)
+        .contains(&time)
+        .then(|| crate::history::utc(time))
+    else {
+        report.reason = Some(format!(
+            "the sign-off time ({time} seconds since 1970) is not a date charter can judge"
+        ));
+        return report;
+    };
     let valid = match signoff::verify_signoff(&parsed, signers, at) {
         Ok(v) => v,
         Err(e) => {
@@ -360,23 +486,37 @@ pub fn check_signoff(
         }
     };
     report.key_fingerprint = Some(valid.signature.fingerprint.clone());
-    // The version must be on the chain, and the principal must be the
-    // role's email there (or in an earlier version, for a party change).
-    let mut on_chain = false;
-    let mut principal_ok = false;
-    for point in &history.points {
-        let agreement = point.state.parsed().and_then(|p| p.agreement());
-        if let Some(a) = agreement {
-            if parsed.role.email(a) == parsed.principal {
-                principal_ok = true;
-            }
-        }
-        if point.state.version().map(|v| v.as_str()) == Some(parsed.version.as_str()) {
-            on_chain = agreement.is_some();
-            break;
-        }
-    }
-    if !on_chain {
+    // The version must be on the chain when the sign-off landed (it counts
+    // for the newest occurrence then), and the principal must be the role's
+    // email there (or in an earlier version, for a party change).
+    let credited = crate::agreement::VersionId::parse(&parsed.version)
+        .and_then(|v| crate::rules::credited_point(history, &v, time, position));
+    let on_chain = credited.is_some_and(|i| {
+        history.points[i]
+            .state
+            .parsed()
+            .and_then(|p| p.agreement())
+            .is_some()
+    });
+    let principal_ok = credited.is_some_and(|i| {
+        history.points[..=i].iter().any(|point| {
+            point
+                .state
+                .parsed()
+                .and_then(|p| p.agreement())
+                .is_some_and(|a| parsed.role.email(a) == parsed.principal)
+        })
+    });
+    let later = history
+        .points
+        .iter()
+        .any(|p| p.state.version().map(|v| v.as_str()) == Some(parsed.version.as_str()));
+    if !on_chain && credited.is_none() && later {
+        report.reason = Some(
+            "the signed version was not on this agreement's history yet when the sign-off was committed"
+                .to_owned(),
+        );
+    } else if !on_chain {
         report.reason = Some(
             "the signed version is not a valid version in this agreement's history".to_owned(),
         );
@@ -387,6 +527,7 @@ pub fn check_signoff(
         ));
     } else {
         report.valid = true;
+        report.point = credited;
     }
     report
 }
@@ -444,6 +585,18 @@ mod tests {
                 record.id
             );
             assert_eq!(one.signoffs.len(), record.signoffs.len(), "{}", record.id);
+            assert_eq!(one.checkins.len(), record.checkins.len(), "{}", record.id);
+            assert_eq!(one.declines.len(), record.declines.len(), "{}", record.id);
+            assert!(
+                record.checkins.iter().all(|c| c.valid),
+                "{:?}",
+                record.checkins
+            );
+            assert!(
+                record.declines.iter().all(|d| d.valid),
+                "{:?}",
+                record.declines
+            );
             assert!(
                 record.signoffs.iter().all(|s| s.valid),
                 "{:?}",
@@ -463,8 +616,8 @@ mod tests {
             states,
             [
                 ("ada-grace", "pending"),
-                ("lin-sam-onboarding", "in-force"),
-                ("priya-morgan-reverse", "draft")
+                ("lin-sam-onboarding", "concluded"),
+                ("priya-morgan-reverse", "declined")
             ]
         );
     }

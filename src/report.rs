@@ -40,6 +40,8 @@ pub struct Pending {
     pub signed_by: Vec<&'static str>,
     /// Roles still to sign.
     pub missing: Vec<&'static str>,
+    /// Roles that refused it (`charter decline`) and have not signed it since.
+    pub declined_by: Vec<&'static str>,
 }
 
 /// One agreement's state for `check --format json`.
@@ -80,6 +82,7 @@ fn pending(v: &VersionReport) -> Pending {
         waived: notice.is_some_and(|n| n.waived),
         signed_by: v.signed_by.iter().map(|r| r.as_str()).collect(),
         missing: v.missing.iter().map(|r| r.as_str()).collect(),
+        declined_by: v.declined_by.iter().map(|r| r.as_str()).collect(),
     }
 }
 

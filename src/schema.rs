@@ -19,16 +19,32 @@ pub fn all() -> Vec<(&'static str, String)> {
 }
 
 fn extra() -> Vec<(&'static str, String)> {
-    vec![(
-        "signoff.schema.json",
-        render::<crate::signoff::file::SignoffFile>(),
-    )]
+    vec![
+        (
+            "signoff.schema.json",
+            render::<crate::signoff::file::SignoffFile>(),
+        ),
+        (
+            "checkin.schema.json",
+            render::<crate::checkin::CheckinFile>(),
+        ),
+        (
+            "decline.schema.json",
+            render::<crate::signoff::decline::DeclineFile>(),
+        ),
+    ]
+}
+
+/// The schema of one type, as data (to look fields up, as the policy does).
+pub fn generate<T: JsonSchema>() -> schemars::Schema {
+    SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<T>()
 }
 
 /// The schema of one type, pretty-printed with a trailing newline.
 pub fn render<T: JsonSchema>() -> String {
-    let generator = SchemaSettings::draft2020_12().into_generator();
-    let schema = generator.into_root_schema_for::<T>();
+    let schema = generate::<T>();
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text

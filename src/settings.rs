@@ -34,13 +34,54 @@ pub struct Settings {
     /// The OpenSSH allowed-signers file (default `allowed_signers`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_signers: Option<String>,
+    /// Directory of check-ins (default `checkins`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkins: Option<String>,
     /// Severity adjustments for validation rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lint: Option<Lint>,
     /// Past findings the programme has accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept: Option<Vec<Accept>>,
+    /// How strict the pull-request gate (`check --base`) is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Gate>,
+    /// Directory of programme templates for `charter new --template` (default `templates`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub templates: Option<String>,
+    /// Rules every agreement of the programme must follow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<crate::policy::Policy>,
 }
+
+/// The gate's strictness. Read from the base revision in `check --base`,
+/// like every trust input, so a pull request cannot relax its own gate.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    /// What `check --base` reports for an agreement whose version at head is
+    /// not signed by both parties (one party for a concluding version):
+    /// `error` (default) fails the pull request, `warning` lets teams merge
+    /// proposals first and sign later, `off` says nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsigned: Option<GateLevel>,
+}
+
+/// How the gate treats one kind of problem.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GateLevel {
+    /// An error finding: the gate fails.
+    #[default]
+    Error,
+    /// A warning finding: the gate passes unless warnings are denied.
+    Warning,
+    /// No finding.
+    Off,
+}
+
+/// The default directory of programme templates.
+pub const DEFAULT_TEMPLATES: &str = "templates";
 
 /// Rules to promote to errors or to silence.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -76,6 +117,8 @@ pub struct Layout {
     pub signoffs: String,
     /// The allowed-signers file, relative to the root.
     pub allowed_signers: String,
+    /// Directory of check-ins, relative to the root.
+    pub checkins: String,
 }
 
 impl Default for Layout {
@@ -84,11 +127,19 @@ impl Default for Layout {
             agreements: "agreements".into(),
             signoffs: "signoffs".into(),
             allowed_signers: "allowed_signers".into(),
+            checkins: "checkins".into(),
         }
     }
 }
 
 impl Settings {
+    /// The directory of programme templates, relative to the root.
+    pub fn templates_dir(&self) -> String {
+        self.templates
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TEMPLATES.to_owned())
+    }
+
     /// Paths after defaults.
     pub fn layout(&self) -> Layout {
         let d = Layout::default();
@@ -96,7 +147,16 @@ impl Settings {
             agreements: self.agreements.clone().unwrap_or(d.agreements),
             signoffs: self.signoffs.clone().unwrap_or(d.signoffs),
             allowed_signers: self.allowed_signers.clone().unwrap_or(d.allowed_signers),
+            checkins: self.checkins.clone().unwrap_or(d.checkins),
         }
+    }
+
+    /// `gate.unsigned`, after its default (`error`).
+    pub fn gate_unsigned(&self) -> GateLevel {
+        self.gate
+            .as_ref()
+            .and_then(|g| g.unsigned)
+            .unwrap_or_default()
     }
 
     /// Parse and validate `charter.yaml`. Invalid settings yield defaults plus
@@ -110,11 +170,13 @@ impl Settings {
         if node.value == crate::yaml::Value::Null {
             return (Settings::default(), findings);
         }
-        let mut settings: Settings = match document::typed(FILE, &node) {
+        let mut settings: Settings = match document::typed_all(FILE, &node) {
             Ok(s) => s,
-            Err(mut f) => {
-                f.rule = "settings".into();
-                return (Settings::default(), vec![f]);
+            Err(mut all) => {
+                for f in &mut all {
+                    f.rule = "settings".into();
+                }
+                return (Settings::default(), all);
             }
         };
         let mut bad = |path: &[Segment<'_>], message: String, hint: &str| {
@@ -128,6 +190,8 @@ impl Settings {
             ("agreements", &mut settings.agreements),
             ("signoffs", &mut settings.signoffs),
             ("allowed_signers", &mut settings.allowed_signers),
+            ("templates", &mut settings.templates),
+            ("checkins", &mut settings.checkins),
         ] {
             if let Some(path) = value {
                 if !is_safe_relative_path(path) {
@@ -184,6 +248,20 @@ impl Settings {
                 );
             }
         }
+        if let Some(policy) = &settings.policy {
+            for (path, message) in crate::policy::self_check(policy) {
+                let mut at = vec![Segment::Key("policy")];
+                at.extend(path.iter().map(|p| match p.parse::<usize>() {
+                    Ok(i) => Segment::Index(i),
+                    Err(_) => Segment::Key(p.as_str()),
+                }));
+                bad(
+                    &at,
+                    message,
+                    "`policy.required` takes field paths of the agreement format, such as reviews or confidentiality.notes.retention; `notice.min` must not exceed `notice.max`",
+                );
+            }
+        }
         (settings, findings)
     }
 
@@ -198,7 +276,9 @@ impl Settings {
                 integrity || !lint.allow.iter().any(|r| r == &f.rule)
             })
             .map(|mut f| {
-                if deny_warnings || lint.deny.iter().any(|r| r == &f.rule) {
+                let promote = (deny_warnings && f.severity == Severity::Warning)
+                    || lint.deny.iter().any(|r| r == &f.rule);
+                if promote {
                     f.severity = Severity::Error;
                 }
                 f

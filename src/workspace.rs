@@ -105,8 +105,19 @@ impl Workspace {
         };
         if paths.is_empty() {
             targets.extend(self.signoff_files()?);
+            targets.extend(self.checkin_files()?);
         }
         for file in targets {
+            if self.is_checkin_path(&file) {
+                match self.read(&file) {
+                    Ok(Some(bytes)) => {
+                        findings.extend(crate::checkin::form_findings(&file, &bytes))
+                    }
+                    Ok(None) => {}
+                    Err(f) => findings.push(*f),
+                }
+                continue;
+            }
             if self.is_signoff_path(&file) {
                 match self.read(&file) {
                     Ok(Some(bytes)) => findings.extend(check_signoff_file(&file, &bytes)),
@@ -128,7 +139,10 @@ impl Workspace {
                     continue;
                 }
             };
-            let (_, found) = lint::check(&file, &bytes, &ctx);
+            let (_, mut found) = lint::check(&file, &bytes, &ctx);
+            if let Some(policy) = &self.settings.policy {
+                found.extend(crate::policy::check(&file, &bytes, policy));
+            }
             if !found.is_empty() {
                 if let Ok(text) = String::from_utf8(bytes) {
                     sources.insert(file.clone(), text);
@@ -175,8 +189,23 @@ impl Workspace {
 
     /// Repository-relative paths of every sign-off file in the working tree.
     pub fn signoff_files(&self) -> Result<Vec<String>> {
+        self.record_files(&self.layout.signoffs)
+    }
+
+    /// Repository-relative paths of every check-in file in the working tree.
+    pub fn checkin_files(&self) -> Result<Vec<String>> {
+        self.record_files(&self.layout.checkins)
+    }
+
+    fn is_checkin_path(&self, rel: &str) -> bool {
+        rel.strip_prefix(&self.layout.checkins)
+            .is_some_and(|rest| rest.starts_with('/'))
+    }
+
+    /// The files in the per-agreement directories under `top`.
+    fn record_files(&self, top: &str) -> Result<Vec<String>> {
         let mut files = Vec::new();
-        let dir = self.root.join(&self.layout.signoffs);
+        let dir = self.root.join(top);
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(files),
@@ -189,10 +218,7 @@ impl Workspace {
             .collect();
         dirs.sort();
         for d in dirs {
-            files.extend(list_dir(
-                &self.root,
-                &format!("{}/{d}", self.layout.signoffs),
-            )?);
+            files.extend(list_dir(&self.root, &format!("{top}/{d}"))?);
         }
         Ok(files)
     }
@@ -229,7 +255,24 @@ impl Workspace {
 /// Findings for one sign-off file's form: fields, name, content hash.
 /// Whether it verifies is `verify`'s question.
 pub fn check_signoff_file(rel: &str, bytes: &[u8]) -> Vec<Finding> {
+    use crate::signoff::decline::{DeclineFile, DeclineName};
     use crate::signoff::file::{check_content_hash, check_path};
+    let name = rel.rsplit('/').next().unwrap_or_default();
+    if DeclineName::parse(name).is_some() {
+        // A decline lives beside the sign-offs; its form has its own rules.
+        return match DeclineFile::parse(rel, bytes) {
+            Err(f) => vec![f],
+            Ok(file) if file.file_name(&String::from_utf8_lossy(bytes)) != name => {
+                vec![Finding::new(
+                    crate::signoff::decline::RULE,
+                    rel,
+                    "the file name does not match the decline's version, role or bytes",
+                )
+                .hint("declines are written once by `charter decline`; restore the original")]
+            }
+            Ok(_) => Vec::new(),
+        };
+    }
     let parsed = match SignoffFile::parse_bytes(bytes) {
         Ok(parsed) => parsed,
         Err(e) => {

@@ -12,12 +12,18 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use yaml_rust2::parser::{Event, Parser, Tag};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+use yaml_rust2::scanner::{Marker, Scanner, TScalarStyle, Token, TokenType};
 
 /// Deepest nesting of mappings and sequences accepted; agreements need about 5.
 pub const MAX_DEPTH: usize = 64;
 /// Most nodes a document may expand to (aliases included); bounds memory.
 pub const MAX_NODES: usize = 250_000;
+/// How many times its own size a document's text (keys and scalars, aliases
+/// expanded) may grow to: a few small anchors reused are fine, one large
+/// anchor repeated thousands of times is an allocation storm.
+pub const EXPANSION_FACTOR: usize = 16;
+/// The text budget of a small document, whatever its size.
+pub const MIN_EXPANSION_BYTES: usize = 64 * 1024;
 /// Largest integer a version id may carry, so that every JSON reader agrees on it.
 pub const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
 
@@ -104,13 +110,40 @@ fn err(pos: Pos, message: impl Into<String>, hint: Option<&str>) -> Error {
 
 /// Parse one YAML document into a located tree. An empty document is `Null`.
 pub fn parse(text: &str) -> Result<Node, Error> {
+    check_version(text)?;
     Builder::new(text).run()
 }
 
+/// Refuse a `%YAML` directive of a major version other than 1: YAML 1.2.2
+/// §6.8.1 says a reader must reject a version it does not know, because the
+/// same text may mean something else there.
+fn check_version(text: &str) -> Result<(), Error> {
+    let mut scanner = Scanner::new(text.chars());
+    loop {
+        match scanner.next_token() {
+            Ok(Some(Token(_, TokenType::StreamStart(_) | TokenType::TagDirective(..)))) => {}
+            Ok(Some(Token(mark, TokenType::VersionDirective(major, minor)))) if major != 1 => {
+                return Err(err(
+                    Pos::from_marker(&mark),
+                    format!("`%YAML {major}.{minor}` names a YAML version charter cannot read; it reads YAML 1.x"),
+                    Some("remove the `%YAML` line, or write `%YAML 1.2`"),
+                ));
+            }
+            Ok(Some(Token(_, TokenType::VersionDirective(..)))) => {}
+            // Anything else (content, or a syntax error the parser reports
+            // with more context) ends the directives.
+            _ => return Ok(()),
+        }
+    }
+}
+
 struct Builder<'a> {
+    text: &'a str,
     parser: Parser<std::str::Chars<'a>>,
     anchors: HashMap<usize, Node>,
     nodes: usize,
+    bytes: usize,
+    byte_budget: usize,
 }
 
 enum Frame {
@@ -121,9 +154,15 @@ enum Frame {
 impl<'a> Builder<'a> {
     fn new(text: &'a str) -> Self {
         Builder {
+            text,
             parser: Parser::new_from_str(text),
             anchors: HashMap::new(),
             nodes: 0,
+            bytes: 0,
+            byte_budget: text
+                .len()
+                .saturating_mul(EXPANSION_FACTOR)
+                .max(MIN_EXPANSION_BYTES),
         }
     }
 
@@ -173,9 +212,16 @@ impl<'a> Builder<'a> {
         let mut stack: Vec<Frame> = Vec::new();
         loop {
             let (event, pos) = self.next()?;
+            // Only a plain `<<` can be a merge key; a quoted one is a string.
+            let mut quoted = false;
             let finished: Node = match event {
-                Event::Scalar(text, style, anchor, tag) => {
+                Event::Scalar(mut text, style, anchor, tag) => {
                     reject_tag(tag.as_ref(), pos)?;
+                    if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded) {
+                        self.drop_invented_break(pos, &mut text);
+                    }
+                    quoted = style != TScalarStyle::Plain;
+                    self.count_bytes(text.len(), pos)?;
                     let value = resolve_scalar(text, style, pos)?;
                     self.count(1, pos)?;
                     let node = Node { value, pos };
@@ -183,10 +229,14 @@ impl<'a> Builder<'a> {
                     node
                 }
                 Event::Alias(id) => {
-                    let node = self.anchors.get(&id).cloned().ok_or_else(|| {
+                    let node = self.anchors.get(&id).ok_or_else(|| {
                         err(pos, "this alias names no anchor defined before it", None)
                     })?;
-                    self.count(size(&node), pos)?;
+                    let (values, bytes) = (size(node), text_bytes(node));
+                    self.count(values, pos)?;
+                    self.count_bytes(bytes, pos)?;
+                    // Cloned only once within budget, so the copy is bounded too.
+                    let node = self.anchors[&id].clone();
                     Node { pos, ..node }
                 }
                 Event::SequenceStart(anchor, tag) => {
@@ -233,7 +283,7 @@ impl<'a> Builder<'a> {
                 Some(Frame::Map(_, _, entries, pending, seen)) => match pending.take() {
                     Some(key) => entries.push((key, finished)),
                     None => {
-                        let key = as_key(finished)?;
+                        let key = as_key(finished, quoted)?;
                         if !seen.insert(key.name.clone()) {
                             let first = entries
                                 .iter()
@@ -278,6 +328,64 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    fn count_bytes(&mut self, n: usize, pos: Pos) -> Result<(), Error> {
+        self.bytes = self.bytes.saturating_add(n);
+        if self.bytes > self.byte_budget {
+            return Err(err(
+                pos,
+                format!(
+                    "the document expands to more than {} bytes of text (aliases included), \
+                     {EXPANSION_FACTOR} times the file's size",
+                    self.byte_budget
+                ),
+                Some("remove the anchors and aliases that multiply this content"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// yaml-rust2 ends a block scalar (`|`, `>`) that runs to the end of
+    /// input with a line break even when the input has none there; YAML 1.2.2
+    /// §8.1.1.2 keeps only a final line break that is in the text, so
+    /// `v: |\n  a\n  b` at the end of input reads as `"a\nb"`. This mirrors
+    /// the scanner's condition and takes the invented break back out.
+    /// `start` is the scalar's event position: for a block scalar with
+    /// content, its first content line at the content's indentation.
+    fn drop_invented_break(&self, start: Pos, value: &mut String) {
+        // Strip chomping (`|-`) never ends in a break; a value of breaks
+        // only has no content line, and the scanner adds nothing then.
+        if self.text.ends_with(['\n', '\r'])
+            || !value.ends_with('\n')
+            || value.chars().all(|c| c == '\n')
+        {
+            return;
+        }
+        let indent = start.column.saturating_sub(1);
+        let leading = |line: &str| line.chars().take_while(|&c| c == ' ').count();
+        let blank = |line: &str| line.chars().all(|c| c == ' ');
+        let mut lines = self
+            .text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .skip(start.line.saturating_sub(1))
+            .peekable();
+        let mut last = None;
+        while let Some(line) = lines.next() {
+            let inside = blank(line)
+                || (leading(line) >= indent
+                    && !(indent == 0 && (line.starts_with("---") || line.starts_with("..."))));
+            if !inside {
+                return; // the scalar ends before the end of input
+            }
+            if lines.peek().is_none() {
+                last = Some(line);
+            }
+        }
+        if last.is_some_and(|line| line.chars().count() >= indent.max(1)) {
+            value.pop();
+        }
+    }
+
     fn remember(&mut self, anchor: usize, node: &Node) {
         if anchor != 0 {
             self.anchors.insert(anchor, node.clone());
@@ -304,9 +412,9 @@ fn reject_tag(tag: Option<&Tag>, pos: Pos) -> Result<(), Error> {
     }
 }
 
-fn as_key(node: Node) -> Result<Key, Error> {
+fn as_key(node: Node, quoted: bool) -> Result<Key, Error> {
     match node.value {
-        Value::Str(name) if name == "<<" => Err(err(
+        Value::Str(name) if name == "<<" && !quoted => Err(err(
             node.pos,
             "merge keys (`<<`) are not allowed",
             Some("write the merged fields out in full"),
@@ -332,6 +440,19 @@ pub fn kind_name(value: &Value) -> &'static str {
         Value::Str(_) => "a string",
         Value::Seq(_) => "a list",
         Value::Map(_) => "a mapping",
+    }
+}
+
+/// The bytes of text (keys and scalars) a node holds.
+fn text_bytes(node: &Node) -> usize {
+    match &node.value {
+        Value::Str(s) => s.len(),
+        Value::Seq(items) => items.iter().map(text_bytes).sum(),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| k.name.len() + text_bytes(v))
+            .sum(),
+        _ => 0,
     }
 }
 
@@ -630,6 +751,60 @@ mod tests {
     #[test]
     fn aliases_expand_to_their_anchor() {
         assert_eq!(ok("a: &x [1, 2]\nb: *x\n")["b"], serde_json::json!([1, 2]));
+    }
+
+    #[test]
+    fn alias_expansion_is_bounded_in_bytes() {
+        // One large anchor referenced many times: few values, many bytes.
+        let big = "x".repeat(400_000);
+        let mut text = format!("a: &big {big}\nb: [");
+        for _ in 0..2_000 {
+            text.push_str("*big, ");
+        }
+        text.push_str("]\n");
+        let e = parse(&text).expect_err("the expansion is refused");
+        assert!(e.message.contains("bytes"), "{}", e.message);
+        assert_eq!(e.pos.line, 2);
+        // A few repetitions of a small anchor stay fine.
+        assert_eq!(
+            ok("a: &x hello\nb: [*x, *x, *x]\n")["b"],
+            serde_json::json!(["hello", "hello", "hello"])
+        );
+    }
+
+    #[test]
+    fn block_scalar_at_end_of_input_has_no_invented_line_break() {
+        // YAML 1.2.2 §8.1.1.2: the final line break is kept only when there is one.
+        assert_eq!(ok("v: |\n  a\n  b")["v"], "a\nb");
+        assert_eq!(ok("v: |+\n  a\n  b")["v"], "a\nb");
+        assert_eq!(ok("v: >\n  a\n  b")["v"], "a b");
+        assert_eq!(ok("v: |-\n  a\n  b")["v"], "a\nb");
+        assert_eq!(ok("- |\n  a\n  b")[0], "a\nb");
+        assert_eq!(ok("k:\n  v: |2\n     a")["k"]["v"], " a");
+        // Unchanged where the input has its line break, or the scalar ends earlier.
+        assert_eq!(ok("v: |\n  a\n  b\n")["v"], "a\nb\n");
+        assert_eq!(ok("v: |+\n  a\n\n")["v"], "a\n\n");
+        assert_eq!(ok("v: |\n  a\nw: 1")["v"], "a\n");
+        assert_eq!(ok("v: |\n  a\n# end")["v"], "a\n");
+        assert_eq!(ok("v: |\n  a\n ")["v"], "a\n");
+        assert_eq!(ok("v: |\n  a\n  ")["v"], "a\n");
+        assert_eq!(ok("v: |\n  a\n   ")["v"], "a\n ");
+    }
+
+    #[test]
+    fn only_a_plain_merge_key_is_a_merge_key() {
+        assert_eq!(ok("\"<<\": 1\n")["<<"], 1);
+        assert_eq!(ok("'<<': 1\n")["<<"], 1);
+        assert!(bad("<<: {a: 1}\n").message.contains("merge keys"));
+    }
+
+    #[test]
+    fn unknown_major_yaml_version_is_refused() {
+        let e = bad("%YAML 2.0\n---\na: 1\n");
+        assert!(e.message.contains("2.0"), "{}", e.message);
+        assert_eq!(e.pos.line, 1);
+        assert_eq!(ok("%YAML 1.2\n---\na: 1\n")["a"], 1);
+        assert_eq!(ok("%YAML 1.1\n---\na: 1\n")["a"], 1);
     }
 
     #[test]

@@ -89,7 +89,20 @@ pub fn check(file: &str, bytes: &[u8], ctx: &Context<'_>) -> (Parsed, Vec<Findin
         }
     };
     let data = node.to_json();
-    let version = VersionId::of(&data);
+    let version = match VersionId::try_of(&data) {
+        Ok(version) => version,
+        Err(why) => {
+            findings.push(
+                Finding::new(
+                    "yaml-syntax",
+                    file,
+                    format!("the data cannot be written as canonical JSON, so it has no version id: {why}"),
+                )
+                .at(node.pos),
+            );
+            return (Parsed::Unparseable, findings);
+        }
+    };
     if !matches!(node.value, crate::yaml::Value::Map(_)) {
         findings.push(
             Finding::new(
@@ -110,10 +123,10 @@ pub fn check(file: &str, bytes: &[u8], ctx: &Context<'_>) -> (Parsed, Vec<Findin
         );
         return (Parsed::SchemaInvalid { version, data }, findings);
     }
-    let agreement: Agreement = match document::typed(file, &node) {
+    let agreement: Agreement = match document::typed_all(file, &node) {
         Ok(a) => a,
-        Err(f) => {
-            findings.push(f);
+        Err(all) => {
+            findings.extend(all);
             return (Parsed::SchemaInvalid { version, data }, findings);
         }
     };
@@ -181,7 +194,7 @@ impl Rules<'_> {
                 self.push(
                     "invalid-email",
                     &[K("parties"), K(role), K("email")],
-                    format!("the {role}'s email `{}` {problem}", person.email),
+                    format!("the {role}'s email `{}` {problem}", visible(&person.email)),
                     "use the address the person signs with; it must match their line in allowed_signers",
                 );
             } else if let Some(known) = ctx.is_known_signer {
@@ -195,17 +208,18 @@ impl Rules<'_> {
                 }
             }
         }
-        if a.parties
-            .mentor
-            .email
-            .eq_ignore_ascii_case(&a.parties.mentee.email)
+        // Compared as a reader sees them: after Unicode normalisation and
+        // case folding, so no look-alike spelling makes one person two.
+        if crate::unicode::party_key(&a.parties.mentor.email)
+            == crate::unicode::party_key(&a.parties.mentee.email)
         {
             self.push(
                 "same-party",
                 &[K("parties"), K("mentee"), K("email")],
                 format!(
-                    "mentor and mentee are the same person (`{}`)",
-                    a.parties.mentee.email
+                    "mentor and mentee are the same person (`{}` and `{}`)",
+                    visible(&a.parties.mentor.email),
+                    visible(&a.parties.mentee.email)
                 ),
                 "a mentoring agreement needs two different people",
             );
@@ -322,6 +336,11 @@ impl Rules<'_> {
     }
 }
 
+/// `text` with its hidden characters spelt out (`\u{200b}`), for messages.
+fn visible(text: &str) -> String {
+    crate::render::escape::text(text).into_owned()
+}
+
 /// Template placeholders look like `<what goes here>`.
 fn is_placeholder(s: &str) -> bool {
     let t = s.trim();
@@ -332,8 +351,8 @@ fn email_problem(email: &str) -> Option<&'static str> {
     if email.is_empty() {
         return Some("is empty");
     }
-    if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Some("contains spaces or control characters");
+    if crate::unicode::first_hidden(email).is_some() {
+        return Some("contains spaces, control characters or invisible characters (shown escaped)");
     }
     match email.split_once('@') {
         Some((local, domain))
@@ -360,6 +379,9 @@ mod tests {
     fn emails() {
         assert_eq!(email_problem("ada@example.com"), None);
         assert!(email_problem("ada example.com").is_some());
+        assert!(email_problem("ada@example.com\u{200b}").is_some());
+        assert!(email_problem("ada@exa\u{202e}mple.com").is_some());
+        assert!(email_problem("\u{feff}ada@example.com").is_some());
         assert!(email_problem("a@b@c").is_some());
         assert!(email_problem("@b").is_some());
     }

@@ -3,6 +3,7 @@
 pub mod lint;
 pub mod model;
 pub mod role;
+pub mod schedule;
 pub mod types;
 pub mod version;
 

@@ -10,6 +10,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::schedule::{ClockTime, MeetingDay, TimeZone};
 use super::types::{Cadence, CalendarDuration, Date, Duration};
 
 /// The `charter:` format marker; only version 1 exists.
@@ -86,6 +87,22 @@ pub struct Agreement {
     /// Set when the mentorship has ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concluded: Option<Concluded>,
+    /// The programme template this agreement was made from, so `check`
+    /// can tell when the template has changed since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<TemplateRef>,
+}
+
+/// Which programme template an agreement started from (`charter new --template`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateRef {
+    /// The template's name: `templates/<name>.yaml`.
+    #[schemars(regex(pattern = "^[a-z0-9][a-z0-9-]{0,63}$"))]
+    pub name: String,
+    /// The template's version id (`sha256:…` of its data) when the agreement was made.
+    #[schemars(regex(pattern = "^sha256:[0-9a-f]{64}$"))]
+    pub version: String,
 }
 
 /// The people in the agreement. Only mentor and mentee sign.
@@ -153,6 +170,18 @@ pub struct Meetings {
     /// How to cancel or move a meeting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation: Option<String>,
+    /// The usual day of the week, e.g. tuesday (for calendars).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weekday: Option<MeetingDay>,
+    /// The usual start time, "HH:MM" on the 24-hour clock (for calendars).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<ClockTime>,
+    /// The IANA time zone of `time`, e.g. Europe/Berlin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<TimeZone>,
+    /// Where the meetings happen: a room, an address or a video-call link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 /// Topics the mentorship covers and those it leaves alone.
@@ -283,7 +312,45 @@ pub struct Renegotiation {
 pub struct Concluded {
     /// The day it ended.
     pub date: Date,
+    /// Why it ended (optional; `charter conclude` always records one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ConclusionReason>,
     /// A short closing note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// Why a mentorship ended, as mentoring programmes report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConclusionReason {
+    /// The goals were reached, or the term ran its course.
+    Completed,
+    /// The mentee was matched with another mentor.
+    Rematched,
+    /// A party left the programme or the organisation.
+    Left,
+    /// Put on hold; a new agreement can resume it.
+    Paused,
+    /// The pairing did not work out.
+    NoFit,
+}
+
+impl ConclusionReason {
+    /// The word used in files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConclusionReason::Completed => "completed",
+            ConclusionReason::Rematched => "rematched",
+            ConclusionReason::Left => "left",
+            ConclusionReason::Paused => "paused",
+            ConclusionReason::NoFit => "no-fit",
+        }
+    }
+}
+
+impl std::fmt::Display for ConclusionReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }

@@ -180,9 +180,15 @@ impl JsonSchema for Duration {
 pub struct CalendarDuration(pub Duration);
 
 impl CalendarDuration {
-    /// The length in calendar days.
+    /// The length in calendar days. Only `d` and `w` parse as calendar
+    /// durations; one built otherwise counts as the whole days it spans,
+    /// rounded up (never as zero days of notice).
     pub fn days(&self) -> u64 {
-        self.0.days().unwrap_or(0)
+        let amount = u64::from(self.0.amount);
+        self.0.days().unwrap_or(match self.0.unit {
+            Unit::Minutes => amount.div_ceil(24 * 60),
+            _ => amount.div_ceil(24),
+        })
     }
 }
 
@@ -297,8 +303,12 @@ impl fmt::Display for Cadence {
             Cadence::Biweekly => f.write_str("biweekly"),
             Cadence::Monthly => f.write_str("monthly"),
             Cadence::Quarterly => f.write_str("quarterly"),
-            Cadence::EveryDays(n) => write!(f, "every {n} days"),
-            Cadence::EveryWeeks(n) => write!(f, "every {n} weeks"),
+            Cadence::EveryDays(n) => {
+                write!(f, "every {}", crate::plural::count(*n as usize, "day"))
+            }
+            Cadence::EveryWeeks(n) => {
+                write!(f, "every {}", crate::plural::count(*n as usize, "week"))
+            }
         }
     }
 }
@@ -332,6 +342,15 @@ impl JsonSchema for Cadence {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_calendar_duration_is_never_zero_days_by_default() {
+        let of = |amount, unit| CalendarDuration(Duration { amount, unit }).days();
+        assert_eq!(of(2, Unit::Weeks), 14);
+        assert_eq!(of(3, Unit::Days), 3);
+        assert_eq!(of(25, Unit::Hours), 2);
+        assert_eq!(of(1, Unit::Minutes), 1);
+    }
 
     #[test]
     fn ids() {

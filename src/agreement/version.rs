@@ -16,13 +16,25 @@ pub struct VersionId(String);
 
 impl VersionId {
     /// The id of plain data (as produced by [`crate::yaml::Node::to_json`]).
+    ///
+    /// # Panics
+    ///
+    /// When the data cannot be written as canonical JSON, which plain data
+    /// from `yaml::Node::to_json` always can; files read from a repository
+    /// go through [`VersionId::try_of`], which reports it instead.
     pub fn of(data: &serde_json::Value) -> Self {
-        let digest = Sha256::digest(canonical_json(data));
+        Self::try_of(data).expect("plain data always has a canonical form")
+    }
+
+    /// The id of data, or why it has none: data that cannot be written as
+    /// canonical JSON has no id, rather than the id of empty bytes.
+    pub fn try_of(data: &serde_json::Value) -> Result<Self, String> {
+        let digest = Sha256::digest(try_canonical_json(data)?);
         let mut hex = String::with_capacity(64);
         for byte in digest {
             hex.push_str(&format!("{byte:02x}"));
         }
-        VersionId(format!("sha256:{hex}"))
+        Ok(VersionId(format!("sha256:{hex}")))
     }
 
     /// Accept an id in its written form, checking the shape.
@@ -50,10 +62,38 @@ impl fmt::Display for VersionId {
 }
 
 /// The RFC 8785 (JCS) bytes of plain data.
+///
+/// # Panics
+///
+/// As [`VersionId::of`]; use [`try_canonical_json`] for untrusted data.
 pub fn canonical_json(data: &serde_json::Value) -> Vec<u8> {
-    // Plain data holds only strings, safe integers, booleans, null, arrays and
-    // objects, all of which JCS can serialise; failure would be a bug.
-    serde_json_canonicalizer::to_vec(data).unwrap_or_default()
+    try_canonical_json(data).expect("plain data always has a canonical form")
+}
+
+/// The RFC 8785 (JCS) bytes of data, or why they cannot be written. Plain
+/// data holds only strings, safe integers, booleans, null, arrays and
+/// objects, all of which JCS can write; anything else is an error, never
+/// the empty bytes.
+pub fn try_canonical_json(data: &serde_json::Value) -> Result<Vec<u8>, String> {
+    check_numbers(data)?;
+    serde_json_canonicalizer::to_vec(data).map_err(|e| e.to_string())
+}
+
+/// JCS writes numbers as IEEE doubles, so two integers beyond ±(2^53−1)
+/// could share one form (and one id): refuse them, and every non-integer.
+fn check_numbers(data: &serde_json::Value) -> Result<(), String> {
+    const SAFE: i64 = (1 << 53) - 1;
+    match data {
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) if (-SAFE..=SAFE).contains(&i) => Ok(()),
+            _ => Err(format!(
+                "the number {n} is not an integer within ±(2^53−1), so it has no exact canonical form"
+            )),
+        },
+        serde_json::Value::Array(items) => items.iter().try_for_each(check_numbers),
+        serde_json::Value::Object(map) => map.values().try_for_each(check_numbers),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -69,6 +109,15 @@ mod tests {
             text,
             "{\"a\":\"é\\u0001\\\"\\\\\\n\",\"b\":[1,\"1\",true,null],\"é\":{\"aa\":0,\"z\":-3}}"
         );
+    }
+
+    #[test]
+    fn data_without_a_canonical_form_has_no_id() {
+        let unsafe_integer = json!({"n": 9_007_199_254_740_993_u64});
+        assert!(try_canonical_json(&unsafe_integer).is_err());
+        assert!(VersionId::try_of(&unsafe_integer).is_err());
+        assert!(VersionId::try_of(&json!({"x": 1.5})).is_err());
+        assert!(VersionId::try_of(&json!({"n": 9_007_199_254_740_991_i64})).is_ok());
     }
 
     #[test]

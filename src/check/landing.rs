@@ -146,6 +146,8 @@ pub fn land(
         .map_err(|e| Error::git("listing the pull request's commits", e))?;
     walk.hide(merge_base)
         .map_err(|e| Error::git("listing the pull request's commits", e))?;
-    let pr_commits = walk.filter_map(|id| id.ok()).collect();
+    let pr_commits = walk
+        .collect::<std::result::Result<Vec<Oid>, _>>()
+        .map_err(|e| Error::git("listing the pull request's commits", e))?;
     Ok(Landed { commit, pr_commits })
 }

@@ -9,7 +9,11 @@
 //! vouch for itself nor relax its own gate.
 
 mod landing;
+mod layout;
+mod programme;
 mod tree_files;
+mod trust_root;
+mod unsigned;
 
 use std::collections::HashMap;
 
@@ -153,11 +157,18 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
     // In a pull request only the agreements it touches can change their
     // state or findings; judging just those keeps the cost with the pull
     // request, not with the size of the repository. A change to the trust
-    // root can affect every sign-off, so then everything is judged.
+    // root, or to where the records are read from, can affect every
+    // sign-off, so then everything is judged.
+    let new_layout = match &base {
+        // The layout head's charter.yaml sets: it applies once merged.
+        Some(_) => layout::layout_at(repo, &tip)?,
+        None => layout.clone(),
+    };
     let touched = match &base {
         Some(base) => {
             let trust_changed = blob_at(repo, base, &layout.allowed_signers)?
-                != blob_at(repo, &tip, &layout.allowed_signers)?;
+                != blob_at(repo, &tip, &layout.allowed_signers)?
+                || new_layout != layout;
             (!trust_changed)
                 .then(|| touched_ids(repo, base, &tip, &layout))
                 .transpose()?
@@ -170,6 +181,14 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         &tip,
         &layout,
         known,
+        touched.as_ref(),
+        &mut findings,
+        &mut sources,
+    )?;
+    programme::validate(
+        repo,
+        &tip,
+        &settings,
         touched.as_ref(),
         &mut findings,
         &mut sources,
@@ -190,19 +209,50 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         record_findings(repo, record, &layout, range_start, &mut findings);
     }
     append_only(repo, &chain, &layout.signoffs, range_start, &mut findings)?;
+    append_only_records(
+        repo,
+        &chain,
+        &layout.checkins,
+        range_start,
+        &Modified::CHECKIN,
+        &mut findings,
+    )?;
+    if let Some(base) = &base {
+        // Only what the pull request touches must be signed before it lands.
+        let in_pr = match &touched {
+            Some(ids) => ids.clone(),
+            None => touched_ids(repo, base, &tip, &layout)?,
+        };
+        for record in records.iter().filter(|r| in_pr.contains(&r.id)) {
+            unsigned::check(repo, record, settings.gate_unsigned(), &mut findings);
+        }
+    }
     if base.is_some() {
-        trust_root_changes(
-            repo,
-            &head,
-            &layout.allowed_signers,
-            &signers,
-            &records,
-            &mut findings,
-        )?;
+        let new_text = blob_at(repo, &tip, &layout.allowed_signers)?.unwrap_or_default();
+        let (new, _) = AllowedSigners::parse(&String::from_utf8_lossy(&new_text));
+        let change = trust_root::Change {
+            old_file: &layout.allowed_signers,
+            old: &signers,
+            new_file: &layout.allowed_signers,
+            new: &new,
+            commit: None,
+        };
+        trust_root::findings(&change, &records, &mut findings);
+        let moved = layout::Move {
+            old: &layout,
+            new: &new_layout,
+            old_signers: &signers,
+            after: &tip,
+            commit: None,
+        };
+        layout::findings(repo, &moved, &records, &mut findings)?;
+    } else {
+        layout_moves(repo, &chain, opts.today, &mut findings)?;
     }
 
     // 5. Commit times.
-    suspicious_times(repo, &pr_commits, opts.now, &mut findings)?;
+    let whole_chain = base.is_none().then_some(&chain);
+    suspicious_times(repo, &pr_commits, whole_chain, opts.now, &mut findings)?;
 
     // The accept list, then lint settings.
     let accepted = settings.accept.clone().unwrap_or_default();
@@ -229,6 +279,14 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         for f in &mut findings {
             if f.commit.as_deref() == Some(landed.as_str()) {
                 f.commit = Some(head_id.clone());
+            }
+            // Messages name commits by their full id or its first 12 digits.
+            for text in std::iter::once(&mut f.message).chain(f.hint.as_mut()) {
+                if text.contains(&landed[..12]) {
+                    *text = text
+                        .replace(landed.as_str(), &head_id)
+                        .replace(&landed[..12], &head_id[..12]);
+                }
             }
         }
         for a in &mut agreements {
@@ -271,7 +329,10 @@ fn touched_ids(
                 if let Some(id) = rest.strip_suffix(".yaml").filter(|id| !id.contains('/')) {
                     ids.insert(id.to_owned());
                 }
-            } else if let Some(rest) = path.strip_prefix(&format!("{}/", layout.signoffs)) {
+            } else if let Some(rest) = path
+                .strip_prefix(&format!("{}/", layout.signoffs))
+                .or_else(|| path.strip_prefix(&format!("{}/", layout.checkins)))
+            {
                 if let Some((id, _)) = rest.split_once('/') {
                     ids.insert(id.to_owned());
                 }
@@ -291,9 +352,20 @@ fn dedupe(findings: &mut Vec<Finding>) {
         } else {
             f.rule.as_str()
         };
-        let key = (rule.to_owned(), f.file.clone(), f.line, f.commit.clone());
-        let key = if rule == "signoff" {
-            (key.0, key.1, None, None)
+        // Two different messages at one place are two findings (a line of
+        // allowed_signers removed and one added at the same number).
+        let key = (
+            rule.to_owned(),
+            f.file.clone(),
+            f.line,
+            f.commit.clone(),
+            f.message.clone(),
+        );
+        let key = if rule == "signoff"
+            || rule == crate::checkin::file::RULE
+            || rule == crate::signoff::decline::RULE
+        {
+            (key.0, key.1, None, None, String::new())
         } else {
             key
         };
@@ -316,6 +388,36 @@ fn record_findings(
                 .hint("a sign-off must verify against allowed_signers at the time it was committed; sign again with `charter sign`"),
         );
     }
+    for d in record.declines.iter().filter(|d| !d.valid) {
+        let mut f = Finding::new(
+            crate::signoff::decline::RULE,
+            &d.file,
+            format!(
+                "decline is not valid: {}",
+                d.problem.as_deref().unwrap_or("unknown reason")
+            ),
+        )
+        .hint("a decline must be signed by the party it names; record a new one with `charter decline`");
+        if let Some(pos) = d.pos {
+            f = f.at(pos);
+        }
+        findings.push(f);
+    }
+    for c in record.checkins.iter().filter(|c| !c.valid) {
+        let mut f = Finding::new(
+            crate::checkin::file::RULE,
+            &c.file,
+            format!(
+                "check-in is not valid: {}",
+                c.reason.as_deref().unwrap_or("unknown reason")
+            ),
+        )
+        .hint("a check-in must be signed by a party of the version it reports on and fit that version; record a new one with `charter checkin`");
+        if let Some(pos) = c.pos {
+            f = f.at(pos);
+        }
+        findings.push(f);
+    }
     let path = &record.history.path;
     let e = &record.evaluation;
     for v in &e.versions {
@@ -330,12 +432,12 @@ fn record_findings(
                     "notice-period",
                     path,
                     format!(
-                        "signed with effective {}, before the notice period ends on {}: renegotiation opened {} (commit {}) with {} days' notice",
+                        "signed with effective {}, before the notice period ends on {}: renegotiation opened {} (commit {}) with a notice period of {}",
                         n.effective,
                         n.earliest_effective,
                         n.opened,
                         &n.opened_commit[..n.opened_commit.len().min(12)],
-                        n.notice_days
+                        crate::plural::count(n.notice_days as usize, "day")
                     ),
                 )
                 .commit(commit.clone())
@@ -482,12 +584,45 @@ fn party_change(record: &Record, point: usize) -> Option<(String, &'static str)>
     None
 }
 
+/// The finding of a changed or deleted record file, per kind of record.
+struct Modified {
+    rule: &'static str,
+    what: &'static str,
+    hint: &'static str,
+}
+
+impl Modified {
+    const SIGNOFF: Modified = Modified {
+        rule: "signoff-modified",
+        what: "a sign-off file was {what}; sign-offs are append-only",
+        hint:
+            "restore the file as it was; to replace a sign-off, add a new one with `charter sign`",
+    };
+    const CHECKIN: Modified = Modified {
+        rule: "checkin-modified",
+        what: "a check-in file was {what}; check-ins are append-only",
+        hint: "restore the file as it was; to correct a check-in, add a new one with `charter checkin`",
+    };
+}
+
 /// `signoff-modified`: sign-off files are only ever added.
 fn append_only(
     repo: &Repository,
     chain: &Chain,
     dir: &str,
     range_start: usize,
+    findings: &mut Vec<Finding>,
+) -> Result<()> {
+    append_only_records(repo, chain, dir, range_start, &Modified::SIGNOFF, findings)
+}
+
+/// Record files under `dir` (sign-offs, check-ins) are only ever added.
+fn append_only_records(
+    repo: &Repository,
+    chain: &Chain,
+    dir: &str,
+    range_start: usize,
+    kind: &Modified,
     findings: &mut Vec<Finding>,
 ) -> Result<()> {
     let mut last_dir: Option<Oid> = None;
@@ -499,15 +634,17 @@ fn append_only(
             .find_commit(c.id)
             .and_then(|commit| commit.tree())
             .map_err(|e| Error::git("reading a tree", e))?;
-        let dir_id = crate::history::entry_id(&tree, dir);
+        let dir_id = crate::history::entry_id(&tree, dir)?;
         if dir_id == last_dir {
             continue;
         }
         last_dir = dir_id;
-        let subtree = dir_id.and_then(|id| repo.find_tree(id).ok());
+        let subtree = dir_id
+            .map(|id| crate::history::tree_of(repo, id, dir))
+            .transpose()?;
         if position >= range_start && last_tree.is_some() {
             for change in
-                crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)
+                crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)?
             {
                 let what = match (&change.old, &change.new) {
                     (None, _) => continue,
@@ -516,12 +653,12 @@ fn append_only(
                 };
                 findings.push(
                     Finding::new(
-                        "signoff-modified",
+                        kind.rule,
                         &format!("{dir}/{}", change.path),
-                        format!("a sign-off file was {what}; sign-offs are append-only"),
+                        kind.what.replace("{what}", what),
                     )
                     .commit(c.id.to_string())
-                    .hint("restore the file as it was; to replace a sign-off, add a new one with `charter sign`"),
+                    .hint(kind.hint),
                 );
             }
         }
@@ -530,97 +667,110 @@ fn append_only(
     Ok(())
 }
 
-/// `trust-root-change`: keys added or removed in allowed_signers by the pull
-/// request, with the sign-offs a removal would invalidate.
-#[allow(clippy::too_many_arguments)]
-fn trust_root_changes(
+/// Every change of layout along the chain (whole-history check), judged
+/// against the records as they were read before it.
+fn layout_moves(
     repo: &Repository,
-    head: &git2::Commit<'_>,
-    file: &str,
-    base_signers: &AllowedSigners,
-    records: &[Record],
+    chain: &Chain,
+    today: NaiveDate,
     findings: &mut Vec<Finding>,
 ) -> Result<()> {
-    let head_text = blob_at(repo, head, file)?.unwrap_or_default();
-    let (head_signers, _) = AllowedSigners::parse(&String::from_utf8_lossy(&head_text));
-    let describe = |e: &crate::signoff::SignerEntry| {
-        (
-            e.principals.clone(),
-            e.key.fingerprint(ssh_key::HashAlg::Sha256).to_string(),
-            e.valid_after,
-            e.valid_before,
-            e.namespaces.clone(),
-        )
-    };
-    let base_keys: Vec<_> = base_signers.entries().iter().map(describe).collect();
-    let head_keys: Vec<_> = head_signers.entries().iter().map(describe).collect();
-    let mut by_key: HashMap<&str, Vec<&str>> = HashMap::new();
-    for record in records {
-        for s in record.signoffs.iter().filter(|s| s.valid) {
-            if let Some(k) = &s.key_fingerprint {
-                by_key.entry(k.as_str()).or_default().push(&s.file);
-            }
+    let mut last: Option<(Option<Oid>, crate::settings::Layout)> = None;
+    for (i, c) in chain.commits.iter().enumerate() {
+        let commit = repo
+            .find_commit(c.id)
+            .map_err(|e| Error::git(format!("reading commit {}", c.id), e))?;
+        let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
+        let blob = tree.get_name(crate::settings::FILE).map(|e| e.id());
+        let Some((last_blob, old)) = &last else {
+            last = Some((blob, layout::layout_at(repo, &commit)?));
+            continue;
+        };
+        if blob == *last_blob {
+            continue;
         }
-    }
-    for (entry, key) in head_signers.entries().iter().zip(&head_keys) {
-        if !base_keys.contains(key) {
-            findings.push(
-                Finding::new(
-                    "trust-root-change",
-                    file,
-                    format!(
-                        "adds or changes the key {} for {}; it is trusted once this is merged",
-                        key.1, key.0
-                    ),
-                )
-                .at(crate::yaml::Pos {
-                    line: entry.line,
-                    column: 1,
-                })
-                .hint("check with the person, out of band, that this key is theirs"),
-            );
+        let new = layout::layout_at(repo, &commit)?;
+        if new != *old {
+            let parent = repo
+                .find_commit(chain.commits[i - 1].id)
+                .map_err(|e| Error::git("reading a commit", e))?;
+            let before = Chain {
+                commits: chain.commits[..i].to_vec(),
+            };
+            let (old_signers, _) = crate::record::signers_at(repo, &parent, old)?;
+            let records = load_all(repo, &before, old, &old_signers, today)?;
+            let moved = layout::Move {
+                old,
+                new: &new,
+                old_signers: &old_signers,
+                after: &commit,
+                commit: Some(c.id.to_string()),
+            };
+            layout::findings(repo, &moved, &records, findings)?;
         }
-    }
-    for (entry, key) in base_signers.entries().iter().zip(&base_keys) {
-        if !head_keys.contains(key) {
-            let affected = by_key
-                .get(key.1.as_str())
-                .map(|v| v.join(", "))
-                .unwrap_or_default();
-            let mut message = format!("removes or changes the key {} for {}", key.1, key.0);
-            if !affected.is_empty() {
-                message.push_str(&format!("; this would invalidate the sign-offs {affected}"));
-            }
-            findings.push(
-                Finding::new("trust-root-change", file, message)
-                    .at(crate::yaml::Pos { line: entry.line, column: 1 })
-                    .hint("to retire a key, keep its line and add valid-before=\"YYYYMMDDZ\"; removing it invalidates what it signed"),
-            );
-        }
+        last = Some((blob, new));
     }
     Ok(())
 }
 
-/// `suspicious-time`: commits from the future or older than their parent.
+/// `suspicious-time`: commits from the future, older than their parent or
+/// than a commit they merge, or (along the chain, in a whole-history check)
+/// moved more than a day by clamping. One warning per commit, with the most
+/// telling reason.
 fn suspicious_times(
     repo: &Repository,
     commits: &[Oid],
+    chain: Option<&Chain>,
     now: i64,
     findings: &mut Vec<Finding>,
 ) -> Result<()> {
+    const DAY: i64 = 24 * 60 * 60;
+    let clamped: HashMap<Oid, (i64, i64)> = chain
+        .map(|c| {
+            c.commits
+                .iter()
+                .map(|c| (c.id, (c.raw_time, c.time)))
+                .collect()
+        })
+        .unwrap_or_default();
     for id in commits {
         let commit = repo
             .find_commit(*id)
             .map_err(|e| Error::git("reading a commit", e))?;
         let time = commit.committer().when().seconds();
-        let parent_time = commit
-            .parent(0)
-            .ok()
-            .map(|p| p.committer().when().seconds());
+        let mut parents = Vec::new();
+        for i in 0..commit.parent_count() {
+            let parent = commit
+                .parent(i)
+                .map_err(|e| Error::git(format!("reading a parent of commit {id}"), e))?;
+            parents.push((parent.id(), parent.committer().when().seconds()));
+        }
+        let merged_later = parents
+            .iter()
+            .skip(1)
+            .filter(|(_, t)| *t > time + DAY)
+            .max_by_key(|(_, t)| *t);
         let problem = if time > now + 300 {
-            Some("its committer time is in the future; dates computed from it may be wrong")
-        } else if parent_time.is_some_and(|p| time < p) {
-            Some("its committer time is earlier than its parent's, so the parent's time was used")
+            Some(
+                "its committer time is in the future; dates computed from it may be wrong"
+                    .to_owned(),
+            )
+        } else if parents.first().is_some_and(|(_, p)| time < *p) {
+            Some(
+                "its committer time is earlier than its parent's, so the parent's time was used"
+                    .to_owned(),
+            )
+        } else if let Some((merged, _)) = merged_later {
+            Some(format!(
+                "its committer time is more than a day earlier than that of {}, which it merges; a branch made this way and fast-forwarded steps around the previous tip, so its commits can look older than they are (see SECURITY.md on branch protection)",
+                &merged.to_string()[..12]
+            ))
+        } else if let Some((raw, at)) = clamped.get(id).filter(|(raw, at)| at - raw > DAY) {
+            Some(format!(
+                "its committer time is {} days earlier than the commit before it on the first-parent chain, so charter counts it at {}",
+                (at - raw) / DAY,
+                crate::history::utc(*at).format("%Y-%m-%d %H:%M:%S UTC")
+            ))
         } else {
             None
         };

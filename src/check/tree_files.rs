@@ -69,25 +69,43 @@ pub fn validate(
             )),
         }
     }
+    for (path, blob) in blobs_under(repo, &tree, &layout.checkins, true)? {
+        let rest = &path[layout.checkins.len() + 1..];
+        let Some((id, _)) = rest.split_once('/') else {
+            continue;
+        };
+        if !path.ends_with(".yaml") || !wanted(id) {
+            continue;
+        }
+        match blob {
+            Some(bytes) => findings.extend(crate::checkin::form_findings(&path, &bytes)),
+            None => findings.push(Finding::new(
+                "invalid-path",
+                &path,
+                "a symbolic link or other non-file among the check-ins",
+            )),
+        }
+    }
     Ok(())
 }
 
 /// Files under `dir` (one level, or two for sign-offs), with their bytes;
 /// `None` for links and other non-files. Oversized blobs are cut at the
 /// size limit so parsing reports them.
-fn blobs_under(
+pub(super) fn blobs_under(
     repo: &Repository,
     tree: &git2::Tree<'_>,
     dir: &str,
     nested: bool,
 ) -> Result<Vec<(String, Option<Vec<u8>>)>> {
     let mut out = Vec::new();
-    let Ok(entry) = tree.get_path(std::path::Path::new(dir)) else {
+    let Some(entry) = crate::history::entry_at(tree, dir)? else {
         return Ok(out);
     };
-    let Ok(subtree) = repo.find_tree(entry.id()) else {
+    if entry.kind() != Some(git2::ObjectType::Tree) {
         return Ok(out);
-    };
+    }
+    let subtree = crate::history::tree_of(repo, entry.id(), dir)?;
     for e in subtree.iter() {
         let Some(name) = e.name() else { continue };
         let path = format!("{dir}/{name}");

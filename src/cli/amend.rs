@@ -25,16 +25,20 @@ pub struct Args {
 
 /// Validate, check the notice rule, and commit the agreement file alone.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    super::check_id(&args.id)?;
     let ws = super::workspace(global)?;
+    let id = super::ids::agreement_id(&args.id, &ws, global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     charter::git::refuse_during_operation(repo)?;
-    let rel = format!("{}/{}.yaml", ws.layout.agreements, args.id);
+    let rel = format!("{}/{}.yaml", ws.layout.agreements, id);
     let bytes = match ws.read(&rel) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
-            return Err(CliError::new(format!("{rel}: no such file"))
-                .hint(format!("create it with `charter new {}`", args.id)))
+            return Err(super::ids::unknown_agreement(
+                &id,
+                "in the working tree",
+                &ws,
+                &super::ids::known_ids(&ws),
+            ))
         }
         Err(f) => return Err(CliError::new(format!("{rel}: {}", f.message))),
     };
@@ -61,7 +65,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let today = super::today(args.today.as_deref())?;
     let (record, chain) = match charter::history::head_commit(repo) {
         Ok(_) => {
-            let (record, chain) = charter::record::load_at_head(repo, &ws.layout, &args.id, today)?;
+            let (record, chain) = charter::record::load_at_head(repo, &ws.layout, &id, today)?;
             (Some(record), Some(chain))
         }
         Err(_) => (None, None),
@@ -101,8 +105,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 super::note(
                     global,
                     &format!(
-                        "error: {rel}: effective {} is too early: renegotiation opened {} and the notice period is {} days, so the earliest allowed date is {}",
-                        notice.effective, notice.opened, notice.notice_days, notice.earliest_effective
+                        "error: {rel}: effective {} is too early: renegotiation opened {} and the notice period is {}, so the earliest allowed date is {}",
+                        notice.effective, notice.opened, charter::plural::count(notice.notice_days as usize, "day"), notice.earliest_effective
                     ),
                 );
                 super::note(
@@ -125,20 +129,26 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let subject = args
         .message
         .clone()
-        .unwrap_or_else(|| format!("Amend {}: {}", args.id, charter::diff::summary(&changes)));
+        .unwrap_or_else(|| format!("Amend {}: {}", id, charter::diff::summary(&changes)));
     let mut message = format!("{subject}\n\n");
     for change in &changes {
         message.push_str(&format!("- {}\n", describe(change)));
     }
-    let sig = charter::git::identity(repo)?;
-    let oid = charter::git::commit_files(repo, &[(rel.clone(), bytes)], &message, &sig, &sig)?;
+    let who = charter::ident::Identity::of(repo)?;
+    let oid = charter::git::commit_files(
+        repo,
+        &[(rel.clone(), bytes)],
+        &message,
+        &who.author,
+        &who.committer,
+    )?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "[{}] {subject}", &oid.to_string()[..10])?;
     writeln!(out, "{}", charter::diff::headline(&changes))?;
     out.flush()?;
     super::note(
         global,
-        &format!("next: both parties sign with `charter sign {}`", args.id),
+        &format!("next: both parties sign with `charter sign {}`", id),
     );
     Ok(code::OK)
 }

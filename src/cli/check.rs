@@ -55,10 +55,32 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         today,
         now: chrono::Utc::now().timestamp(),
     };
+    let has_layout = |rev: &str| -> Result<bool, CliError> {
+        let commit = charter::history::resolve_commit(repo, rev)?;
+        let tree = commit
+            .tree()
+            .map_err(|e| charter::error::Error::git("reading a tree", e))?;
+        Ok(super::layout_paths(&ws)
+            .iter()
+            .any(|p| tree.get_path(std::path::Path::new(p)).is_ok()))
+    };
+    let head = args.head.as_deref().unwrap_or("HEAD");
+    if !has_layout(head)?
+        && !args
+            .base
+            .as_deref()
+            .map(has_layout)
+            .transpose()?
+            .unwrap_or(false)
+    {
+        return Err(super::no_layout(&format!("at {head}"), &ws));
+    }
     let mut report = charter::check::check(repo, &opts)?;
     if args.deny_warnings {
         for f in &mut report.findings {
-            f.severity = charter::finding::Severity::Error;
+            if f.severity == charter::finding::Severity::Warning {
+                f.severity = charter::finding::Severity::Error;
+            }
         }
     }
     let summary = Summary::of(&report.findings);

@@ -132,9 +132,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let valid = signoffs.iter().filter(|s| s.valid).count();
     writeln!(
         out,
-        "{valid} valid, {} invalid sign-offs in {} agreements (every one checked in-process against allowed_signers)",
+        "{valid} valid, {} invalid {} in {} (every one checked in-process against allowed_signers)",
         signoffs.len() - valid,
-        records.len()
+        charter::plural::plural_for(signoffs.len(), "sign-off"),
+        charter::plural::count(records.len(), "agreement")
     )?;
     writeln!(out)?;
     writeln!(out, "{}", paint(HEADING, "$ charter check", color))?;
@@ -171,6 +172,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     writeln!(
         out,
         "  charter diff --signed             # pending changes against what is in force"
+    )?;
+    writeln!(
+        out,
+        "  charter show ada-grace --format html > ada.html   # check-ins drawn as charts"
     )?;
     out.flush()?;
     Ok(code::OK)

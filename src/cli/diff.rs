@@ -57,10 +57,17 @@ pub struct Args {
     /// With --signed: the day whose version in force is compared (YYYY-MM-DD; default today, or CHARTER_TODAY).
     #[arg(long, value_name = "DATE", requires = "signed")]
     pub today: Option<String>,
+    /// Show how the template agreement ID was made from has changed since
+    /// (its recorded version against the template now).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["revs", "signed", "limits"])]
+    pub template: Option<String>,
 }
 
 /// Compare, print, and (with `--exit-code`) say whether anything differs.
 pub fn run(args: &Args, global: &Global) -> CliResult {
+    if let Some(id) = &args.template {
+        return super::template_diff::run(id, args.format, args.exit_code, global);
+    }
     let ws = super::workspace(global)?;
     let repo = ws.repo.as_ref().ok_or_else(|| {
         CliError::new(format!("{} is not in a git repository", ws.root.display()))
@@ -96,12 +103,22 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         let old = from.read(&ws, repo, file)?;
         let new = to.read(&ws, repo, file)?;
         if limits.is_some() && old.is_none() && new.is_none() {
-            return Err(CliError::new(format!(
+            let mut error = CliError::new(format!(
                 "{file}: no such agreement in {} or {}",
                 from.label(),
                 to.label()
-            ))
-            .hint("give the id of an agreement that exists on either side (see `ls agreements`)"));
+            ));
+            let stem = file
+                .rsplit('/')
+                .next()
+                .and_then(|n| n.strip_suffix(".yaml"))
+                .unwrap_or(file);
+            if let Some(hint) = super::ids::suggestion(stem, &super::ids::known_ids(&ws)) {
+                error = error.hint(hint);
+            }
+            return Err(error.hint(
+                "give the id of an agreement that exists on either side (see `ls agreements`)",
+            ));
         }
         if old == new {
             continue;
@@ -244,12 +261,14 @@ impl Source<'_> {
                 e.message()
             ))
         })?;
-        let Some(entry) = tree.get_path(std::path::Path::new(dir)).ok() else {
+        // Absent is empty; an object that cannot be read is an error.
+        let Some(entry) = charter::history::entry_at(&tree, dir)? else {
             return Ok(Vec::new());
         };
-        let Some(dir_tree) = entry.to_object(repo).ok().and_then(|o| o.into_tree().ok()) else {
+        if entry.kind() != Some(git2::ObjectType::Tree) {
             return Ok(Vec::new());
-        };
+        }
+        let dir_tree = charter::history::tree_of(repo, entry.id(), dir)?;
         Ok(dir_tree
             .iter()
             .filter(|e| e.kind() == Some(git2::ObjectType::Blob) && e.filemode() != 0o120000)

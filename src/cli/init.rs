@@ -43,6 +43,14 @@ pub fn layout_files() -> Vec<(String, String)> {
         ("agreements/.gitkeep".to_owned(), String::new()),
         ("signoffs/.gitkeep".to_owned(), String::new()),
     ];
+    files.push((
+        format!(
+            "{}/{}.yaml",
+            charter::settings::DEFAULT_TEMPLATES,
+            charter::template::BUILTIN_NAME
+        ),
+        charter::template::BUILTIN.to_owned(),
+    ));
     for (name, text) in charter::schema::all() {
         files.push((format!("schema/{name}"), text));
     }
@@ -98,7 +106,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     if skipped > 0 {
         super::note(
             global,
-            &format!("{skipped} existing file(s) were left untouched."),
+            &format!(
+                "{} left untouched.",
+                charter::plural::count(skipped, "existing file")
+            ),
         );
     }
     Ok(code::OK)

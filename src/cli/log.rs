@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use charter::checkin::CheckinReport;
 use charter::record::Record;
 use charter::render::style::{paint, DIM, HEADING, NEW, WARNING};
 use charter::rules::{VersionReport, VersionState};
@@ -43,6 +44,8 @@ pub struct LogEntry {
     material: bool,
     summary: String,
     signed_by: Vec<&'static str>,
+    /// Roles that refused this version and have not signed it since.
+    declined_by: Vec<&'static str>,
     state: &'static str,
     takes_effect: Option<String>,
     notice: Option<charter::rules::NoticeCheck>,
@@ -51,7 +54,18 @@ pub struct LogEntry {
 #[derive(Debug, Serialize)]
 struct LogJson<'a> {
     agreement: &'a str,
+    /// The agreement's state, the same word `status` and `check` use.
+    state: &'static str,
     versions: Vec<LogEntry>,
+    /// Check-ins, oldest first (invalid ones too, with the reason).
+    checkins: Vec<&'a CheckinReport>,
+}
+
+/// Check-ins in time order: by date, then landing time, then path.
+fn checkins_in_order(record: &Record) -> Vec<&CheckinReport> {
+    let mut all: Vec<&CheckinReport> = record.checkins.iter().collect();
+    all.sort_by(|a, b| (a.date, a.time, &a.file).cmp(&(b.date, b.time, &b.file)));
+    all
 }
 
 /// Build the log entries of a record, newest first.
@@ -78,6 +92,7 @@ pub fn entries(record: &Record) -> Vec<LogEntry> {
             material: v.material,
             summary,
             signed_by: v.signed_by.iter().map(|r| r.as_str()).collect(),
+            declined_by: v.declined_by.iter().map(|r| r.as_str()).collect(),
             state: v.state.as_str(),
             takes_effect: v.takes_effect.map(|d| d.to_string()),
             notice: v.notice.clone(),
@@ -89,15 +104,19 @@ pub fn entries(record: &Record) -> Vec<LogEntry> {
 
 /// Print the history.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    super::check_id(&args.id)?;
     let ws = super::workspace(global)?;
+    let id = super::ids::agreement_id(&args.id, &ws, global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;
-    let (record, _) = charter::record::load_at_head(repo, &ws.layout, &args.id, today)?;
+    let (record, _) = charter::record::load_at_head(repo, &ws.layout, &id, today)?;
+    let known = super::ids::known_ids(&ws);
+    if record.evaluation.versions.is_empty() && !known.contains(&id) {
+        return Err(super::ids::unknown_agreement(&id, "at HEAD", &ws, &known));
+    }
     if record.evaluation.versions.is_empty() {
         return Err(CliError::new(format!(
             "{}/{}.yaml has no history on this branch",
-            ws.layout.agreements, args.id
+            ws.layout.agreements, id
         ))
         .hint("commit the agreement first, or check the id with `ls agreements`"));
     }
@@ -108,8 +127,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             serde_json::to_writer_pretty(
                 &mut out,
                 &LogJson {
-                    agreement: &args.id,
+                    agreement: &id,
+                    state: record.evaluation.state.as_str(),
                     versions: entries,
+                    checkins: checkins_in_order(&record),
                 },
             )?;
             writeln!(out)?;
@@ -132,6 +153,52 @@ pub fn print_text(out: &mut dyn Write, record: &Record, color: bool) -> std::io:
     for (entry, report) in entries(record).iter().zip(reports) {
         text_entry(out, entry, report, color)?;
     }
+    let checkins = checkins_in_order(record);
+    if !checkins.is_empty() {
+        writeln!(out, "{}", paint(HEADING, "check-ins (oldest first)", color))?;
+        for c in checkins {
+            checkin_entry(out, c, color)?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn checkin_entry(out: &mut dyn Write, c: &CheckinReport, color: bool) -> std::io::Result<()> {
+    let date = c.date.map_or_else(|| "?".to_owned(), |d| d.to_string());
+    let by = c.by.map_or("?", |r| r.as_str());
+    let mut line = format!("  {date} {by}");
+    if c.review {
+        line.push_str(" review");
+    }
+    let goals: Vec<String> = c
+        .goals
+        .iter()
+        .map(|(id, g)| format!("{id}: {}", g.status))
+        .collect();
+    if !goals.is_empty() {
+        line.push_str(&format!("  {}", goals.join(", ")));
+    }
+    let scores: Vec<String> = c
+        .scores
+        .iter()
+        .map(|(h, s)| format!("{h} {}", s.get()))
+        .collect();
+    if !scores.is_empty() {
+        line.push_str(&format!("  scores: {}", scores.join(", ")));
+    }
+    writeln!(out, "{line}")?;
+    if let Some(note) = &c.note {
+        writeln!(out, "    {}", paint(DIM, note, color))?;
+    }
+    if !c.valid {
+        let why = c.reason.as_deref().unwrap_or("unknown reason");
+        writeln!(
+            out,
+            "    {}",
+            paint(WARNING, &format!("not valid: {why} ({})", c.file), color)
+        )?;
+    }
     Ok(())
 }
 
@@ -147,7 +214,10 @@ fn text_entry(
         .map_or("(unparseable)".to_owned(), |v| v[7..19].to_owned());
     let state_style = match report.state {
         VersionState::InForce => NEW,
-        VersionState::Pending | VersionState::Scheduled | VersionState::Draft => WARNING,
+        VersionState::Pending
+        | VersionState::Scheduled
+        | VersionState::Draft
+        | VersionState::Declined => WARNING,
         _ => DIM,
     };
     writeln!(
@@ -171,13 +241,24 @@ fn text_entry(
         }
         writeln!(out, "  {line}")?;
     }
-    writeln!(out, "  {}", e.summary)?;
+    writeln!(out, "  {}", charter::render::escape::text(&e.summary))?;
     let signers = if e.signed_by.is_empty() {
         "none".to_owned()
     } else {
         e.signed_by.join(", ")
     };
     writeln!(out, "  signed by: {signers}")?;
+    if !e.declined_by.is_empty() {
+        writeln!(
+            out,
+            "  {}",
+            paint(
+                WARNING,
+                &format!("declined by: {}", e.declined_by.join(", ")),
+                color
+            )
+        )?;
+    }
     if let Some(n) = &report.notice {
         if n.material {
             let verdict = if n.waived {

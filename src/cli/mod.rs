@@ -1,22 +1,30 @@
 //! The command line: one file per subcommand, each an `Args` struct and a `run`.
 
 mod amend;
+mod calendar;
 mod check;
+mod checkin;
 mod completions;
+mod conclude;
+mod decline;
 mod demo;
 mod diff;
 mod error;
 mod git_diff;
+mod ids;
 mod init;
 mod log;
 mod new;
+mod report;
 mod show;
 mod sign;
 mod signoff;
 mod status;
+mod template_diff;
 mod textconv;
 mod validate;
 mod verify;
+mod withdraw;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -78,10 +86,22 @@ pub enum Command {
     Show(show::Args),
     /// Where every agreement stands today: in force, pending, scheduled, reviews and goals due.
     Status(status::Args),
+    /// The programme view: counts by state, waiting signatures, overdue reviews and goals, mentor load.
+    Report(report::Args),
+    /// The dates agreements promise (meetings, reviews, goals, notice, term end) as iCalendar.
+    Calendar(calendar::Args),
     /// Sign an agreement's version with your SSH key and commit the sign-off.
     Sign(sign::Args),
     /// Verify every sign-off; show who signed each version, and when.
     Verify(verify::Args),
+    /// Record, sign and commit a check-in: goal statuses, review scores, a short note.
+    Checkin(checkin::Args),
+    /// End a mentorship: append `concluded` with a reason, commit it and sign it.
+    Conclude(conclude::Args),
+    /// Refuse the proposal waiting for signatures, with a signed record.
+    Decline(decline::Args),
+    /// Withdraw a proposal: restore the signed version's exact text and commit it.
+    Withdraw(withdraw::Args),
     /// Print a sign-off's signed bytes or signature, to check it with ssh-keygen.
     Signoff(signoff::Args),
     /// Build a sample repository with real history and show what charter says about it.
@@ -204,10 +224,16 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::Log(args) => log::run(&args, global),
         Command::Amend(args) => amend::run(&args, global),
         Command::Status(args) => status::run(&args, global),
+        Command::Report(args) => report::run(&args, global),
+        Command::Calendar(args) => calendar::run(&args, global),
         Command::Show(args) => show::run(&args, global),
         Command::Check(args) => check::run(&args, global),
         Command::Sign(args) => sign::run(&args, global),
         Command::Verify(args) => verify::run(&args, global),
+        Command::Checkin(args) => checkin::run(&args, global),
+        Command::Conclude(args) => conclude::run(&args, global),
+        Command::Decline(args) => decline::run(&args, global),
+        Command::Withdraw(args) => withdraw::run(&args, global),
         Command::Signoff(args) => signoff::run(&args, global),
         Command::Demo(args) => demo::run(&args, global),
         Command::Completions(args) => completions::completions(&args),
@@ -245,6 +271,30 @@ pub fn check_id(id: &str) -> Result<(), CliError> {
 pub fn not_a_repository() -> CliError {
     CliError::new("not a git repository (or any parent up to the root)")
         .hint("run charter inside a clone of your agreements repository, or use -C DIR")
+}
+
+/// The paths that make a directory a charter repository: `charter.yaml`,
+/// the agreements and sign-offs directories and the trust root.
+pub fn layout_paths(ws: &charter::workspace::Workspace) -> Vec<String> {
+    let mut paths = vec![
+        charter::settings::FILE.to_owned(),
+        ws.layout.agreements.clone(),
+        ws.layout.signoffs.clone(),
+        ws.layout.allowed_signers.clone(),
+    ];
+    paths.dedup();
+    paths
+}
+
+/// The error for `validate` or `check` where there is nothing of charter's
+/// to judge: saying "no problems found" there would pass a CI job that is
+/// pointed at the wrong directory.
+pub fn no_layout(where_: &str, ws: &charter::workspace::Workspace) -> CliError {
+    CliError::new(format!(
+        "no charter repository {where_}: none of {} exists, so there is nothing to check",
+        layout_paths(ws).join(", ")
+    ))
+    .hint("run charter in your agreements repository (or pass -C DIR), or set one up here with `charter init`")
 }
 
 /// Open the workspace charter acts on.

@@ -1,7 +1,5 @@
 //! `charter new ID`: write a new agreement from the commented template.
 
-use chrono::{Days, Months};
-
 use super::error::{code, CliError, CliResult};
 use super::Global;
 
@@ -18,6 +16,9 @@ pub struct Args {
     /// The mentee, as "Name <email>".
     #[arg(long, value_name = "NAME <EMAIL>")]
     pub mentee: String,
+    /// Start from the programme template templates/NAME.yaml (recorded in the agreement).
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
 }
 
 /// Split `"Name <email>"`.
@@ -39,34 +40,92 @@ pub fn parse_person(flag: &str, value: &str) -> Result<(String, String), CliErro
     Ok((name.to_owned(), email.to_owned()))
 }
 
-/// Render the template for an agreement.
+/// Render the built-in template for an agreement.
 pub fn render(
     id: &str,
     mentor: &(String, String),
     mentee: &(String, String),
     today: chrono::NaiveDate,
 ) -> String {
-    // JSON strings are valid double-quoted YAML scalars, so any name is safe.
-    let quote = |s: &str| serde_json::Value::String(s.to_owned()).to_string();
-    let title = quote(&format!("Mentorship of {} by {}", mentee.0, mentor.0));
-    let end = today.checked_add_months(Months::new(6)).unwrap_or(today);
-    let due = today.checked_add_days(Days::new(90)).unwrap_or(today);
-    TEMPLATE
-        .replace("{{schema}}", "../schema/agreement.schema.json")
-        .replace("{{id}}", id)
-        .replace("{{title}}", &title)
-        .replace("{{mentor_name}}", &quote(&mentor.0))
-        .replace("{{mentor_email}}", &quote(&mentor.1))
-        .replace("{{mentee_name}}", &quote(&mentee.0))
-        .replace("{{mentee_email}}", &quote(&mentee.1))
-        .replace("{{today}}", &today.format("%Y-%m-%d").to_string())
-        .replace("{{end}}", &end.format("%Y-%m-%d").to_string())
-        .replace("{{due}}", &due.format("%Y-%m-%d").to_string())
+    charter::template::render(TEMPLATE, &fill(id, mentor, mentee, today))
+}
+
+fn fill<'a>(
+    id: &'a str,
+    mentor: &'a (String, String),
+    mentee: &'a (String, String),
+    today: chrono::NaiveDate,
+) -> charter::template::Fill<'a> {
+    charter::template::Fill {
+        id,
+        mentor: (&mentor.0, &mentor.1),
+        mentee: (&mentee.0, &mentee.1),
+        today,
+    }
+}
+
+/// The text of a new agreement from the programme template `name`, with
+/// the record of the template appended.
+fn from_template(
+    ws: &charter::workspace::Workspace,
+    name: &str,
+    fill: &charter::template::Fill<'_>,
+) -> Result<String, CliError> {
+    let dir = ws.settings.templates_dir();
+    if !charter::agreement::types::is_valid_id(name) {
+        return Err(CliError::new(format!("`{name}` is not a template name"))
+            .hint("template names are file stems like agreement ids: lowercase letters, digits and dashes"));
+    }
+    let rel = format!("{dir}/{name}.yaml");
+    let bytes = match ws.read(&rel) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            let available = list_templates(ws, &dir);
+            let hint = if available.is_empty() {
+                format!("there are no templates in {dir}/; `charter init` writes the built-in one as {dir}/{}.yaml", charter::template::BUILTIN_NAME)
+            } else {
+                format!("templates in {dir}/: {}", available.join(", "))
+            };
+            return Err(
+                CliError::new(format!("no template `{name}`: {rel} does not exist")).hint(hint),
+            );
+        }
+        Err(f) => return Err(CliError::new(format!("{rel}: {}", f.message))),
+    };
+    let version = charter::template::version_of(&rel, &bytes).map_err(|f| {
+        let place = match (f.line, f.column) {
+            (Some(l), Some(c)) => format!("{rel}:{l}:{c}"),
+            _ => rel.clone(),
+        };
+        CliError::new(format!("{place}: {}", f.message))
+            .hint("a template is an agreement with placeholders; fix the file, then try again")
+    })?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| CliError::new(format!("{rel} is not UTF-8 text")))?;
+    Ok(charter::template::with_reference(
+        &charter::template::render(&text, fill),
+        name,
+        &version,
+    ))
+}
+
+fn list_templates(ws: &charter::workspace::Workspace, dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(ws.root.join(dir))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".yaml").map(str::to_owned)
+        })
+        .filter(|n| charter::agreement::types::is_valid_id(n))
+        .collect();
+    names.sort();
+    names
 }
 
 /// Write `agreements/ID.yaml`, refusing invalid ids and existing files.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    super::check_id(&args.id)?;
     let mentor = parse_person("--mentor", &args.mentor)?;
     let mentee = parse_person("--mentee", &args.mentee)?;
     if mentor.1.eq_ignore_ascii_case(&mentee.1) {
@@ -74,7 +133,17 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             .hint("a mentoring agreement needs two different people"));
     }
     let ws = super::workspace(global)?;
-    let rel = format!("{}/{}.yaml", ws.layout.agreements, args.id);
+    if ws.repo.is_none() {
+        return Err(CliError::new(format!(
+            "{} is not inside a git repository, so charter will not write {}/{}.yaml here",
+            ws.root.display(),
+            ws.layout.agreements,
+            args.id
+        ))
+        .hint("agreements live in a git repository: `cd` into yours (or pass -C DIR), or create one here with `charter init`"));
+    }
+    let id = super::ids::agreement_id(&args.id, &ws, global)?;
+    let rel = format!("{}/{}.yaml", ws.layout.agreements, id);
     let path = ws.root.join(&rel);
     if std::fs::symlink_metadata(&path).is_ok() {
         return Err(CliError::new(format!(
@@ -82,7 +151,11 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         ))
         .hint("choose another id, or edit the existing file"));
     }
-    let text = render(&args.id, &mentor, &mentee, super::today(None)?);
+    let today = super::today(None)?;
+    let text = match &args.template {
+        Some(name) => from_template(&ws, name, &fill(&id, &mentor, &mentee, today))?,
+        None => render(&id, &mentor, &mentee, today),
+    };
     charter::git::create_new_file(&path, text.as_bytes()).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             CliError::new(format!(
@@ -95,7 +168,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     super::note(global, &format!("created {rel}"));
     super::note(
         global,
-        &format!("next: fill in every <placeholder>, run `charter validate {rel}`, then commit it and both sign with `charter sign {}`", args.id),
+        &format!("next: fill in every <placeholder>, run `charter validate {rel}`, then commit it and both sign with `charter sign {}`", id),
     );
     Ok(code::OK)
 }

@@ -8,8 +8,7 @@
 //! for a reason known at signing time.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::PathBuf;
 
 use charter::agreement::lint::{self, Context, Parsed};
 use charter::agreement::{Agreement, Role, VersionId};
@@ -18,11 +17,8 @@ use charter::history::{self, Chain, ChainCommit, FileState};
 use charter::record::{self, Record};
 use charter::rules::{evaluate, Evaluation, VersionReport};
 use charter::signoff::allowed_signers::Untrusted;
-use charter::signoff::sign::{agent_keys, agent_socket_from_env};
-use charter::signoff::{
-    sign_with_agent, verify_signoff, AllowedSigners, Claim, KeyFile, PrivateKeyFile, SignError,
-    SignoffFile, NAMESPACE,
-};
+use charter::signoff::signer::choose_key;
+use charter::signoff::{verify_signoff, AllowedSigners, Claim, SignoffFile, NAMESPACE};
 use charter::workspace::Workspace;
 use chrono::{DateTime, Utc};
 use git2::Repository;
@@ -82,17 +78,20 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         ))
         .hint("sign-offs are recorded in git: run `charter init` (or `git init`) first"));
     };
-    super::check_id(&args.id)?;
-    let id = args.id.as_str();
+    let id = super::ids::agreement_id(&args.id, &ws, global)?;
+    let id = id.as_str();
     let rel = format!("{}/{id}.yaml", ws.layout.agreements);
 
     // The working tree's text: a valid agreement without error findings.
     let bytes = match ws.read(&rel) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
-            return Err(CliError::new(format!("{rel}: no such agreement")).hint(format!(
-                "create it with `charter new {id} --mentor \"Name <email>\" --mentee \"Name <email>\"`"
-            )))
+            return Err(super::ids::unknown_agreement(
+                id,
+                "in the working tree",
+                &ws,
+                &super::ids::known_ids(&ws),
+            ))
         }
         Err(f) => return Err(CliError::new(format!("{rel}: {}", f.message))),
     };
@@ -119,9 +118,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             return refuse(
                 global,
                 CliError::new(format!(
-                    "{rel} is not a valid agreement ({} error{}); only a valid version can be signed",
-                    errors.len().max(1),
-                    if errors.len() == 1 { "" } else { "s" }
+                    "{rel} is not a valid agreement ({}); only a valid version can be signed",
+                    charter::plural::count(errors.len().max(1), "error")
                 ))
                 .hint(format!(
                     "fix the errors above (`charter validate {rel}`), commit, then sign"
@@ -192,7 +190,17 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         },
     };
     let record = record::load(repo, &chain, &ws.layout, id, &head_signers, today)?;
-    let now = Utc::now();
+    // charter's clock is the commit's: the committer date git would give
+    // the commit that records this sign-off (GIT_COMMITTER_DATE, else now).
+    let identity = if args.no_commit {
+        None
+    } else {
+        Some(charter::ident::Identity::of(repo)?)
+    };
+    let now = match &identity {
+        Some(who) => DateTime::from_timestamp(who.committer_time(), 0).unwrap_or_default(),
+        None => charter::ident::committer_now()?,
+    };
     let evaluation = if committed {
         record.evaluation.clone()
     } else {
@@ -240,7 +248,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         principal: &principal,
         waive_notice: args.waive_notice,
     };
-    if let Some(existing) = duplicate(&ws, &record, &signers, now, &wanted) {
+    if let Some(existing) = duplicate(&ws, &record, target.point, &signers, now, &wanted) {
         return refuse(
             global,
             CliError::new(format!(
@@ -255,13 +263,19 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             .hint("a second identical sign-off would change nothing"),
         );
     }
-    let identity = if args.no_commit {
-        None
-    } else {
-        Some(charter::git::identity(repo)?)
+    let trusted = |key: &PublicKey| {
+        signers
+            .check(&principal, key.key_data(), NAMESPACE, now)
+            .is_ok()
     };
-    let signer = choose_key(args, global, repo, &ws.root, &principal, &signers, now)?;
+    let key_path = args.key.as_ref().map(|k| global.cwd.join(k));
+    let signer = choose_key(key_path.as_deref(), repo, &ws.root, &principal, &trusted)?;
     if let Err(why) = signers.check(&principal, signer.public_key().key_data(), NAMESPACE, now) {
+        if let Some(refusal) =
+            other_party_key(id, role, &agreement, &signers, signer.public_key(), now)
+        {
+            return refuse(global, refusal);
+        }
         return refuse(
             global,
             untrusted(&ws, &principal, signer.public_key(), &why),
@@ -279,7 +293,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         args.waive_notice,
     )
     .map_err(|e| CliError::new(format!("{rel}: cannot sign: {e}")))?;
-    let armor = signer.sign(&claim.message())?;
+    let armor = signer.sign(NAMESPACE, &claim.message())?;
     let file = SignoffFile::new(&claim, &armor)
         .map_err(|e| CliError::new(format!("the signature made is unusable: {e}")))?;
     if let Err(e) = verify_signoff(&file, &signers, now) {
@@ -330,7 +344,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             global,
             &format!("not committed (--no-commit): commit {signoff_rel} to record the sign-off"),
         );
-        report_missing(global, &record, &version, amends.as_ref(), role, &agreement);
+        report_missing(
+            global,
+            &record,
+            target.point,
+            amends.as_ref(),
+            role,
+            &agreement,
+        );
         return Ok(code::OK);
     };
     let message = format!("sign-off: {id} sha256:{} by {role}", version.short());
@@ -338,8 +359,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         repo,
         &[(signoff_rel.clone(), rendered.text.into_bytes())],
         &message,
-        &identity,
-        &identity,
+        &identity.author,
+        &identity.committer,
     )
     .map_err(|e| {
         CliError::from(e).hint(format!(
@@ -381,7 +402,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
 
 /// Print a refusal like any error, but end with exit code 1: the rules said
 /// no, which is a verdict rather than a failure to decide.
-fn refuse(global: &Global, error: CliError) -> CliResult {
+pub(super) fn refuse(global: &Global, error: CliError) -> CliResult {
     if let CliError::Failed { message, hints } = &error {
         let paint = charter::render::style::paint;
         let style = charter::render::style::ERROR;
@@ -403,7 +424,7 @@ fn refuse(global: &Global, error: CliError) -> CliResult {
 
 /// The role whose email is git's `user.email` (compared without regard to
 /// case, as mail systems do; the principal is then the agreement's spelling).
-fn role_from_git(repo: &Repository, agreement: &Agreement) -> Result<Role, CliError> {
+pub(super) fn role_from_git(repo: &Repository, agreement: &Agreement) -> Result<Role, CliError> {
     let email = repo
         .config()
         .and_then(|c| c.get_string("user.email"))
@@ -431,7 +452,7 @@ fn role_from_git(repo: &Repository, agreement: &Agreement) -> Result<Role, CliEr
 }
 
 /// `allowed_signers` in the working tree (empty when absent).
-fn signers_in_worktree(ws: &Workspace) -> Result<AllowedSigners, CliError> {
+pub(super) fn signers_in_worktree(ws: &Workspace) -> Result<AllowedSigners, CliError> {
     let path = &ws.layout.allowed_signers;
     match ws.read(path) {
         Ok(Some(bytes)) => Ok(AllowedSigners::parse(&String::from_utf8_lossy(&bytes)).0),
@@ -476,8 +497,8 @@ fn notice_refusal(target: &VersionReport, waive: bool, rel: &str) -> Option<CliE
     }
     Some(
         CliError::new(format!(
-            "{rel}: this amendment takes effect on {}, but its notice period of {} days, counted from {} when renegotiation was opened, allows {} at the earliest",
-            n.effective, n.notice_days, n.opened, n.earliest_effective
+            "{rel}: this amendment takes effect on {}, but its notice period of {}, counted from {} when renegotiation was opened, allows {} at the earliest",
+            n.effective, charter::plural::count(n.notice_days as usize, "day"), n.opened, n.earliest_effective
         ))
         .hint(format!(
             "set `effective: {}` or later and commit it, then sign",
@@ -503,11 +524,18 @@ struct Meaning<'a> {
 fn duplicate(
     ws: &Workspace,
     record: &Record,
+    point: usize,
     signers: &AllowedSigners,
     now: DateTime<Utc>,
     wanted: &Meaning<'_>,
 ) -> Option<String> {
-    for s in record.signoffs.iter().filter(|s| s.valid) {
+    // Only sign-offs for this occurrence of the version: one made for a
+    // withdrawn proposal does not count for the proposal made again.
+    for s in record
+        .signoffs
+        .iter()
+        .filter(|s| s.valid && s.point == Some(point))
+    {
         let (Some(version), Some(role), Some(principal)) =
             (s.version.as_deref(), s.role, s.principal.as_deref())
         else {
@@ -559,15 +587,54 @@ fn duplicate(
     None
 }
 
+/// The refusal for a key that is trusted for the *other* party: the signer
+/// most likely chose the wrong role. It names the right one, and never
+/// suggests trusting this key for the role asked (that would let one person
+/// sign for two).
+fn other_party_key(
+    id: &str,
+    role: Role,
+    agreement: &Agreement,
+    signers: &AllowedSigners,
+    key: &PublicKey,
+    now: DateTime<Utc>,
+) -> Option<CliError> {
+    let other = Role::BOTH.into_iter().find(|r| *r != role)?;
+    let (mine, theirs) = (role.email(agreement), other.email(agreement));
+    signers.check(theirs, key.key_data(), NAMESPACE, now).ok()?;
+    let fingerprint = key.fingerprint(HashAlg::Sha256);
+    Some(
+        CliError::new(format!(
+            "key {fingerprint} is trusted for the {other} ({theirs}), not for the {role} ({mine}); you asked to sign as the {role}"
+        ))
+        .hint(format!(
+            "if you are the {other}, sign as the {other}: `charter sign {id} --as {other}`"
+        ))
+        .hint(format!(
+            "if you are the {role}, sign with your own key, the one listed for {mine} in allowed_signers (`--key PATH`); each party signs with their own key"
+        )),
+    )
+}
+
 /// The refusal for a key the trust root does not accept, with the line to add.
-fn untrusted(ws: &Workspace, principal: &str, key: &PublicKey, why: &Untrusted) -> CliError {
+pub(super) fn untrusted(
+    ws: &Workspace,
+    principal: &str,
+    key: &PublicKey,
+    why: &Untrusted,
+) -> CliError {
     let path = &ws.layout.allowed_signers;
     let fingerprint = key.fingerprint(HashAlg::Sha256);
     let mut line_key = key.clone();
     line_key.set_comment("");
     let line = line_key
         .to_openssh()
-        .map(|k| format!("{principal} namespaces=\"{NAMESPACE}\" {k}"))
+        .map(|k| {
+            format!(
+                "{principal} namespaces=\"{}\" {k}",
+                charter::signoff::RECORD_NAMESPACES
+            )
+        })
         .unwrap_or_default();
     let error = CliError::new(format!(
         "{path} does not trust key {fingerprint} to sign for {principal}: {why}"
@@ -582,248 +649,12 @@ fn untrusted(ws: &Workspace, principal: &str, key: &PublicKey, why: &Untrusted) 
     }
 }
 
-/// The key that will sign.
-enum Signer {
-    /// A private key file (may also be in the agent, which is then used).
-    File { path: PathBuf, key: PrivateKeyFile },
-    /// A key held by ssh-agent.
-    Agent {
-        socket: PathBuf,
-        key: PublicKey,
-        from: String,
-    },
-}
-
-impl Signer {
-    fn public_key(&self) -> &PublicKey {
-        match self {
-            Signer::File { key, .. } => key.public_key(),
-            Signer::Agent { key, .. } => key,
-        }
-    }
-
-    /// Sign `message`. An encrypted key file is used through the agent when
-    /// the agent holds it (as `ssh-keygen -Y sign` does), else its
-    /// passphrase is asked for.
-    fn sign(&self, message: &[u8]) -> Result<String, CliError> {
-        match self {
-            Signer::Agent { socket, key, from } => {
-                sign_with_agent(socket, key, message).map_err(|e| sign_error(e, from))
-            }
-            Signer::File { path, key } => {
-                let shown = path.display().to_string();
-                if !key.is_encrypted() {
-                    return key.sign(None, message).map_err(|e| sign_error(e, &shown));
-                }
-                if let Some(socket) = agent_socket_from_env() {
-                    match sign_with_agent(&socket, key.public_key(), message) {
-                        Ok(armor) => return Ok(armor),
-                        Err(SignError::KeyNotInAgent(_) | SignError::AgentConnect { .. }) => {}
-                        Err(e) => return Err(sign_error(e, &shown)),
-                    }
-                }
-                let passphrase = read_passphrase(path)?;
-                key.sign(Some(&passphrase), message)
-                    .map_err(|e| sign_error(e, &shown))
-            }
-        }
-    }
-}
-
-fn sign_error(e: SignError, key: &str) -> CliError {
-    let hint = match &e {
-        SignError::WrongPassphrase => Some("check the passphrase and try again".to_owned()),
-        SignError::KeyNotInAgent(_) => Some(format!(
-            "add the private key to the agent (`ssh-add`), or pass the private key file with --key instead of {key}"
-        )),
-        SignError::AgentConnect { .. } => {
-            Some("is ssh-agent running? SSH_AUTH_SOCK must name its socket".to_owned())
-        }
-        _ => None,
-    };
-    let error = CliError::new(format!("{key}: {e}"));
-    match hint {
-        Some(h) => error.hint(h),
-        None => error,
-    }
-}
-
-/// Read a key file named on the command line or in git's configuration.
-fn read_key(path: &Path) -> Result<Signer, CliError> {
-    let shown = path.display().to_string();
-    match KeyFile::read(path) {
-        Ok(KeyFile::Private(key)) => Ok(Signer::File {
-            path: path.to_owned(),
-            key,
-        }),
-        Ok(KeyFile::Public(key)) => agent_signer(key, shown),
-        Err(e) => Err(CliError::new(e.to_string())
-            .hint("give an OpenSSH private key, or a public key (.pub) whose private half is in ssh-agent")),
-    }
-}
-
-/// A public key is signed with through the agent, as git does.
-fn agent_signer(key: PublicKey, from: String) -> Result<Signer, CliError> {
-    let Some(socket) = agent_socket_from_env() else {
-        return Err(CliError::new(format!(
-            "{from} is a public key: charter signs with it through ssh-agent, but SSH_AUTH_SOCK is not set"
-        ))
-        .hint("start an agent and add the key (`eval \"$(ssh-agent)\"; ssh-add`), or pass the private key file with --key"));
-    };
-    Ok(Signer::Agent { socket, key, from })
-}
-
-/// The key to sign with: `--key`, else git's `user.signingkey` (with
-/// `gpg.format=ssh`), else the usual `~/.ssh/id_*` files, else ssh-agent.
-/// Among the defaults, a key `allowed_signers` trusts for the principal wins.
-fn choose_key(
-    args: &Args,
-    global: &Global,
-    repo: &Repository,
-    root: &Path,
-    principal: &str,
-    signers: &AllowedSigners,
-    now: DateTime<Utc>,
-) -> Result<Signer, CliError> {
-    if let Some(path) = &args.key {
-        return read_key(&global.cwd.join(path));
-    }
-    let config = repo.config().ok();
-    let get = |name: &str| {
-        config
-            .as_ref()
-            .and_then(|c| c.get_string(name).ok())
-            .filter(|v| !v.trim().is_empty())
-    };
-    let ssh_format = get("gpg.format").is_some_and(|f| f.trim().eq_ignore_ascii_case("ssh"));
-    if let (true, Some(value)) = (ssh_format, get("user.signingkey")) {
-        let value = value.trim();
-        let literal = value.strip_prefix("key::").unwrap_or(value);
-        if let Ok(key) = PublicKey::from_openssh(literal) {
-            return agent_signer(key, "git's user.signingkey".to_owned());
-        }
-        if value.starts_with("key::") {
-            return Err(CliError::new(
-                "git's user.signingkey starts with key:: but is not an SSH public key",
-            )
-            .hint("fix it with `git config user.signingkey`, or pass --key"));
-        }
-        return read_key(&expand_home(value, root));
-    }
-    let trusted = |key: &PublicKey| {
-        signers
-            .check(principal, key.key_data(), NAMESPACE, now)
-            .is_ok()
-    };
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let mut found: Vec<(PathBuf, PrivateKeyFile)> = Vec::new();
-    if let Some(home) = &home {
-        for name in ["id_ed25519", "id_ecdsa", "id_rsa"] {
-            let path = home.join(".ssh").join(name);
-            if let Ok(KeyFile::Private(key)) = KeyFile::read(&path) {
-                found.push((path, key));
-            }
-        }
-    }
-    if let Some(i) = found.iter().position(|(_, k)| trusted(k.public_key())) {
-        let (path, key) = found.swap_remove(i);
-        return Ok(Signer::File { path, key });
-    }
-    if let Some(socket) = agent_socket_from_env() {
-        if let Ok(keys) = agent_keys(&socket) {
-            if let Some(key) = keys.into_iter().find(|k| trusted(k)) {
-                return Ok(Signer::Agent {
-                    socket,
-                    from: format!("ssh-agent key {}", key.fingerprint(HashAlg::Sha256)),
-                    key,
-                });
-            }
-        }
-    }
-    if let Some((path, key)) = found.into_iter().next() {
-        // Not trusted: the caller refuses it with the line to add.
-        return Ok(Signer::File { path, key });
-    }
-    Err(CliError::new(format!(
-        "no SSH key found to sign for {principal}"
-    ))
-    .hint("pass --key PATH, set git's user.signingkey (with gpg.format=ssh), create ~/.ssh/id_ed25519 (`ssh-keygen -t ed25519`), or add a key to ssh-agent"))
-}
-
-/// `~/x` relative to HOME; other relative paths relative to the repository
-/// root (where git runs its signing program).
-fn expand_home(value: &str, root: &Path) -> PathBuf {
-    if let Some(rest) = value.strip_prefix("~/") {
-        if let Some(home) = std::env::var_os("HOME") {
-            return PathBuf::from(home).join(rest);
-        }
-    }
-    root.join(value)
-}
-
-/// Ask for a key's passphrase: on the terminal, or through `SSH_ASKPASS`
-/// the way OpenSSH does (always with `SSH_ASKPASS_REQUIRE=force`; when there
-/// is no terminal and a display is set, or with `SSH_ASKPASS_REQUIRE=prefer`).
-fn read_passphrase(path: &Path) -> Result<String, CliError> {
-    let prompt = format!("Enter passphrase for {}: ", path.display());
-    let askpass = std::env::var_os("SSH_ASKPASS").filter(|v| !v.is_empty());
-    let require = std::env::var("SSH_ASKPASS_REQUIRE")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let display = ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()));
-    if let Some(program) = &askpass {
-        if require == "force" || require == "prefer" {
-            return run_askpass(program, &prompt);
-        }
-    }
-    match rpassword::prompt_password(&prompt) {
-        Ok(p) => Ok(p),
-        Err(tty_error) => match &askpass {
-            Some(program) if display && require != "never" => run_askpass(program, &prompt),
-            _ => Err(CliError::new(format!(
-                "{} is protected by a passphrase and there is no terminal to ask for it ({tty_error})",
-                path.display()
-            ))
-            .hint(format!(
-                "add the key to ssh-agent (`ssh-add {}`) and run again, or set SSH_ASKPASS to a program that prints the passphrase (with SSH_ASKPASS_REQUIRE=force)",
-                path.display()
-            ))),
-        },
-    }
-}
-
-fn run_askpass(program: &std::ffi::OsStr, prompt: &str) -> Result<String, CliError> {
-    let out = std::process::Command::new(program)
-        .arg(prompt)
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| {
-            CliError::new(format!(
-                "cannot run SSH_ASKPASS program {}: {e}",
-                Path::new(program).display()
-            ))
-        })?;
-    if !out.status.success() {
-        return Err(CliError::new(
-            "the SSH_ASKPASS program gave no passphrase (it failed or was cancelled)",
-        ));
-    }
-    let text = String::from_utf8(out.stdout).map_err(|_| {
-        CliError::new("the SSH_ASKPASS program printed a passphrase that is not UTF-8")
-    })?;
-    let line = text.strip_suffix('\n').unwrap_or(&text);
-    Ok(line.strip_suffix('\r').unwrap_or(line).to_owned())
-}
-
 /// After `--no-commit`: which party still has to sign, judged from the
 /// sign-offs at HEAD plus the one just written.
 fn report_missing(
     global: &Global,
     record: &Record,
-    version: &VersionId,
+    point: usize,
     amends: Option<&VersionId>,
     signed_as: Role,
     agreement: &Agreement,
@@ -836,7 +667,7 @@ fn report_missing(
                 && !record.signoffs.iter().any(|s| {
                     s.valid
                         && s.role == Some(role)
-                        && s.version.as_deref() == Some(version.as_str())
+                        && s.point == Some(point)
                         && s.amends.as_deref().unwrap_or("none") == amends
                         && s.principal.as_deref() == Some(role.email(agreement))
                 })

@@ -7,6 +7,9 @@
 //! ssh-keygen -Y verify -f allowed_signers -I EMAIL -n charter-signoff -s sig < msg
 //! ```
 //!
+//! Check-in files (`-n charter-checkin`) and declines (`-n charter-decline`)
+//! are read the same way, told apart by their file names.
+//!
 //! Both print bytes exactly: the message is what was signed, the signature
 //! is the armor as stored (ending in one newline, like `ssh-keygen`'s own
 //! `.sig` files).
@@ -14,6 +17,9 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
+use charter::checkin::file::CheckinName;
+use charter::checkin::CheckinFile;
+use charter::signoff::decline::{DeclineFile, DeclineName};
 use charter::signoff::file::MAX_FILE_SIZE;
 use charter::signoff::SignoffFile;
 
@@ -40,7 +46,9 @@ pub enum Part {
 /// The sign-off file to read.
 #[derive(Debug, clap::Args)]
 pub struct FileArgs {
-    /// A sign-off file (signoffs/<id>/<v12>-<role>-<h8>.yaml).
+    /// A sign-off file (signoffs/<id>/<v12>-<role>-<h8>.yaml), a decline
+    /// (signoffs/<id>/<v12>-<role>-decline-<h8>.yaml) or a check-in
+    /// (checkins/<id>/<YYYY-MM-DD>-<role>-<h8>.yaml).
     #[arg(value_name = "FILE")]
     pub file: String,
 }
@@ -51,14 +59,40 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         Part::Message(f) => (f, true),
         Part::Signature(f) => (f, false),
     };
-    let parsed = read(&global.cwd.join(&file.file), &file.file)?;
-    let bytes = if message {
-        parsed
+    let raw = read_bytes(&global.cwd.join(&file.file), &file.file)?;
+    let name = Path::new(&file.file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (signed, signature) = if CheckinName::parse(&name).is_some() {
+        let parsed = CheckinFile::parse(&file.file, &raw).map_err(|f| {
+            CliError::new(format!(
+                "{}: not a valid check-in file: {}",
+                file.file, f.message
+            ))
+        })?;
+        (parsed.file.message(), parsed.file.signature)
+    } else if DeclineName::parse(&name).is_some() {
+        let parsed = DeclineFile::parse(&file.file, &raw).map_err(|f| {
+            CliError::new(format!(
+                "{}: not a valid decline file: {}",
+                file.file, f.message
+            ))
+        })?;
+        (parsed.message(), parsed.signature)
+    } else {
+        let parsed =
+            SignoffFile::parse_bytes(&raw).map_err(|e| invalid(&file.file, &e.to_string()))?;
+        let message = parsed
             .claim()
             .map_err(|e| invalid(&file.file, &e.to_string()))?
-            .message()
+            .message();
+        (message, parsed.signature)
+    };
+    let bytes = if message {
+        signed
     } else {
-        parsed.signature.into_bytes()
+        signature.into_bytes()
     };
     let mut out = std::io::stdout().lock();
     out.write_all(&bytes)?;
@@ -66,16 +100,16 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     Ok(code::OK)
 }
 
-/// Read and parse a sign-off file, refusing anything larger than a sign-off
-/// can be before reading it all.
-fn read(path: &Path, shown: &str) -> Result<SignoffFile, CliError> {
+/// Read a record file, refusing anything larger than a record can be
+/// before reading it all.
+fn read_bytes(path: &Path, shown: &str) -> Result<Vec<u8>, CliError> {
     let file = std::fs::File::open(path)
         .map_err(|e| CliError::new(format!("{shown}: cannot read the file: {e}")))?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_SIZE as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| CliError::new(format!("{shown}: cannot read the file: {e}")))?;
-    SignoffFile::parse_bytes(&bytes).map_err(|e| invalid(shown, &e.to_string()))
+    Ok(bytes)
 }
 
 fn invalid(shown: &str, why: &str) -> CliError {

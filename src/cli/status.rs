@@ -3,8 +3,10 @@
 use std::io::Write;
 
 use charter::agreement::model::Person;
+use charter::checkin::progress::{progress, GoalProgress};
+use charter::checkin::GoalStatus;
 use charter::render::style::{paint, DIM, HEADING, WARNING};
-use charter::report::{governing, next_review, AgreementSummary, InForce, Pending};
+use charter::report::{governing, AgreementSummary, InForce, Pending};
 use charter::rules::AgreementState;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
@@ -56,8 +58,17 @@ struct StatusEntry {
     pending: Option<Pending>,
     scheduled: Vec<InForce>,
     next_review: Option<NaiveDate>,
+    /// Every goal of the governing version with its latest status.
+    goals: Vec<GoalProgress>,
+    /// The day of the last recorded review.
+    last_review: Option<NaiveDate>,
+    /// Whether the next review's day has passed.
+    review_overdue: bool,
+    /// Kept for compatibility: goals due within 30 days or overdue, not settled.
     goals_due: Vec<GoalDue>,
     term_end: Option<NaiveDate>,
+    /// How it ended, once a concluding version is in force.
+    concluded: Option<charter::agreement::model::Concluded>,
     /// What is wrong with the committed file, when it cannot be signed.
     problem: Option<String>,
 }
@@ -65,9 +76,13 @@ struct StatusEntry {
 impl StatusEntry {
     fn needs_attention(&self) -> bool {
         self.problem.is_some()
-            || matches!(self.state, AgreementState::Draft | AgreementState::Pending)
+            || matches!(
+                self.state,
+                AgreementState::Draft | AgreementState::Pending | AgreementState::Declined
+            )
             || self.pending.as_ref().is_some_and(|p| !p.notice_ok)
-            || self.goals_due.iter().any(|g| g.overdue)
+            || self.goals.iter().any(|g| g.overdue)
+            || self.review_overdue
     }
 }
 
@@ -99,6 +114,11 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 summary.state,
                 AgreementState::Concluded | AgreementState::Ended
             );
+            let live = ongoing && record.evaluation.in_force.is_some();
+            let progress = agreement
+                .filter(|_| ongoing)
+                .map(|a| progress(a, &record.checkins, live, today))
+                .unwrap_or_default();
             StatusEntry {
                 id: record.id.clone(),
                 title: agreement.map(|a| a.title.clone()),
@@ -108,24 +128,24 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 in_force: summary.in_force,
                 pending: summary.pending,
                 scheduled: summary.scheduled,
-                next_review: agreement
-                    .filter(|_| ongoing)
-                    .and_then(|a| next_review(a, today)),
-                goals_due: agreement
-                    .filter(|_| ongoing)
-                    .map(|a| {
-                        a.goals
-                            .iter()
-                            .filter(|g| g.due.0 <= soon)
-                            .map(|g| GoalDue {
-                                id: g.id.clone(),
-                                due: g.due.0,
-                                overdue: g.due.0 < today,
-                            })
-                            .collect()
+                next_review: progress.next_review,
+                goals_due: progress
+                    .goals
+                    .iter()
+                    .filter(|g| g.due <= soon && !g.status.is_some_and(GoalStatus::is_settled))
+                    .map(|g| GoalDue {
+                        id: g.id.clone(),
+                        due: g.due,
+                        overdue: g.overdue,
                     })
-                    .unwrap_or_default(),
+                    .collect(),
+                last_review: progress.last_review,
+                review_overdue: progress.review_overdue,
+                goals: progress.goals,
                 term_end: agreement.and_then(|a| a.term.end.map(|d| d.0)),
+                concluded: agreement
+                    .filter(|_| summary.state == AgreementState::Concluded)
+                    .and_then(|a| a.concluded.clone()),
                 problem: problem(record),
             }
         })
@@ -183,14 +203,18 @@ fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Res
         out,
         "{} {}  {}",
         paint(HEADING, &e.id, color),
-        paint(DIM, title, color),
+        paint(DIM, &charter::render::escape::text(title), color),
         e.state.as_str()
     )?;
     if let (Some(m), Some(n)) = (&e.mentor, &e.mentee) {
+        use charter::render::escape::text as shown;
         writeln!(
             out,
             "  mentor {} <{}>, mentee {} <{}>",
-            m.name, m.email, n.name, n.email
+            shown(&m.name),
+            shown(&m.email),
+            shown(&n.name),
+            shown(&n.email)
         )?;
     }
     match &e.in_force {
@@ -206,14 +230,25 @@ fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Res
         writeln!(out, "  {}", paint(WARNING, problem, color))?;
     }
     if let Some(p) = &e.pending {
+        // A first version waiting for signatures is a draft, not a pending amendment.
+        let word = if !p.declined_by.is_empty() {
+            "declined"
+        } else if e.in_force.is_none() {
+            "draft"
+        } else {
+            "pending"
+        };
         let mut line = format!(
-            "  pending: {}",
+            "  {word}: {}",
             p.version.as_deref().map_or("(unparseable)", |v| &v[7..19])
         );
+        if !p.declined_by.is_empty() {
+            line.push_str(&format!(" by the {}", p.declined_by.join(" and the ")));
+        }
         if let (Some(opened), Some(earliest)) = (p.opened, p.earliest_effective) {
             line.push_str(&format!(", opened {opened}, earliest effective {earliest}"));
         }
-        if !p.missing.is_empty() {
+        if p.declined_by.is_empty() && !p.missing.is_empty() {
             line.push_str(&format!(", waiting for {}", p.missing.join(" and ")));
         }
         writeln!(out, "{line}")?;
@@ -242,17 +277,39 @@ fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Res
         )?;
     }
     if let Some(r) = e.next_review {
-        writeln!(out, "  next review: {r}")?;
-    }
-    for g in &e.goals_due {
-        let label = if g.overdue {
-            paint(WARNING, "overdue", color)
+        let last = e
+            .last_review
+            .map_or_else(String::new, |d| format!(" (last review {d})"));
+        if e.review_overdue {
+            writeln!(
+                out,
+                "  next review: {}{last}",
+                paint(WARNING, &format!("overdue since {r}"), color)
+            )?;
         } else {
-            "due".to_owned()
-        };
-        writeln!(out, "  goal {}: {label} {}", g.id, g.due)?;
+            writeln!(out, "  next review: {r}{last}")?;
+        }
     }
-    if let Some(end) = e.term_end {
+    for g in &e.goals {
+        let status = g.status.map_or("no check-in yet", GoalStatus::as_str);
+        let updated = g
+            .updated
+            .map_or_else(String::new, |d| format!(" (as of {d})"));
+        let due = if g.overdue {
+            paint(WARNING, &format!("overdue since {}", g.due), color)
+        } else {
+            format!("due {}", g.due)
+        };
+        writeln!(out, "  goal {}: {status}{updated}, {due}", g.id)?;
+    }
+    if let Some(c) = &e.concluded {
+        let reason = c.reason.map_or_else(String::new, |r| format!(" ({r})"));
+        let note = c
+            .note
+            .as_deref()
+            .map_or_else(String::new, |n| format!(": {n}"));
+        writeln!(out, "  concluded: {}{reason}{note}", c.date)?;
+    } else if let Some(end) = e.term_end {
         writeln!(out, "  term ends: {end}")?;
     }
     writeln!(out)

@@ -111,7 +111,7 @@ fn bracket(name: &str, is_id: bool) -> String {
     if is_plain(name) && !(is_id && name.bytes().all(|b| b.is_ascii_digit())) {
         format!("[{name}]")
     } else {
-        format!("[{}]", Value::from(name))
+        format!("[{}]", visible(&Value::from(name).to_string()))
     }
 }
 
@@ -128,14 +128,20 @@ fn is_plain(key: &str) -> bool {
 fn scalar(value: &Value) -> String {
     match value {
         Value::String(s) if !needs_quotes(s) => s.clone(),
-        _ => value.to_string(),
+        _ => visible(&value.to_string()),
     }
+}
+
+/// JSON text with the invisible characters JSON leaves raw (format
+/// characters such as bidirectional overrides) spelt out.
+fn visible(json: &str) -> String {
+    charter::render::escape::text(json).into_owned()
 }
 
 fn needs_quotes(s: &str) -> bool {
     s.is_empty()
         || s.trim() != s
-        || s.chars().any(char::is_control)
+        || charter::render::escape::needs_escape(s)
         || s.starts_with('"')
         || matches!(s, "true" | "false" | "null" | "{}" | "[]")
         || s.parse::<i64>().is_ok()

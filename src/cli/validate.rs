@@ -45,6 +45,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 .unwrap_or_else(|_| global.cwd.join(p).to_string_lossy().into_owned())
         })
         .collect();
+    if paths.is_empty()
+        && !super::layout_paths(&ws)
+            .iter()
+            .any(|p| std::fs::symlink_metadata(ws.root.join(p)).is_ok())
+    {
+        return Err(super::no_layout(&format!("in {}", ws.root.display()), &ws)
+            .hint("or name the files to validate: `charter validate FILE…`"));
+    }
     let (findings, sources) = ws.validate(&paths)?;
     let findings = ws.settings.adjust(findings, args.deny_warnings);
     let summary = Summary::of(&findings);

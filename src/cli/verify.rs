@@ -13,6 +13,7 @@ use charter::agreement::lint::id_of;
 use charter::agreement::types::is_valid_id;
 use charter::agreement::VersionId;
 use charter::history::{self, Chain};
+use charter::plural::count;
 use charter::record::{self, Record, SignoffReport};
 use charter::render::style::{paint, DIM, ERROR, HEADING, OK, WARNING};
 use charter::rules::{VersionReport, VersionState};
@@ -74,7 +75,12 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let head = history::head_commit(repo)?;
     let layout = layout_at(repo, &head)?;
     let signers = trust_root_at(repo, &head, &layout.allowed_signers, global)?;
-    let ids = agreement_ids(repo, &head, &layout, &args.ids)?;
+    let given = args
+        .ids
+        .iter()
+        .map(|arg| super::ids::agreement_id(arg, &ws, global))
+        .collect::<Result<Vec<_>, _>>()?;
+    let ids = agreement_ids(repo, &head, &layout, &given, &ws)?;
     let chain = Chain::walk(repo, head.id(), None)?;
     let mut records = Vec::with_capacity(ids.len());
     if args.ids.is_empty() {
@@ -119,16 +125,11 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             }
             out.flush()?;
             let line = format!(
-                "verify: {} valid, {} invalid sign-off{} in {} agreement{}",
+                "verify: {} valid, {} invalid {} in {}",
                 summary.valid,
                 summary.invalid,
-                if summary.valid + summary.invalid == 1 {
-                    ""
-                } else {
-                    "s"
-                },
-                records.len(),
-                if records.len() == 1 { "" } else { "s" }
+                charter::plural::plural_for(summary.valid + summary.invalid, "sign-off"),
+                count(records.len(), "agreement")
             );
             let style = if summary.invalid > 0 { ERROR } else { OK };
             super::note(global, &paint(style, &line, global.color_err));
@@ -206,28 +207,32 @@ fn agreement_ids(
     head: &git2::Commit<'_>,
     layout: &Layout,
     given: &[String],
+    ws: &charter::workspace::Workspace,
 ) -> Result<Vec<String>, CliError> {
     let tree = head
         .tree()
         .map_err(|e| charter::error::Error::git("reading HEAD's tree", e))?;
-    let names_in = |dir: &str, want_dirs: bool| -> Vec<String> {
-        let Ok(entry) = tree.get_path(std::path::Path::new(dir)) else {
-            return Vec::new();
+    // A directory that is absent has no names; one that cannot be read
+    // (a missing object) is an error, not an empty directory.
+    let names_in = |dir: &str, want_dirs: bool| -> Result<Vec<String>, CliError> {
+        let Some(entry) = charter::history::entry_at(&tree, dir)? else {
+            return Ok(Vec::new());
         };
-        let Ok(subtree) = repo.find_tree(entry.id()) else {
-            return Vec::new();
-        };
-        subtree
+        if entry.kind() != Some(git2::ObjectType::Tree) {
+            return Ok(Vec::new());
+        }
+        let subtree = charter::history::tree_of(repo, entry.id(), dir)?;
+        Ok(subtree
             .iter()
             .filter(|e| (e.kind() == Some(git2::ObjectType::Tree)) == want_dirs)
             .filter_map(|e| e.name().map(str::to_owned))
-            .collect()
+            .collect())
     };
-    let agreements: BTreeSet<String> = names_in(&layout.agreements, false)
+    let agreements: BTreeSet<String> = names_in(&layout.agreements, false)?
         .iter()
         .filter_map(|n| id_of(n).map(str::to_owned))
         .collect();
-    let signoff_dirs: BTreeSet<String> = names_in(&layout.signoffs, true)
+    let signoff_dirs: BTreeSet<String> = names_in(&layout.signoffs, true)?
         .into_iter()
         .filter(|n| is_valid_id(n))
         .collect();
@@ -236,13 +241,10 @@ fn agreement_ids(
     }
     let mut ids = Vec::new();
     for id in given {
-        super::check_id(id)?;
         if !agreements.contains(id) && !signoff_dirs.contains(id) {
-            return Err(CliError::new(format!(
-                "unknown agreement `{id}`: neither {}/{id}.yaml nor {}/{id}/ exists at HEAD",
-                layout.agreements, layout.signoffs
-            ))
-            .hint("run `charter verify` without ids to verify every agreement"));
+            let known: Vec<String> = agreements.union(&signoff_dirs).cloned().collect();
+            return Err(super::ids::unknown_agreement(id, "at HEAD", ws, &known)
+                .hint("run `charter verify` without ids to verify every agreement"));
         }
         if !ids.contains(id) {
             ids.push(id.clone());
@@ -282,8 +284,8 @@ fn text(out: &mut dyn Write, r: &Record, color: bool) -> std::io::Result<()> {
             writeln!(
                 out,
                 "    {}: {}",
-                s.file,
-                s.reason.as_deref().unwrap_or("invalid")
+                charter::render::escape::text(&s.file),
+                charter::render::escape::text(s.reason.as_deref().unwrap_or("invalid"))
             )?;
         }
     }
@@ -326,7 +328,9 @@ fn version_text(
     let mut mine: Vec<&SignoffReport> = r
         .signoffs
         .iter()
-        .filter(|s| s.valid && s.version.as_deref() == Some(version.as_str()))
+        .filter(|s| {
+            s.valid && s.version.as_deref() == Some(version.as_str()) && s.point == Some(v.point)
+        })
         .collect();
     mine.sort_by_key(|s| (s.role, s.time));
     let width = mine

@@ -18,12 +18,12 @@ const SUMMARY_VALUE_CHARS: usize = 24;
 pub fn headline(changes: &[Change]) -> String {
     let material = changes.iter().filter(|c| c.material).count();
     let editorial = changes.len() - material;
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    use crate::plural::count;
     match (material, editorial) {
         (0, 0) => "no changes".to_owned(),
-        (m, 0) => format!("{m} material change{}", plural(m)),
-        (0, e) => format!("{e} editorial change{}", plural(e)),
-        (m, e) => format!("{m} material change{}, {e} editorial", plural(m)),
+        (m, 0) => count(m, "material change"),
+        (0, e) => count(e, "editorial change"),
+        (m, e) => format!("{}, {e} editorial", count(m, "material change")),
     }
 }
 
@@ -60,7 +60,10 @@ fn parts_by_section(changes: &[Change]) -> Vec<String> {
         let (group, tail) = rest.split_at(len);
         match parts_of(group).as_slice() {
             [only] => parts.push(only.clone()),
-            _ => parts.push(format!("{section}: {len} changes")),
+            _ => parts.push(format!(
+                "{section}: {}",
+                crate::plural::count(len, "change")
+            )),
         }
         rest = tail;
     }

@@ -40,17 +40,38 @@ impl ChainCommit {
 
     /// The UTC calendar date of the clamped time.
     pub fn date(&self) -> NaiveDate {
-        DateTime::<Utc>::from_timestamp(self.time, 0)
-            .map(|t| t.date_naive())
-            .unwrap_or_default()
+        utc(self.time).date_naive()
     }
 
     /// The clamped time as an RFC 3339 UTC timestamp.
     pub fn timestamp(&self) -> String {
-        DateTime::<Utc>::from_timestamp(self.time, 0)
-            .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-            .unwrap_or_default()
+        utc(self.time).format("%Y-%m-%dT%H:%M:%SZ").to_string()
     }
+}
+
+/// The earliest commit time charter reads: 0000-01-01T00:00:00Z.
+pub const MIN_TIME: i64 = -62_167_219_200;
+/// The latest commit time charter reads: 9999-12-31T23:59:59Z, the last
+/// time a `YYYY-MM-DD` date can name.
+pub const MAX_TIME: i64 = 253_402_300_799;
+
+/// A time in seconds as a UTC date and time. Chain times are checked to lie
+/// within [`MIN_TIME`, `MAX_TIME`] when the chain is walked; anything else
+/// saturates to the far end, never to 1970: a time out of range then makes
+/// a date later, which fails closed (notice not yet over, key expired).
+pub fn utc(seconds: i64) -> DateTime<Utc> {
+    DateTime::<Utc>::from_timestamp(seconds.clamp(MIN_TIME, MAX_TIME), 0)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// The error for a commit whose committer time is no date charter can use.
+fn time_out_of_range(id: Oid, seconds: i64) -> Error {
+    Error::other(
+        format!(
+            "commit {id} has a committer time charter cannot read as a date ({seconds} seconds since 1970, outside the years 0 to 9999); dates computed from it would be wrong"
+        ),
+        Some("rewrite the history from that commit with a real committer date (`git rebase --committer-date-is-author-date` or `GIT_COMMITTER_DATE=… git commit --amend`); charter refuses to guess one"),
+    )
 }
 
 /// How a pull request is judged: every commit after `base` on the chain
@@ -86,9 +107,18 @@ impl Chain {
                 }
             })?;
             current = if commit.parent_count() > 0 {
-                match commit.parent_id(0) {
-                    Ok(p) if repo.find_commit(p).is_ok() => Some(p),
-                    _ => return Err(super::shallow_error()),
+                match commit
+                    .parent_id(0)
+                    .and_then(|p| repo.find_commit(p).map(|_| p))
+                {
+                    Ok(p) => Some(p),
+                    Err(_) if repo.is_shallow() => return Err(super::shallow_error()),
+                    Err(e) => {
+                        return Err(Error::git(
+                            format!("reading the first parent of commit {id}"),
+                            e,
+                        ))
+                    }
                 }
             } else {
                 if repo.is_shallow() && is_shallow_boundary(repo, id) {
@@ -96,11 +126,15 @@ impl Chain {
                 }
                 None
             };
+            let raw_time = commit.committer().when().seconds();
+            if !(MIN_TIME..=MAX_TIME).contains(&raw_time) {
+                return Err(time_out_of_range(id, raw_time));
+            }
             // Author and subject are filled in only for commits that turn
             // out to be versions (see `ChainCommit::describe`).
             newest_first.push(ChainCommit {
                 id,
-                raw_time: commit.committer().when().seconds(),
+                raw_time,
                 time: 0,
                 author: String::new(),
                 subject: String::new(),

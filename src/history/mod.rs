@@ -9,7 +9,7 @@ mod chain;
 pub mod tree_diff;
 mod versions;
 
-pub use chain::{Chain, ChainCommit, Landing};
+pub use chain::{utc, Chain, ChainCommit, Landing, MAX_TIME, MIN_TIME};
 pub use versions::{agreement_history, scan_dir, FileState, History, Version};
 
 use git2::{Commit, Oid, Repository};
@@ -45,14 +45,32 @@ pub fn head_commit(repo: &Repository) -> Result<Commit<'_>> {
         .map_err(|e| Error::git("reading HEAD", e))
 }
 
+/// The tree entry at `path` (a file or directory) in a tree; `None` when
+/// the path does not exist. An object that cannot be read on the way (a
+/// partial clone, a damaged store) is an error, never an absence: read as
+/// a deletion, it would change what the history says.
+pub fn entry_at(tree: &git2::Tree<'_>, path: &str) -> Result<Option<git2::TreeEntry<'static>>> {
+    match tree.get_path(std::path::Path::new(path)) {
+        Ok(entry) => Ok(Some(entry)),
+        Err(e) if e.code() == git2::ErrorCode::NotFound && e.class() == git2::ErrorClass::Tree => {
+            Ok(None)
+        }
+        Err(e) => Err(Error::git(format!("reading {path}"), e)),
+    }
+}
+
+/// The tree with id `id`; a missing one is an error naming `path`.
+pub fn tree_of<'r>(repo: &'r Repository, id: Oid, path: &str) -> Result<git2::Tree<'r>> {
+    repo.find_tree(id)
+        .map_err(|e| Error::git(format!("reading {path} (tree {id})"), e))
+}
+
 /// The bytes of `path` in `commit`'s tree; `None` when absent. Symbolic
 /// links and submodules are not files and read as absent.
 pub fn blob_at(repo: &Repository, commit: &Commit<'_>, path: &str) -> Result<Option<Vec<u8>>> {
     let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
-    let entry = match tree.get_path(std::path::Path::new(path)) {
-        Ok(entry) => entry,
-        Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
-        Err(e) => return Err(Error::git(format!("reading {path}"), e)),
+    let Some(entry) = entry_at(&tree, path)? else {
+        return Ok(None);
     };
     if entry.kind() != Some(git2::ObjectType::Blob) || entry.filemode() == 0o120000 {
         return Ok(None);
@@ -63,14 +81,13 @@ pub fn blob_at(repo: &Repository, commit: &Commit<'_>, path: &str) -> Result<Opt
     Ok(Some(blob.content().to_vec()))
 }
 
-/// The id of the tree entry at `path` (a file or directory) in a tree.
-pub fn entry_id(tree: &git2::Tree<'_>, path: &str) -> Option<Oid> {
+/// The id of the tree entry at `path` (a file or directory) in a tree;
+/// `None` when the path does not exist, an error when an object is missing.
+pub fn entry_id(tree: &git2::Tree<'_>, path: &str) -> Result<Option<Oid>> {
     if path.is_empty() {
-        return Some(tree.id());
+        return Ok(Some(tree.id()));
     }
-    tree.get_path(std::path::Path::new(path))
-        .ok()
-        .map(|e| e.id())
+    Ok(entry_at(tree, path)?.map(|e| e.id()))
 }
 
 /// The error for a shallow clone that lacks history a rule needs.

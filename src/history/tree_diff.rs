@@ -6,6 +6,8 @@
 
 use git2::{Oid, Repository, Tree};
 
+use crate::error::Result;
+
 /// One changed entry: its path below the compared directory, and its blob
 /// (or tree) ids and file modes before and after (`None` when absent).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,10 +36,10 @@ pub fn changes(
     old: Option<&Tree<'_>>,
     new: Option<&Tree<'_>>,
     depth: usize,
-) -> Vec<EntryChange> {
+) -> Result<Vec<EntryChange>> {
     let mut out = Vec::new();
-    collect(repo, old, new, depth, "", &mut out);
-    out
+    collect(repo, old, new, depth, "", &mut out)?;
+    Ok(out)
 }
 
 fn collect(
@@ -47,7 +49,7 @@ fn collect(
     depth: usize,
     prefix: &str,
     out: &mut Vec<EntryChange>,
-) {
+) -> Result<()> {
     let empty: Vec<git2::TreeEntry<'_>> = Vec::new();
     let old_entries: Vec<_> = old.map_or_else(|| empty.clone(), |t| t.iter().collect());
     let new_entries: Vec<_> = new.map_or(empty, |t| t.iter().collect());
@@ -91,12 +93,15 @@ fn collect(
             e.is_some_and(|e| e.kind() == Some(git2::ObjectType::Tree))
         };
         if depth > 0 && (is_tree(a) || is_tree(b)) {
+            // A subtree that cannot be read is an error, never an empty
+            // directory (that would read as the deletion of its files).
             let sub = |e: Option<&git2::TreeEntry<'_>>| {
                 e.filter(|e| e.kind() == Some(git2::ObjectType::Tree))
-                    .and_then(|e| repo.find_tree(e.id()).ok())
+                    .map(|e| super::tree_of(repo, e.id(), &path))
+                    .transpose()
             };
-            let (sa, sb) = (sub(a), sub(b));
-            collect(repo, sa.as_ref(), sb.as_ref(), depth - 1, &path, out);
+            let (sa, sb) = (sub(a)?, sub(b)?);
+            collect(repo, sa.as_ref(), sb.as_ref(), depth - 1, &path, out)?;
             continue;
         }
         out.push(EntryChange {
@@ -105,4 +110,5 @@ fn collect(
             new: ids.1,
         });
     }
+    Ok(())
 }

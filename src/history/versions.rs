@@ -110,10 +110,11 @@ impl History {
             .last()
             .is_some_and(|last| last.same_state(None, &state) && state.version().is_some());
         if !unchanged {
-            let position = history.points.last().map_or(0, |p| p.position + 1);
+            // After every committed commit: no sign-off on the chain can
+            // have been made for it (see `rules::credited_point`).
             history.points.push(Version {
                 commit,
-                position,
+                position: usize::MAX,
                 state,
                 blob: None,
             });
@@ -159,15 +160,12 @@ pub fn scan_dir(
             .find_commit(c.id)
             .map_err(|e| Error::git(format!("reading commit {}", c.id), e))?;
         let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
-        let dir_id = entry_id(&tree, dir);
+        let dir_id = entry_id(&tree, dir)?;
         if dir_id == last_dir {
             continue;
         }
         last_dir = dir_id;
-        let subtree = match dir_id {
-            Some(id) => repo.find_tree(id).ok(),
-            None => None,
-        };
+        let subtree = dir_id.map(|id| super::tree_of(repo, id, dir)).transpose()?;
         // For a few named files, comparing their entries beats a tree diff.
         let changed = match only.filter(|o| o.len() <= 8) {
             Some(names) => {
@@ -239,7 +237,7 @@ fn changed_names(
     old: Option<&git2::Tree<'_>>,
     new: Option<&git2::Tree<'_>>,
 ) -> Result<Vec<String>> {
-    Ok(super::tree_diff::changes(repo, old, new, 0)
+    Ok(super::tree_diff::changes(repo, old, new, 0)?
         .into_iter()
         .map(|c| c.path)
         .collect())

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::check::Report;
 use crate::finding::{rule_info, Severity, Summary};
+use crate::plural::count;
 
 /// A pull-request comment: the semantic diff of each changed agreement, the
 /// findings, and questions for each party to review.
@@ -20,8 +21,9 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     };
     writeln!(
         out,
-        "## {verdict} charter: {} errors, {} warnings\n",
-        s.errors, s.warnings
+        "## {verdict} charter: {}, {}\n",
+        count(s.errors, "error"),
+        count(s.warnings, "warning")
     )?;
     for changed in &report.changed {
         let state = report
@@ -67,14 +69,16 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     if !report.findings.is_empty() {
         writeln!(out, "### Findings\n")?;
         for f in &report.findings {
-            let icon = if f.severity == Severity::Error {
-                "❌"
-            } else {
-                "⚠️"
+            let icon = match f.severity {
+                Severity::Error => "❌",
+                Severity::Warning => "⚠️",
+                Severity::Info => "ℹ️",
             };
             let place = match f.line {
-                Some(line) if !f.file.is_empty() => format!("`{}:{line}`", f.file),
-                _ if !f.file.is_empty() => format!("`{}`", f.file),
+                Some(line) if !f.file.is_empty() => {
+                    super::escape::markdown_code(&format!("{}:{line}", f.file))
+                }
+                _ if !f.file.is_empty() => super::escape::markdown_code(&f.file),
                 _ => String::new(),
             };
             write!(
@@ -117,9 +121,7 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 }
 
 fn escape(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    super::escape::markdown(text)
 }
 
 /// SARIF 2.1.0: one run, the rules used, one result per finding.
@@ -134,7 +136,7 @@ pub fn sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             json!({
                 "id": r,
                 "shortDescription": {"text": info.map_or(*r, |i| i.summary)},
-                "defaultConfiguration": {"level": info.map_or("error", |i| i.severity.as_str())},
+                "defaultConfiguration": {"level": info.map_or("error", |i| i.severity.sarif_level())},
             })
         })
         .collect();
@@ -149,7 +151,7 @@ pub fn sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": rules.iter().position(|r| *r == f.rule),
-                "level": f.severity.as_str(),
+                "level": f.severity.sarif_level(),
                 "message": {"text": message},
             });
             if !f.file.is_empty() {

@@ -6,8 +6,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::escape;
 use super::style::{paint, DIM, ERROR, HEADING, WARNING};
 use crate::finding::{Finding, Severity, Summary};
+use crate::plural::count;
 
 /// Source texts by repository-relative path, for showing the offending line.
 pub type Sources = HashMap<String, String>;
@@ -23,17 +25,19 @@ pub fn text(
         let (label, style) = match f.severity {
             Severity::Error => ("error", ERROR),
             Severity::Warning => ("warning", WARNING),
+            Severity::Info => ("info", DIM),
         };
         writeln!(
             out,
             "{}{}",
             paint(style, &format!("{label}[{}]", f.rule), color),
-            paint(HEADING, &format!(": {}", f.message), color)
+            paint(HEADING, &format!(": {}", escape::text(&f.message)), color)
         )?;
+        let file = escape::text(&f.file);
         let place = match (f.line, f.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", f.file),
-            (Some(l), None) => format!("{}:{l}", f.file),
-            _ => f.file.clone(),
+            (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+            (Some(l), None) => format!("{file}:{l}"),
+            _ => file.into_owned(),
         };
         if !place.is_empty() {
             writeln!(out, "  {} {place}", paint(DIM, "-->", color))?;
@@ -45,11 +49,14 @@ pub fn text(
             if let Some(text) = source.lines().nth(line.saturating_sub(1)) {
                 let number = line.to_string();
                 let pad = " ".repeat(number.len());
-                let shown: String = text
-                    .chars()
-                    .take(200)
-                    .collect::<String>()
-                    .replace('\t', " ");
+                let shown = escape::text(
+                    &text
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
+                        .replace('\t', " "),
+                )
+                .into_owned();
                 writeln!(out, "  {pad} {}", paint(DIM, "|", color))?;
                 writeln!(
                     out,
@@ -69,7 +76,12 @@ pub fn text(
             }
         }
         if let Some(hint) = &f.hint {
-            writeln!(out, "  {} {hint}", paint(DIM, "= hint:", color))?;
+            writeln!(
+                out,
+                "  {} {}",
+                paint(DIM, "= hint:", color),
+                escape::text(hint)
+            )?;
         }
         writeln!(out)?;
     }
@@ -78,17 +90,21 @@ pub fn text(
 
 /// The one-line verdict after a text report.
 pub fn summary_line(summary: Summary, checked: &str, color: bool) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let info = if summary.info > 0 {
+        format!(", {} info", summary.info)
+    } else {
+        String::new()
+    };
     if summary.errors == 0 && summary.warnings == 0 {
         return format!(
-            "{} {checked}: no problems found",
+            "{} {checked}: no problems found{info}",
             paint(super::style::OK, "ok", color)
         );
     }
     format!(
-        "{checked}: {}, {}",
-        plural(summary.errors, "error"),
-        plural(summary.warnings, "warning")
+        "{checked}: {}, {}{info}",
+        count(summary.errors, "error"),
+        count(summary.warnings, "warning")
     )
 }
 
@@ -114,6 +130,7 @@ pub fn github(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
         let level = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "notice",
         };
         let mut props = Vec::new();
         if !f.file.is_empty() {
@@ -142,14 +159,23 @@ pub fn github(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
         )?;
     }
     let s = Summary::of(findings);
-    writeln!(out, "charter: {} errors, {} warnings", s.errors, s.warnings)
+    writeln!(
+        out,
+        "charter: {}, {}",
+        count(s.errors, "error"),
+        count(s.warnings, "warning")
+    )
 }
 
 /// Escape a workflow command's message.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let escaped = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    // Other control and invisible characters (an ANSI escape would colour
+    // or clear the CI log) are spelt out, as in the text format.
+    escape::text(&escaped).into_owned()
 }
 
 /// Escape a workflow command's property value.
@@ -164,6 +190,7 @@ mod tests {
     #[test]
     fn github_escaping() {
         assert_eq!(escape_data("50%\r\nx"), "50%25%0D%0Ax");
+        assert_eq!(escape_data("a\u{1b}[2J\u{202e}"), "a\\u{1b}[2J\\u{202e}");
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
     }
 

@@ -2,6 +2,8 @@
 //! and a writer; colour is decided by the caller.
 
 pub mod check;
+pub mod checkins;
+pub mod escape;
 pub mod findings;
 pub mod show;
 pub mod style;

@@ -5,6 +5,7 @@
 //! say the same thing.
 
 use crate::agreement::model::{Agreement, SupervisorSummaries};
+use crate::render::checkins::{self, CheckinRow};
 
 /// One signature line in the block at the end.
 #[derive(Debug, Clone)]
@@ -36,6 +37,8 @@ pub struct Context {
     pub signatures: Vec<Signature>,
     /// Roles still to sign.
     pub missing: Vec<String>,
+    /// Valid check-ins, oldest first.
+    pub checkins: Vec<CheckinRow>,
 }
 
 enum Block {
@@ -47,6 +50,8 @@ enum Block {
     /// A labelled line: **label:** text.
     Field(String, String),
     List(Vec<String>),
+    /// The check-ins: a table, and charts in HTML.
+    Checkins,
     Rule,
 }
 
@@ -177,6 +182,10 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
         };
         b.push(Field("Summaries to a supervisor".into(), text.into()));
     }
+    if !ctx.checkins.is_empty() {
+        b.push(Heading("Check-ins".into()));
+        b.push(Checkins);
+    }
 
     b.push(Rule);
     b.push(Heading("Appendix".into()));
@@ -205,7 +214,10 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
                 parts.push(format!("readable by {}", access.join(" and ")));
             }
             if let Some(r) = n.retention {
-                parts.push(format!("kept for {} days", r.days()));
+                parts.push(format!(
+                    "kept for {}",
+                    crate::plural::count(r.days() as usize, "day")
+                ));
             }
             b.push(Field(
                 "Meeting notes".into(),
@@ -224,8 +236,8 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
     b.push(Field(
         "Changing this agreement".into(),
         format!(
-            "either party may propose an amendment; both must sign it, and a material change takes effect no sooner than {} days after it is proposed, unless both waive that notice.",
-            a.renegotiation.notice.days()
+            "either party may propose an amendment; both must sign it, and a material change takes effect no sooner than {} after it is proposed, unless both waive that notice.",
+            crate::plural::count(a.renegotiation.notice.days() as usize, "day")
         ),
     ));
     if let Some(t) = &a.renegotiation.termination {
@@ -236,7 +248,11 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
             .note
             .as_deref()
             .map_or_else(String::new, |n| format!(": {n}"));
-        b.push(Field("Concluded".into(), format!("{}{note}", c.date)));
+        let reason = c.reason.map_or_else(String::new, |r| format!(" ({r})"));
+        b.push(Field(
+            "Concluded".into(),
+            format!("{}{reason}{note}", c.date),
+        ));
     }
     if let Some(refs) = &a.framework {
         b.push(Field("Framework".into(), refs.join(", ")));
@@ -274,12 +290,7 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
 
 /// The page in GitHub-flavoured markdown.
 pub fn markdown(a: &Agreement, ctx: &Context) -> String {
-    let escape = |s: &str| {
-        s.replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('*', "\\*")
-            .replace('_', "\\_")
-    };
+    let escape = |s: &str| super::escape::markdown_lines(s);
     let mut out = String::new();
     for block in blocks(a, ctx) {
         match block {
@@ -295,6 +306,7 @@ pub fn markdown(a: &Agreement, ctx: &Context) -> String {
                 }
                 out.push('\n');
             }
+            Block::Checkins => out.push_str(&checkins::markdown_table(&ctx.checkins, &escape)),
             Block::Rule => out.push_str("\n---\n\n"),
         }
     }
@@ -303,12 +315,7 @@ pub fn markdown(a: &Agreement, ctx: &Context) -> String {
 
 /// The page as one self-contained, printable HTML document.
 pub fn html(a: &Agreement, ctx: &Context) -> String {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
+    let esc = |s: &str| super::escape::html(s);
     let mut body = String::new();
     for block in blocks(a, ctx) {
         match block {
@@ -329,6 +336,28 @@ pub fn html(a: &Agreement, ctx: &Context) -> String {
                 }
                 body.push_str("</ul>\n");
             }
+            Block::Checkins => {
+                let esc: &dyn Fn(&str) -> String = &esc;
+                let card = a
+                    .reviews
+                    .as_ref()
+                    .and_then(|r| r.scorecard.clone())
+                    .unwrap_or_default();
+                let goals: Vec<String> = a.goals.iter().map(|g| g.id.clone()).collect();
+                if let Some(svg) = checkins::score_chart(&ctx.checkins, &card, esc) {
+                    body.push_str("<figure>\n");
+                    body.push_str(&svg);
+                    body.push_str("<figcaption>Scores at each check-in, 1 (low) to 5 (high)</figcaption>\n</figure>\n");
+                }
+                if let Some(svg) = checkins::goal_chart(&ctx.checkins, &goals, esc) {
+                    body.push_str("<figure>\n");
+                    body.push_str(&svg);
+                    body.push_str(
+                        "<figcaption>Goal status at each check-in</figcaption>\n</figure>\n",
+                    );
+                }
+                body.push_str(&checkins::html_table(&ctx.checkins, esc));
+            }
             Block::Rule => body.push_str("<hr class=\"page\">\n"),
         }
     }
@@ -346,5 +375,10 @@ h3 { font-size: 1rem; margin-top: 1rem; }
 p { margin: 0.35rem 0; }
 .sub { color: #555; }
 hr.page { border: 0; margin: 2rem 0 0; }
+figure { margin: 0.8rem 0; break-inside: avoid; }
+figcaption { font-size: 0.85rem; color: #555; }
+svg.chart { max-width: 100%; height: auto; font-family: system-ui, sans-serif; }
+table.checkins { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+table.checkins th, table.checkins td { border: 1px solid #ccc; padding: 0.2rem 0.4rem; text-align: left; vertical-align: top; }
 @media print { main { margin: 0; max-width: none; } hr.page { break-after: page; } a { color: inherit; } }
 ";

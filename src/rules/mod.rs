@@ -5,5 +5,6 @@
 pub mod state;
 
 pub use state::{
-    evaluate, AgreementState, Approval, Evaluation, NoticeCheck, VersionReport, VersionState,
+    credited_point, evaluate, AgreementState, Approval, Evaluation, NoticeCheck, VersionReport,
+    VersionState,
 };

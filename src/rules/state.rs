@@ -1,7 +1,7 @@
 //! Signed, in force, pending (DESIGN §4), computed from an agreement's
 //! history and the sign-offs that verified. Pure: no git, no clock.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use crate::agreement::lint::Parsed;
@@ -29,6 +29,29 @@ pub struct Approval {
     pub key: String,
     /// Sign-off time: clamped time of the first commit holding the file.
     pub time: i64,
+    /// Chain position of the first commit holding the file (`usize::MAX`
+    /// where only the time is known): the sign-off counts for the newest
+    /// occurrence of its version at or before it (see [`credited_point`]).
+    pub position: usize,
+}
+
+/// The history point a sign-off for `version`, first committed at chain
+/// `position` and `time`, counts for: the newest point with that version id
+/// that was on the chain when the sign-off landed. A proposal withdrawn and
+/// made again is a new version whose renegotiation opens anew (DESIGN §4),
+/// so a sign-off made for the withdrawn occurrence never counts for the new
+/// one, and one made for the new occurrence never revives the old one. On a
+/// real chain times never decrease, so the time bound only matters where
+/// the position is unknown (`usize::MAX`).
+pub fn credited_point(
+    history: &History,
+    version: &VersionId,
+    time: i64,
+    position: usize,
+) -> Option<usize> {
+    history.points.iter().rposition(|p| {
+        p.position <= position && p.commit.time <= time && p.state.version() == Some(version)
+    })
 }
 
 /// The state of one version, as `log` and JSON show it.
@@ -49,6 +72,9 @@ pub enum VersionState {
     Unparseable,
     /// The newest version of an agreement nothing of which is signed yet.
     Draft,
+    /// The pending (or draft) version, refused by a party who has not
+    /// signed it since.
+    Declined,
 }
 
 impl VersionState {
@@ -62,6 +88,7 @@ impl VersionState {
             VersionState::Abandoned => "abandoned",
             VersionState::Unparseable => "unparseable",
             VersionState::Draft => "draft",
+            VersionState::Declined => "declined",
         }
     }
 }
@@ -82,6 +109,8 @@ pub enum AgreementState {
     Concluded,
     /// The term's end has passed.
     Ended,
+    /// The proposal waiting for signatures was refused by a party.
+    Declined,
 }
 
 impl AgreementState {
@@ -94,6 +123,7 @@ impl AgreementState {
             AgreementState::Scheduled => "scheduled",
             AgreementState::Concluded => "concluded",
             AgreementState::Ended => "ended",
+            AgreementState::Declined => "declined",
         }
     }
 }
@@ -157,6 +187,8 @@ pub struct VersionReport {
     pub missing: Vec<Role>,
     /// Sign-off files that count.
     pub signoff_files: Vec<String>,
+    /// Roles that refused this version and have not signed it since.
+    pub declined_by: Vec<Role>,
     /// Its state.
     pub state: VersionState,
 }
@@ -176,10 +208,37 @@ pub struct Evaluation {
     pub scheduled: Vec<usize>,
 }
 
+impl Evaluation {
+    /// Mark the version waiting for signatures (pending, or a draft) as
+    /// `declined` when a party refused it (valid declines, as `(version,
+    /// role)`) and has not signed it since; the agreement's state follows,
+    /// unless it is concluded or ended. A sign-off outweighs a refusal.
+    pub fn apply_declines(&mut self, refusals: &[(VersionId, Role)]) {
+        let Some(i) = self.pending else {
+            return;
+        };
+        let v = &mut self.versions[i];
+        let Some(version) = v.version.clone() else {
+            return;
+        };
+        for role in Role::BOTH {
+            let refused = refusals.iter().any(|(id, r)| *id == version && *r == role);
+            if refused && !v.signed_by.contains(&role) {
+                v.declined_by.push(role);
+            }
+        }
+        if v.declined_by.is_empty() {
+            return;
+        }
+        v.state = VersionState::Declined;
+        if matches!(self.state, AgreementState::Pending | AgreementState::Draft) {
+            self.state = AgreementState::Declined;
+        }
+    }
+}
+
 fn date_of(time: i64) -> NaiveDate {
-    DateTime::<Utc>::from_timestamp(time, 0)
-        .map(|t| t.date_naive())
-        .unwrap_or_default()
+    crate::history::utc(time).date_naive()
 }
 
 fn agreement_of(state: &FileState) -> Option<&Agreement> {
@@ -227,6 +286,10 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
     let mut versions: Vec<VersionReport> = Vec::new();
     // Signed versions so far: (index into versions, superseded).
     let mut signed: Vec<(usize, bool)> = Vec::new();
+    let credited: Vec<Option<usize>> = approvals
+        .iter()
+        .map(|a| credited_point(history, &a.version, a.time, a.position))
+        .collect();
 
     for (point, p) in history.points.iter().enumerate() {
         if p.state == FileState::Absent {
@@ -248,6 +311,7 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
             material: true,
             missing: Vec::new(),
             signoff_files: Vec::new(),
+            declined_by: Vec::new(),
             state: VersionState::Unparseable,
         };
         let previous_data = versions
@@ -273,7 +337,9 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
         let amends = prev.and_then(|v| v.version.clone());
         let mine: Vec<&Approval> = approvals
             .iter()
-            .filter(|a| Some(&a.version) == version.as_ref() && a.amends == amends)
+            .zip(&credited)
+            .filter(|(a, at)| **at == Some(point) && a.amends == amends)
+            .map(|(a, _)| a)
             .collect();
         let signing = choose_signing(&mine, agreement, prev_agreement, report.concluding);
         for role in Role::BOTH {
@@ -488,9 +554,19 @@ fn label(versions: &mut [VersionReport], signed: &[(usize, bool)], today: NaiveD
     }
     let newest = versions.len().checked_sub(1);
     let mut pending = None;
+    // A version whose content is the newest signed version's again (a
+    // proposal withdrawn) is that version, not a new proposal.
+    let signed_again = newest_signed.map(|s| (versions[s].version.clone(), versions[s].state));
     for (i, v) in versions.iter_mut().enumerate() {
         if v.signed {
             continue;
+        }
+        if let Some((Some(id), state)) = &signed_again {
+            if v.version.as_ref() == Some(id) && newest_signed.is_some_and(|s| i > s) {
+                v.state = *state;
+                v.missing.clear();
+                continue;
+            }
         }
         let is_newest = Some(i) == newest && newest_signed.is_none_or(|s| i > s);
         v.state = match (v.version.is_some(), is_newest, newest_signed.is_some()) {

@@ -150,6 +150,16 @@ pub enum Untrusted {
         /// The line that matched.
         line: usize,
     },
+    /// The key is listed only on a line charter cannot read (a validity time
+    /// that is not a real date, say): the line is refused, and this names it
+    /// rather than saying the key is not listed.
+    #[error("allowed_signers line {line} lists the signing key but is invalid: {reason}")]
+    InvalidLine {
+        /// The refused line.
+        line: usize,
+        /// Why the line was refused, as `validate` reports it.
+        reason: String,
+    },
     /// The matching line's `namespaces=` excludes the namespace.
     #[error("allowed_signers line {line}: the key may not sign in namespace {namespace:?}")]
     NamespaceNotAllowed {
@@ -188,6 +198,17 @@ pub enum Untrusted {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AllowedSigners {
     entries: Vec<SignerEntry>,
+    /// Lines refused whose key could still be read, so that a refusal can
+    /// name the line rather than say the key is not listed.
+    refused: Vec<RefusedLine>,
+}
+
+/// A line that was refused although its key could be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RefusedLine {
+    line: usize,
+    key: KeyData,
+    reason: String,
 }
 
 impl AllowedSigners {
@@ -195,6 +216,7 @@ impl AllowedSigners {
     /// OpenSSH skips them, and reported as [`Diagnostic`]s in line order.
     pub fn parse(text: &str) -> (AllowedSigners, Vec<Diagnostic>) {
         let mut entries = Vec::new();
+        let mut refused = Vec::new();
         let mut diagnostics = Vec::new();
         for (index, raw) in text.split('\n').enumerate() {
             let line = index + 1;
@@ -218,14 +240,23 @@ impl AllowedSigners {
                         key: parsed.key,
                     });
                 }
-                Err(message) => diagnostics.push(Diagnostic {
-                    line,
-                    message,
-                    severity: Severity::Error,
-                }),
+                Err(message) => {
+                    if let Some(key) = key_in_refused_line(raw) {
+                        refused.push(RefusedLine {
+                            line,
+                            key,
+                            reason: message.clone(),
+                        });
+                    }
+                    diagnostics.push(Diagnostic {
+                        line,
+                        message,
+                        severity: Severity::Error,
+                    })
+                }
             }
         }
-        (AllowedSigners { entries }, diagnostics)
+        (AllowedSigners { entries, refused }, diagnostics)
     }
 
     /// The usable lines, in file order.
@@ -269,6 +300,11 @@ impl AllowedSigners {
             if key_listed {
                 Untrusted::PrincipalNotAllowed {
                     principal: principal.to_owned(),
+                }
+            } else if let Some(refused) = self.refused.iter().find(|r| r.key == *key) {
+                Untrusted::InvalidLine {
+                    line: refused.line,
+                    reason: refused.reason.clone(),
                 }
             } else {
                 Untrusted::UnknownKey
@@ -440,6 +476,16 @@ fn parse_line(raw: &str) -> Result<Option<ParsedLine>, String> {
             "a principal pattern is {MAX_SUBPATTERN} bytes or longer; OpenSSH never matches such a list"
         ));
     }
+    // (A plain space can only come from a quoted list and is plain to see.)
+    if let Some(c) = principals
+        .chars()
+        .find(|&c| c != ' ' && crate::unicode::is_hidden(c))
+    {
+        warnings.push(format!(
+            "a principal contains an invisible or control character ({}); it can match no sign-off, since charter refuses such principals",
+            c.escape_unicode()
+        ));
+    }
     if options.cert_authority {
         warnings.push(
             "cert-authority lines are not supported: charter never trusts this line".to_owned(),
@@ -472,6 +518,22 @@ fn split_principals(line: &str) -> Result<(String, &str), String> {
     } else {
         Ok((line[..pos].to_owned(), &line[pos..]))
     }
+}
+
+/// The key of a line that failed to parse, when one can still be read
+/// (`keytype base64` anywhere on the line).
+fn key_in_refused_line(raw: &str) -> Option<KeyData> {
+    let tokens: Vec<&str> = raw
+        .split([' ', '\t', '\r'])
+        .filter(|t| !t.is_empty())
+        .collect();
+    tokens.windows(2).find_map(|pair| {
+        KEY_TYPES
+            .contains(&pair[0])
+            .then(|| parse_key(&format!("{} {}", pair[0], pair[1])).ok())
+            .flatten()
+            .map(|key| key.key_data().clone())
+    })
 }
 
 fn first_token(s: &str) -> &str {
@@ -692,6 +754,21 @@ mod tests {
 
     fn key(line: &str) -> KeyData {
         PublicKey::from_openssh(line).unwrap().key_data().clone()
+    }
+
+    #[test]
+    fn invisible_characters_in_principals_are_warned_about() {
+        let (signers, diags) = AllowedSigners::parse(&format!("ada@example.com\u{200b} {ED}\n"));
+        assert_eq!(signers.entries().len(), 1);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].severity, Severity::Warning);
+        assert!(
+            diags[0].message.contains("\\u{200b}"),
+            "{}",
+            diags[0].message
+        );
+        let (_, diags) = AllowedSigners::parse(&format!("ada@example.com {ED}\n"));
+        assert!(diags.is_empty(), "{diags:?}");
     }
 
     #[test]

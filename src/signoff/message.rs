@@ -47,7 +47,7 @@ pub enum FieldError {
     #[error("role {0:?} is neither mentor nor mentee")]
     Role(String),
     /// The principal is empty or holds whitespace or control characters.
-    #[error("principal {0:?} is empty or contains whitespace or control characters")]
+    #[error("principal {0:?} is empty or contains whitespace, control or invisible characters")]
     Principal(String),
     /// `signed_at` is not exactly `YYYY-MM-DDTHH:MM:SSZ` naming a real instant.
     #[error("signed_at {0:?} is not a UTC time written exactly as YYYY-MM-DDTHH:MM:SSZ")]
@@ -84,11 +84,7 @@ pub fn is_version_id(text: &str) -> bool {
 /// Checks a principal: non-empty, no whitespace, no control characters, so
 /// that it is one token in the message and in `allowed_signers`.
 pub fn check_principal(principal: &str) -> Result<(), FieldError> {
-    if principal.is_empty()
-        || principal
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
-    {
+    if principal.is_empty() || crate::unicode::first_hidden(principal).is_some() {
         Err(FieldError::Principal(principal.to_owned()))
     } else {
         Ok(())
@@ -319,6 +315,10 @@ mod tests {
             "a\u{7f}",
             "a\u{a0}b",
             "a\u{2028}",
+            "ada@example.com\u{200b}",
+            "ada@exa\u{202e}mple.com",
+            "\u{feff}ada@example.com",
+            "ada\u{ad}@example.com",
         ] {
             assert!(check_principal(bad).is_err(), "{bad:?}");
         }

@@ -13,10 +13,12 @@
 //! version is on the chain, what the sign-off time is) belong to the caller.
 
 pub mod allowed_signers;
+pub mod decline;
 pub mod file;
 pub mod message;
 mod short_scalar;
 pub mod sign;
+pub mod signer;
 pub mod verify;
 
 use chrono::{DateTime, Duration, Utc};
@@ -31,6 +33,12 @@ pub use verify::{VerifiedSignature, VerifyError};
 /// The SSHSIG namespace of every sign-off. A signature made for git commits
 /// or any other purpose has another namespace and can never pass as one.
 pub const NAMESPACE: &str = "charter-signoff";
+
+/// The `namespaces="…"` pattern list of an `allowed_signers` line that lets
+/// a key sign every kind of charter record: sign-offs, check-ins and
+/// declines. Each kind has its own namespace, so a signature made for one
+/// never passes as another.
+pub const RECORD_NAMESPACES: &str = "charter-signoff,charter-checkin,charter-decline";
 
 /// How far `signed_at` may run ahead of the sign-off time before the
 /// sign-off is refused: a day, to allow for clocks and time zones.

@@ -21,7 +21,7 @@ use ssh_key::private::{KeypairData, RsaKeypair};
 use ssh_key::{Algorithm, HashAlg, LineEnding, Mpint, PrivateKey, PublicKey, Signature, SshSig};
 use thiserror::Error;
 
-use super::verify::{verify, VerifyError};
+use super::verify::{verify_in_namespace, VerifyError};
 use super::NAMESPACE;
 
 /// How long to wait for an ssh-agent to answer one request. Generous,
@@ -153,6 +153,18 @@ impl PrivateKeyFile {
     /// hash sha512). `passphrase` is used only when the key is encrypted.
     /// Ed25519, ECDSA and RSA (as `rsa-sha2-512`) keys are supported.
     pub fn sign(&self, passphrase: Option<&str>, message: &[u8]) -> Result<String, SignError> {
+        self.sign_in(NAMESPACE, passphrase, message)
+    }
+
+    /// Like [`PrivateKeyFile::sign`], in another namespace: each kind of
+    /// record (sign-off, check-in, decline) has its own, so a signature made
+    /// for one can never pass as another.
+    pub fn sign_in(
+        &self,
+        namespace: &str,
+        passphrase: Option<&str>,
+        message: &[u8],
+    ) -> Result<String, SignError> {
         let decrypted;
         let key = if self.key.is_encrypted() {
             let pass = passphrase.ok_or(SignError::PassphraseRequired)?;
@@ -170,16 +182,16 @@ impl PrivateKeyFile {
         };
         let sshsig = match key.key_data() {
             KeypairData::Ed25519(_) | KeypairData::Ecdsa(_) => {
-                SshSig::sign(key, NAMESPACE, HashAlg::Sha512, message)
+                SshSig::sign(key, namespace, HashAlg::Sha512, message)
                     .map_err(|e| SignError::Crypto(e.to_string()))?
             }
             KeypairData::Rsa(keypair) => {
-                let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message)
+                let data = SshSig::signed_data(namespace, HashAlg::Sha512, message)
                     .map_err(|e| SignError::Crypto(e.to_string()))?;
                 let signature = rsa_sha512_sign(keypair, &data)?;
                 SshSig::new(
                     key.public_key().key_data().clone(),
-                    NAMESPACE,
+                    namespace,
                     HashAlg::Sha512,
                     signature,
                 )
@@ -192,7 +204,7 @@ impl PrivateKeyFile {
                 })
             }
         };
-        finish(&sshsig, key.public_key(), message)
+        finish(&sshsig, key.public_key(), namespace, message)
     }
 }
 
@@ -229,11 +241,17 @@ fn rsa_sha512_sign(keypair: &RsaKeypair, data: &[u8]) -> Result<Signature, SignE
 }
 
 /// Armors a signature after checking it verifies with the expected key.
-fn finish(sshsig: &SshSig, expected: &PublicKey, message: &[u8]) -> Result<String, SignError> {
+fn finish(
+    sshsig: &SshSig,
+    expected: &PublicKey,
+    namespace: &str,
+    message: &[u8],
+) -> Result<String, SignError> {
     let armored = sshsig
         .to_pem(LineEnding::LF)
         .map_err(|e| SignError::Crypto(e.to_string()))?;
-    let verified = verify(&armored, message).map_err(SignError::SelfCheck)?;
+    let verified =
+        verify_in_namespace(&armored, message, namespace).map_err(SignError::SelfCheck)?;
     if verified.public_key.key_data() != expected.key_data() {
         return Err(SignError::SelfCheck(VerifyError::BadSignature));
     }
@@ -299,6 +317,17 @@ pub fn sign_with_agent(
     public_key: &PublicKey,
     message: &[u8],
 ) -> Result<String, SignError> {
+    sign_with_agent_in(NAMESPACE, socket, public_key, message)
+}
+
+/// Like [`sign_with_agent`], in another namespace (see
+/// [`PrivateKeyFile::sign_in`]).
+pub fn sign_with_agent_in(
+    namespace: &str,
+    socket: &Path,
+    public_key: &PublicKey,
+    message: &[u8],
+) -> Result<String, SignError> {
     let agent_err = |e: ssh_agent_client_rs::Error| SignError::Agent(e.to_string());
     let mut client = connect_agent(socket)?;
     let held = client.list_all_identities().map_err(agent_err)?;
@@ -311,15 +340,15 @@ pub fn sign_with_agent(
             public_key.fingerprint(HashAlg::Sha256).to_string(),
         ));
     }
-    let data = SshSig::signed_data(NAMESPACE, HashAlg::Sha512, message)
+    let data = SshSig::signed_data(namespace, HashAlg::Sha512, message)
         .map_err(|e| SignError::Crypto(e.to_string()))?;
     let signature = client.sign(public_key, &data).map_err(agent_err)?;
     let sshsig = SshSig::new(
         public_key.key_data().clone(),
-        NAMESPACE,
+        namespace,
         HashAlg::Sha512,
         signature,
     )
     .map_err(|e| SignError::Crypto(e.to_string()))?;
-    finish(&sshsig, public_key, message)
+    finish(&sshsig, public_key, namespace, message)
 }

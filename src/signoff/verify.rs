@@ -9,13 +9,22 @@
 
 use ssh_encoding::base64::{Base64, Encoding};
 use ssh_encoding::Decode;
+use ssh_key::public::{KeyData, RsaPublicKey};
 use ssh_key::{Algorithm, HashAlg, PublicKey, SshSig};
 use thiserror::Error;
 
 use super::NAMESPACE;
 
-/// Largest armored signature accepted. Real ones are under 4 KiB.
+/// Largest armored signature accepted. Real ones are under 4 KiB (a
+/// 16384-bit RSA signature with its key is about 5.5 KiB armored).
 pub const MAX_ARMOR_SIZE: usize = 16 * 1024;
+
+/// Smallest RSA modulus accepted, in bits: smaller keys can be factored.
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// Largest RSA modulus accepted, in bits: OpenSSH's own limit
+/// (`SSHBUF_MAX_BIGNUM`), so every key `ssh-keygen` verifies with verifies here.
+pub const MAX_RSA_BITS: usize = 16384;
 
 /// A signature that verified: who made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +65,24 @@ pub enum VerifyError {
     /// An algorithm this build cannot verify.
     #[error("signature algorithm {0} is not supported")]
     UnsupportedAlgorithm(String),
+    /// An RSA key too small to be safe, refused whatever the signature.
+    #[error(
+        "the signing key is a {bits}-bit RSA key; RSA keys under {MIN_RSA_BITS} bits are refused"
+    )]
+    WeakKey {
+        /// The key's modulus size.
+        bits: usize,
+    },
+    /// An RSA key larger than OpenSSH accepts.
+    #[error("the signing key is a {bits}-bit RSA key; RSA keys over {MAX_RSA_BITS} bits are not supported")]
+    OversizedKey {
+        /// The key's modulus size.
+        bits: usize,
+    },
+    /// The signature was made with an SSH certificate, which charter does
+    /// not trust (as it does not trust `cert-authority` lines).
+    #[error("the signature was made with an SSH certificate ({0}); certificates are not supported, sign with the plain key listed in allowed_signers")]
+    Certificate(String),
     /// The signature does not match the message and the key it names.
     #[error("the signature does not match the signed message")]
     BadSignature,
@@ -89,12 +116,16 @@ pub fn verify_in_namespace(
                 "trailing data after the signature".to_owned(),
             ))
         }
-        // ssh-key refuses to decode SHA-1 RSA and DSA signatures at all;
-        // look inside so the user hears "weak algorithm", not "damaged".
+        // ssh-key refuses to decode SHA-1 RSA and DSA signatures and
+        // certificates at all; look inside so the user hears the real
+        // cause, not "damaged".
         Err(e) => {
-            return Err(match weak_algorithm_in(&blob) {
-                Some(alg) => VerifyError::WeakAlgorithm(alg),
-                None => VerifyError::BadArmor(e.to_string()),
+            return Err(if let Some(alg) = certificate_in(&blob) {
+                VerifyError::Certificate(alg)
+            } else if let Some(alg) = weak_algorithm_in(&blob) {
+                VerifyError::WeakAlgorithm(alg)
+            } else {
+                VerifyError::BadArmor(e.to_string())
             })
         }
     };
@@ -115,20 +146,71 @@ pub fn verify_in_namespace(
         _ => {}
     }
     let public_key = PublicKey::new(sig.public_key().clone(), "");
-    public_key
-        .verify(namespace, message, &sig)
-        .map_err(|e| match e {
-            ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. } => {
-                VerifyError::UnsupportedAlgorithm(algorithm.to_string())
-            }
-            _ => VerifyError::BadSignature,
-        })?;
+    match (sig.public_key(), &algorithm) {
+        (KeyData::Rsa(key), Algorithm::Rsa { hash: Some(hash) }) => {
+            verify_rsa(key, *hash, &sig, namespace, message)?
+        }
+        _ => public_key
+            .verify(namespace, message, &sig)
+            .map_err(|e| match e {
+                ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. } => {
+                    VerifyError::UnsupportedAlgorithm(algorithm.to_string())
+                }
+                _ => VerifyError::BadSignature,
+            })?,
+    }
     Ok(VerifiedSignature {
         fingerprint: public_key.fingerprint(HashAlg::Sha256).to_string(),
         public_key,
         algorithm: algorithm.to_string(),
         hash: sig.hash_alg(),
     })
+}
+
+/// Verifies an RSA SSHSIG as OpenSSH does. `ssh-key` builds its RSA keys with
+/// the `rsa` crate's default cap of 4096 bits, so a signature by a larger key
+/// (which `ssh-keygen` accepts) would read as a mismatch; and it refuses
+/// small keys with the same words. Here the size is checked first, with its
+/// own reason, and the key is built with OpenSSH's cap.
+fn verify_rsa(
+    key: &RsaPublicKey,
+    hash: HashAlg,
+    sig: &SshSig,
+    namespace: &str,
+    message: &[u8],
+) -> Result<(), VerifyError> {
+    use rsa::pkcs1v15::{Signature, VerifyingKey};
+    use rsa::signature::Verifier;
+    let positive = |m: &ssh_key::Mpint| {
+        m.as_positive_bytes()
+            .map(rsa::BigUint::from_bytes_be)
+            .ok_or(VerifyError::BadSignature)
+    };
+    let n = positive(&key.n)?;
+    let e = positive(&key.e)?;
+    let bits = n.bits();
+    if bits < MIN_RSA_BITS {
+        return Err(VerifyError::WeakKey { bits });
+    }
+    if bits > MAX_RSA_BITS {
+        return Err(VerifyError::OversizedKey { bits });
+    }
+    let public = rsa::RsaPublicKey::new_with_max_size(n, e, MAX_RSA_BITS)
+        .map_err(|_| VerifyError::BadSignature)?;
+    let signed = SshSig::signed_data(namespace, sig.hash_alg(), message)
+        .map_err(|_| VerifyError::BadSignature)?;
+    let signature =
+        Signature::try_from(sig.signature().as_bytes()).map_err(|_| VerifyError::BadSignature)?;
+    let verified = match hash {
+        HashAlg::Sha256 => VerifyingKey::<sha2::Sha256>::new(public).verify(&signed, &signature),
+        HashAlg::Sha512 => VerifyingKey::<sha2::Sha512>::new(public).verify(&signed, &signature),
+        other => {
+            return Err(VerifyError::UnsupportedAlgorithm(format!(
+                "rsa with {other}"
+            )))
+        }
+    };
+    verified.map_err(|_| VerifyError::BadSignature)
 }
 
 /// The fingerprint of the key inside an armored SSHSIG, without verifying
@@ -165,6 +247,24 @@ fn dearmor(armored: &str) -> Result<Vec<u8>, VerifyError> {
     }
     Base64::decode_vec(&base64)
         .map_err(|_| VerifyError::BadArmor("the signature data is not valid base64".to_owned()))
+}
+
+/// Reads the public key's type out of an SSHSIG blob without checking
+/// anything else, and returns it when it is an OpenSSH certificate type
+/// (`…-cert-v01@openssh.com`), which `ssh-key` cannot decode inside an SSHSIG.
+fn certificate_in(blob: &[u8]) -> Option<String> {
+    let rest = blob.strip_prefix(b"SSHSIG".as_slice())?.get(4..)?;
+    let field = |data: &[u8]| -> Option<(usize, usize)> {
+        let len = usize::try_from(u32::from_be_bytes(data.get(..4)?.try_into().ok()?)).ok()?;
+        Some((4, len.checked_add(4)?))
+    };
+    let (start, end) = field(rest)?;
+    let public_key = rest.get(start..end)?;
+    let (start, end) = field(public_key)?;
+    let key_type = std::str::from_utf8(public_key.get(start..end)?).ok()?;
+    key_type
+        .ends_with("-cert-v01@openssh.com")
+        .then(|| key_type.to_owned())
 }
 
 /// Reads the signature algorithm out of an SSHSIG blob without checking

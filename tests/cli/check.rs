@@ -80,7 +80,7 @@ fn whole_history_reports_the_signed_notice_violation() {
         .iter()
         .map(|a| a["state"].as_str().unwrap())
         .collect();
-    assert_eq!(states, ["pending", "in-force", "draft"]);
+    assert_eq!(states, ["pending", "concluded", "declined"]);
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn an_accepted_finding_no_longer_fails_the_check() {
     git(
         &env,
         &["commit", "-q", "-am", "accept the early start"],
-        "2026-06-05T10:00:00Z",
+        "2026-06-06T10:00:00Z",
     );
     let (code, json) = check(&env, &[]);
     assert_eq!(code, Some(0), "{json:#}");
@@ -111,10 +111,10 @@ fn a_pull_request_with_an_early_effective_date_gets_notice_pending() {
         "2026-06-09T10:00:00Z",
     );
     let (code, json) = check(&env, &["--base", "base", "--head", "pr"]);
-    assert_eq!(code, Some(0), "a warning does not fail the gate: {json:#}");
+    assert_eq!(code, Some(1), "the amendment is not signed: {json:#}");
     assert_eq!(
         rules(&json),
-        ["notice-pending"],
+        ["notice-pending", "unsigned"],
         "the old violation on base is not this pull request's"
     );
     let f = &json["findings"][0];
@@ -240,15 +240,33 @@ fn sign_offs_are_append_only_and_signed_agreements_stay() {
         &["checkout", "-q", "-b", "pr"],
         "2026-06-09T10:00:00Z",
     );
-    let dir = env.path("sample/signoffs/ada-grace");
-    let first = std::fs::read_dir(&dir)
+    // The newest sign-off (the mentor's of the pending retitle): removing
+    // it leaves the signed versions signed.
+    let newest = git(
+        &env,
+        &[
+            "log",
+            "-1",
+            "--diff-filter=A",
+            "--format=",
+            "--name-only",
+            "--",
+            "signoffs/ada-grace",
+        ],
+        "2026-06-09T10:00:00Z",
+    );
+    std::fs::remove_file(env.path(&format!("sample/{}", newest.trim()))).unwrap();
+    std::fs::remove_file(env.path("sample/agreements/ada-grace.yaml")).unwrap();
+    // A concluded agreement may go; its record stays in history.
+    std::fs::remove_file(env.path("sample/agreements/lin-sam-onboarding.yaml")).unwrap();
+    let checkins = env.path("sample/checkins/ada-grace");
+    let checkin = std::fs::read_dir(&checkins)
         .unwrap()
         .next()
         .unwrap()
         .unwrap()
         .path();
-    std::fs::remove_file(first).unwrap();
-    std::fs::remove_file(env.path("sample/agreements/lin-sam-onboarding.yaml")).unwrap();
+    std::fs::remove_file(checkin).unwrap();
     git(
         &env,
         &["commit", "-q", "-am", "tidy up"],
@@ -258,7 +276,15 @@ fn sign_offs_are_append_only_and_signed_agreements_stay() {
     assert_eq!(code, Some(1));
     let found = rules(&json);
     assert!(found.contains(&"signoff-modified".to_owned()), "{found:?}");
-    assert!(found.contains(&"agreement-removed".to_owned()), "{found:?}");
+    assert!(found.contains(&"checkin-modified".to_owned()), "{found:?}");
+    let removed: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "agreement-removed")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(removed, ["agreements/ada-grace.yaml"], "{json:#}");
 }
 
 #[test]
@@ -311,10 +337,7 @@ fn github_markdown_and_sarif_formats() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.starts_with("::error file=agreements/lin-sam-onboarding.yaml,line=11,col=12,title=charter notice-period::"), "{text}");
-    assert_eq!(
-        text.lines().last().unwrap(),
-        "charter: 1 errors, 0 warnings"
-    );
+    assert_eq!(text.lines().last().unwrap(), "charter: 1 error, 0 warnings");
     let report = std::fs::read_to_string(&summary).unwrap();
     assert!(report.contains("notice-period"), "{report}");
 
@@ -327,10 +350,7 @@ fn github_markdown_and_sarif_formats() {
         "--today",
         "2026-06-10",
     ]));
-    assert!(
-        md.starts_with("## ❌ charter: 1 errors, 0 warnings"),
-        "{md}"
-    );
+    assert!(md.starts_with("## ❌ charter: 1 error, 0 warnings"), "{md}");
     assert!(md.contains("### Questions for the review"), "{md}");
     assert!(md.contains("### `ada-grace`"), "{md}");
 
@@ -404,21 +424,9 @@ fn judging_a_pull_request_writes_nothing_and_names_real_commits() {
 
 #[test]
 fn concluding_needs_one_signature_and_no_notice() {
+    // In the sample, Sam concluded Lin's agreement alone, on the day he
+    // committed it, though the notice period is a week.
     let env = sample();
-    // Lin concludes (signed by the mentee alone, before the notice would end).
-    let path = "sample/agreements/lin-sam-onboarding.yaml";
-    env.write(
-        path,
-        format!(
-            "{}concluded: {{ date: 2026-06-05, note: Goals met early. }}\n",
-            env.read(path)
-        ),
-    );
-    git(
-        &env,
-        &["commit", "-q", "-am", "conclude"],
-        "2026-06-04T10:00:00Z",
-    );
     let out = env.run(&[
         "-C",
         "sample",
@@ -430,12 +438,22 @@ fn concluding_needs_one_signature_and_no_notice() {
         "2026-06-10",
     ]);
     let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(log["versions"][0]["state"], "pending");
-    let (_, json) = check(&env, &[]);
-    assert!(
-        !rules(&json).contains(&"notice-pending".to_owned()),
-        "{json:#}"
+    assert_eq!(log["state"], "concluded");
+    assert_eq!(log["versions"][0]["state"], "in-force");
+    assert_eq!(
+        log["versions"][0]["signed_by"],
+        serde_json::json!(["mentor"])
     );
+    assert_eq!(log["versions"][0]["takes_effect"], "2026-06-05");
+    let (_, json) = check(&env, &[]);
+    let about_the_conclusion: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "notice-pending" || f["rule"] == "notice-period")
+        .filter(|f| f["message"].as_str().unwrap().contains("2026-06-05"))
+        .collect();
+    assert!(about_the_conclusion.is_empty(), "{json:#}");
 }
 
 #[test]

@@ -13,6 +13,7 @@ pub struct Env {
     _tmp: TempDir,
     pub home: PathBuf,
     pub repo: PathBuf,
+    clock: Option<String>,
 }
 
 impl Env {
@@ -32,7 +33,17 @@ impl Env {
             _tmp: tmp,
             home,
             repo,
+            clock: None,
         }
+    }
+
+    /// Run charter with `GIT_AUTHOR_DATE` and `GIT_COMMITTER_DATE` set to
+    /// `date`: its commits, and the `signed_at` of its sign-offs, then carry
+    /// that time instead of the real clock's.
+    #[allow(dead_code)]
+    pub fn clocked(mut self, date: &str) -> Env {
+        self.clock = Some(date.to_owned());
+        self
     }
 
     /// A sandbox whose repository has been through `git init`.
@@ -51,6 +62,10 @@ impl Env {
             .env("LANG", "C")
             .env("CHARTER_TODAY", "2026-11-21")
             .current_dir(&self.repo);
+        if let Some(date) = &self.clock {
+            cmd.env("GIT_AUTHOR_DATE", date)
+                .env("GIT_COMMITTER_DATE", date);
+        }
     }
 
     /// `charter ARGS` in the repository.
@@ -114,8 +129,10 @@ impl Env {
         }
     }
 
-    /// Commit everything with git's real clock (charter's own commits use
-    /// it too, and a sign-off's `signed_at` must not be a day after its commit).
+    /// Commit everything with git's real clock, for a sandbox whose charter
+    /// also runs on the real clock (a sign-off's `signed_at` must not be a day
+    /// after its commit). Prefer [`Env::clocked`] and [`Env::commit_all`]:
+    /// fixed dates need no far-future "today".
     #[allow(dead_code)]
     pub fn commit_now(&self, message: &str) -> String {
         let status = self.git_command().args(["add", "-A"]).status().unwrap();

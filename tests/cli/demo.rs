@@ -5,10 +5,28 @@ use crate::common::{stderr, stdout, Env};
 #[test]
 fn builds_a_sample_repository_with_history() {
     let env = Env::new();
-    let out = env.run(&["demo", "sample"]);
+    // The demo's own day, inside its story.
+    let out = env
+        .charter(&["demo", "sample"])
+        .env_remove("CHARTER_TODAY")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
+    assert!(text.contains("As of 2026-06-10:"), "{text}");
     assert!(text.contains("$ charter validate"), "{text}");
+    // A lived agreement: check-ins with one goal done and one at risk, a
+    // concluded agreement with its reason, a declined proposal.
+    assert!(text.contains("goal tech-talk: done"), "{text}");
+    assert!(text.contains("goal design-review: at-risk"), "{text}");
+    assert!(text.contains("check-ins (oldest first)"), "{text}");
+    assert!(
+        text.contains("lin-sam-onboarding First six months, Lin with Sam  concluded"),
+        "{text}"
+    );
+    assert!(text.contains("concluded: 2026-06-05 (completed)"), "{text}");
+    assert!(text.contains("priya-morgan-reverse"), "{text}");
+    assert!(text.contains(" by the mentee\n"), "{text}");
     let sample = env.path("sample");
     for id in ["ada-grace", "lin-sam-onboarding", "priya-morgan-reverse"] {
         assert!(

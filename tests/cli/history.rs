@@ -142,7 +142,18 @@ fn log_errors_are_clear() {
     env.commit_all("propose", "2026-01-08T10:00:00Z");
     let out = env.run(&["log", "nobody"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no history"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no agreement `nobody`"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(&["log", "ada-grac"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean `ada-grace`?"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(env.run(&["log", "../etc"]).status.code(), Some(2));
 }
 

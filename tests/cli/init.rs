@@ -13,6 +13,8 @@ const LAYOUT: &[&str] = &[
     "schema/agreement.schema.json",
     "schema/settings.schema.json",
     "schema/signoff.schema.json",
+    "schema/checkin.schema.json",
+    "schema/decline.schema.json",
 ];
 
 #[test]
@@ -100,6 +102,8 @@ fn the_committed_schemas_are_the_ones_init_writes() {
         "agreement.schema.json",
         "settings.schema.json",
         "signoff.schema.json",
+        "checkin.schema.json",
+        "decline.schema.json",
     ] {
         let committed =
             std::fs::read_to_string(format!("{}/schema/{name}", env!("CARGO_MANIFEST_DIR")))

@@ -17,16 +17,20 @@ const AGREEMENT: &str = "agreements/ada-grace.yaml";
 const MENTOR: &str = "grace@example.com";
 const MENTEE: &str = "ada@example.com";
 const PASSPHRASE: &str = "correct horse battery staple";
+/// charter's clock in these tests: its commits and the `signed_at` of its
+/// sign-offs carry this time (`GIT_COMMITTER_DATE`), after every commit the
+/// tests date themselves.
+const CLOCK: &str = "2026-02-01T10:00:00Z";
 /// Late enough that every version signed in a test has taken effect, and
 /// before the term of [`minimal`] ends.
-const LATER: &str = "2099-06-30";
+const LATER: &str = "2026-12-31";
 
-/// A small valid agreement whose term runs until 2099, so that its state
-/// does not turn to `ended` while these tests are in use.
+/// A small valid agreement whose term runs until the end of 2027, after
+/// [`LATER`], so that its state is not `ended`.
 fn minimal() -> String {
     std::fs::read_to_string(format!("{FIXTURES}/valid-minimal.yaml"))
         .unwrap()
-        .replace("end: 2026-07-10", "end: 2099-12-31")
+        .replace("end: 2026-07-10", "end: 2027-12-31")
 }
 
 /// The two parties' keys.
@@ -38,7 +42,7 @@ struct Parties {
 /// A repository with the minimal agreement committed and both parties'
 /// keys (ed25519 for the mentor, ecdsa for the mentee) in allowed_signers.
 fn setup() -> (Env, Parties) {
-    let env = Env::with_git();
+    let env = Env::with_git().clocked(CLOCK);
     let mentor = env.keygen("grace", "ed25519", "");
     let mentee = env.keygen("ada", "ecdsa", "");
     env.write(
@@ -459,7 +463,7 @@ fn the_role_comes_from_git_user_email() {
 
 #[test]
 fn openssh_verifies_signoffs_made_with_every_key_type() {
-    let env = Env::with_git();
+    let env = Env::with_git().clocked(CLOCK);
     let ed25519 = env.keygen("ed", "ed25519", "");
     let ecdsa = env.keygen("ec", "ecdsa", "");
     let rsa = env.keygen("rsa", "rsa", "");
@@ -471,7 +475,7 @@ fn openssh_verifies_signoffs_made_with_every_key_type() {
     let mut signers = String::new();
     for k in keys {
         signers.push_str(&format!(
-            "{MENTEE} namespaces=\"charter-signoff\",valid-after=\"20260101Z\",valid-before=\"20990101Z\" {}\n",
+            "{MENTEE} namespaces=\"charter-signoff\",valid-after=\"20260101Z\",valid-before=\"20270101Z\" {}\n",
             k.line
         ));
     }
@@ -573,7 +577,7 @@ fn charter_accepts_signoffs_made_by_ssh_keygen() {
     let mut fields = Fields::new(&version, "mentee");
     fields.signed_at = "2026-01-05T12:00:00Z";
     let file = forge(&env, &keys.mentee, "charter-signoff", &fields);
-    env.commit_now("Mentee signs with ssh-keygen");
+    env.commit_all("Mentee signs with ssh-keygen", CLOCK);
     let (code, json) = verify_json(&env);
     assert_eq!(code, Some(0), "{json:#}");
     assert_eq!(report(&json, &file)["valid"], true);
@@ -784,7 +788,7 @@ fn tampered_signoffs_are_rejected() {
         &mentee_text.replace("waive_notice: false", "waive_notice: true"),
         &fields,
     );
-    env.commit_now("Tamper");
+    env.commit_all("Tamper", CLOCK);
     let (code, json) = verify_json(&env);
     assert_eq!(code, Some(1), "{json:#}");
     assert!(
@@ -824,7 +828,7 @@ fn a_tampered_signature_is_rejected() {
     let tampered = changed.join("\n") + "\n";
     let fields = Fields::new(&version_of(&env), "mentee");
     let renamed = rename_edited(&env, &file, &tampered, &fields);
-    env.commit_now("Tamper with the signature");
+    env.commit_all("Tamper with the signature", CLOCK);
     let (code, json) = verify_json(&env);
     assert_eq!(code, Some(1));
     let why = reason(&json, &renamed);
@@ -884,7 +888,7 @@ fn a_signoff_replayed_onto_another_version_is_rejected() {
     let text = env.read(&original);
     // A material amendment, committed.
     env.write(AGREEMENT, minimal().replace("biweekly", "weekly"));
-    env.commit_now("Meet weekly");
+    env.commit_all("Meet weekly", CLOCK);
     let v2 = version_of(&env);
     // Copied with its version edited and the name made to match.
     let mut fields = Fields::new(&v2, "mentee");
@@ -897,7 +901,7 @@ fn a_signoff_replayed_onto_another_version_is_rejected() {
         h8(text.as_bytes())
     );
     env.write(&copied, &text);
-    env.commit_now("Replay");
+    env.commit_all("Replay", CLOCK);
     let (code, json) = verify_json(&env);
     assert_eq!(code, Some(1), "{json:#}");
     assert!(
@@ -926,13 +930,13 @@ fn signoffs_do_not_revive_after_a_revert() {
         AGREEMENT,
         minimal().replace("Minimal agreement", "A small agreement"),
     );
-    env.commit_now("Retitle");
+    env.commit_all("Retitle", CLOCK);
     let v2 = version_of(&env);
     sign_ok(&env, "mentor", &keys.mentor, &[]);
     sign_ok(&env, "mentee", &keys.mentee, &[]);
     // Back to the first text: the old sign-offs amend `none`, not v2.
     env.write(AGREEMENT, minimal());
-    env.commit_now("Revert the title");
+    env.commit_all("Revert the title", CLOCK);
     assert_eq!(version_of(&env), v1);
     let (code, json) = verify_json(&env);
     assert_eq!(
@@ -947,14 +951,14 @@ fn signoffs_do_not_revive_after_a_revert() {
     let (_, text) = verify_text(&env);
     let newest = text.lines().nth(1).unwrap();
     assert!(newest.starts_with(&format!("  {}  ", &v1[7..19])), "{text}");
-    assert!(newest.contains("pending"), "{text}");
     assert!(
-        text.contains(&format!(
-            "does not count: it amends none, but this version's previous signed version is {}",
-            &v2[7..19]
-        )),
+        newest.contains("pending, missing: mentor, mentee"),
         "{text}"
     );
+    // The old sign-offs stay with the first occurrence of the text, which
+    // they signed; none is listed under (or counts for) the revert.
+    let after = text.lines().nth(2).unwrap();
+    assert!(after.starts_with(&format!("  {}  ", &v2[7..19])), "{text}");
     assert!(text.starts_with("ada-grace (pending)"), "{text}");
     // Signing the reverted text now names v2 as what it amends.
     sign_ok(&env, "mentee", &keys.mentee, &[]);
@@ -965,7 +969,7 @@ fn signoffs_do_not_revive_after_a_revert() {
 
 #[test]
 fn one_key_for_both_parties_signs_nothing() {
-    let env = Env::with_git();
+    let env = Env::with_git().clocked(CLOCK);
     let shared = env.keygen("shared", "ed25519", "");
     env.write(
         "allowed_signers",
@@ -994,7 +998,7 @@ fn a_key_expired_when_the_signoff_landed_does_not_count() {
         ("2026-03-15T10:00:00Z", false),
         ("2026-02-15T10:00:00Z", true),
     ] {
-        let env = Env::with_git();
+        let env = Env::with_git().clocked(CLOCK);
         let mentee = env.keygen("ada", "ed25519", "");
         env.write(
             "allowed_signers",
@@ -1047,7 +1051,7 @@ fn garbage_armor_and_unknown_fields_are_rejected() {
     );
     // An unknown field.
     let unknown = place(&env, &fields, &format!("{text}comment: looks harmless\n"));
-    env.commit_now("Broken sign-offs");
+    env.commit_all("Broken sign-offs", CLOCK);
     let (code, json) = verify_json(&env);
     assert_eq!(code, Some(1), "{json:#}");
     assert!(reason(&json, &truncated).contains("signature"), "{json:#}");
@@ -1082,7 +1086,7 @@ fn sign_refuses_an_uncommitted_or_invalid_agreement() {
 
     env.write(
         AGREEMENT,
-        minimal().replace("end: 2099-12-31", "end: 2025-07-10"),
+        minimal().replace("end: 2027-12-31", "end: 2025-07-10"),
     );
     env.commit_all("Break it", "2026-01-06T10:00:00Z");
     let out = sign(&env, "mentor", &keys.mentor, &[]);
@@ -1097,7 +1101,7 @@ fn sign_refuses_an_uncommitted_or_invalid_agreement() {
     let out = env.run(&["sign", "nobody", "--as", "mentor"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("no such agreement"),
+        stderr(&out).contains("no agreement `nobody`"),
         "{}",
         stderr(&out)
     );
@@ -1117,18 +1121,26 @@ fn sign_refuses_an_untrusted_key_and_says_what_to_add() {
     let key_body = stranger.line.split(' ').nth(1).unwrap();
     assert!(
         err.contains(&format!(
-            "grace@example.com namespaces=\"charter-signoff\" ssh-ed25519 {key_body}"
+            "grace@example.com namespaces=\"charter-signoff,charter-checkin,charter-decline\" ssh-ed25519 {key_body}"
         )),
         "{err}"
     );
-    // The other party's key is listed, but not for this principal.
+    // The other party's key is listed, but not for this principal: the
+    // signer chose the wrong role, and is never told to trust the key.
     let out = sign(&env, "mentor", &keys.mentee, &[]);
     assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
     assert!(
-        stderr(&out).contains("not allowed to sign for principal"),
-        "{}",
-        stderr(&out)
+        err.contains(
+            "is trusted for the mentee (ada@example.com), not for the mentor (grace@example.com)"
+        ),
+        "{err}"
     );
+    assert!(
+        err.contains("`charter sign ada-grace --as mentee`"),
+        "{err}"
+    );
+    assert!(!err.contains("namespaces="), "no line to add: {err}");
     assert!(signoff_files(&env).is_empty());
     let head_before = head(&env);
     // A key added in the working tree only is accepted, with a warning.
@@ -1183,7 +1195,7 @@ fn sign_refuses_to_break_the_notice_period_unless_waived() {
             .replace("biweekly", "weekly")
             .replace("effective: 2026-01-12", "effective: 2026-01-20"),
     );
-    env.commit_now("Meet weekly");
+    env.commit_all("Meet weekly", CLOCK);
     let out = sign(&env, "mentor", &keys.mentor, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
@@ -1212,7 +1224,7 @@ fn sign_refuses_to_break_the_notice_period_unless_waived() {
             .replace("effective: 2026-01-12", "effective: 2026-01-20")
             .replace("Minimal agreement", "Weekly agreement"),
     );
-    env.commit_now("Retitle");
+    env.commit_all("Retitle", CLOCK);
     sign_ok(&env, "mentor", &keys.mentor, &[]);
 }
 
@@ -1269,7 +1281,7 @@ fn no_commit_writes_the_file_and_commits_nothing() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v = version_of(&env);
     assert!(signoff_files(&env).iter().any(|f| f.contains(&v[7..19])));
-    env.commit_now("Shorter purpose, signed by the mentee");
+    env.commit_all("Shorter purpose, signed by the mentee", CLOCK);
     let (code, json) = verify_json(&env);
     assert_eq!(code, Some(0), "{json:#}");
     assert_eq!(json["summary"]["valid"], 2);
@@ -1297,7 +1309,7 @@ fn verify_reports_allowed_signers_problems_and_unknown_ids() {
     let out = env.run(&["verify", "nobody"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("unknown agreement `nobody`"),
+        stderr(&out).contains("no agreement `nobody`"),
         "{}",
         stderr(&out)
     );
@@ -1313,7 +1325,7 @@ fn verify_reports_allowed_signers_problems_and_unknown_ids() {
 
 #[test]
 fn verify_outside_a_repository_cannot_decide() {
-    let env = Env::new();
+    let env = Env::new().clocked(CLOCK);
     let out = env.run(&["verify"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -1321,7 +1333,7 @@ fn verify_outside_a_repository_cannot_decide() {
         "{}",
         stderr(&out)
     );
-    let empty = Env::with_git();
+    let empty = Env::with_git().clocked(CLOCK);
     let out = empty.run(&["verify"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no commits"), "{}", stderr(&out));

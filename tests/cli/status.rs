@@ -31,8 +31,8 @@ fn status_json_has_every_agreement_with_its_state() {
         states,
         [
             ("ada-grace", "pending"),
-            ("lin-sam-onboarding", "in-force"),
-            ("priya-morgan-reverse", "draft")
+            ("lin-sam-onboarding", "concluded"),
+            ("priya-morgan-reverse", "declined")
         ]
     );
     let ada = &agreements[0];
@@ -42,21 +42,52 @@ fn status_json_has_every_agreement_with_its_state() {
     assert_eq!(ada["pending"]["notice_ok"], true);
     assert_eq!(ada["pending"]["signed_by"], serde_json::json!(["mentor"]));
     assert_eq!(ada["pending"]["missing"], serde_json::json!(["mentee"]));
-    assert_eq!(ada["next_review"], "2026-07-12");
+    // A quarterly review after the one recorded on 2026-04-12 falls after
+    // the term, so the next review is the term's last day.
+    assert_eq!(ada["last_review"], "2026-04-12");
+    assert_eq!(ada["next_review"], "2026-07-10");
+    assert_eq!(ada["review_overdue"], false);
     assert_eq!(ada["term_end"], "2026-07-10");
     assert_eq!(
-        ada["goals_due"][0],
-        serde_json::json!({"id": "design-review", "due": "2026-05-29", "overdue": true})
+        ada["goals"],
+        serde_json::json!([
+            {"id": "design-review", "due": "2026-05-29", "status": "at-risk", "overdue": true, "updated": "2026-05-28"},
+            {"id": "tech-talk", "due": "2026-06-15", "status": "done", "overdue": false, "updated": "2026-05-28"}
+        ])
+    );
+    assert_eq!(
+        ada["goals_due"],
+        serde_json::json!([{"id": "design-review", "due": "2026-05-29", "overdue": true}]),
+        "a done goal is not due"
     );
     let lin = &agreements[1];
     assert_eq!(
-        lin["in_force"]["since"], "2026-05-11",
-        "held back to the end of the notice period"
+        lin["in_force"]["since"], "2026-06-05",
+        "the concluding version took effect on its date"
     );
     assert!(lin["pending"].is_null());
+    assert_eq!(lin["review_overdue"], false);
+    assert_eq!(
+        lin["goals"],
+        serde_json::json!([]),
+        "nothing is due after concluding"
+    );
     let priya = &agreements[2];
     assert!(priya["in_force"].is_null());
     assert_eq!(priya["pending"]["missing"], serde_json::json!(["mentee"]));
+    assert_eq!(
+        priya["pending"]["declined_by"],
+        serde_json::json!(["mentee"])
+    );
+    assert!(
+        priya["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["overdue"] == false),
+        "a declined draft has nothing overdue: {priya}"
+    );
+    assert_eq!(priya["review_overdue"], false);
 }
 
 #[test]
@@ -74,7 +105,17 @@ fn status_states_follow_the_day() {
         "scheduled",
         "signed, waiting for the notice to end"
     );
-    assert_eq!(json("2026-08-01")["agreements"][1]["state"], "ended");
+    assert_eq!(
+        json("2026-05-20")["agreements"][1]["state"],
+        "scheduled",
+        "the signed conclusion waits for its date"
+    );
+    assert_eq!(json("2026-08-01")["agreements"][1]["state"], "concluded");
+    assert_eq!(
+        json("2026-08-01")["agreements"][0]["state"],
+        "ended",
+        "past the term's end"
+    );
 }
 
 #[test]

@@ -120,10 +120,7 @@ fn github_format_prints_escaped_workflow_commands() {
         "{first}"
     );
     assert!(first.contains("%0Ahint: "), "{first}");
-    assert_eq!(
-        text.lines().last().unwrap(),
-        "charter: 0 errors, 1 warnings"
-    );
+    assert_eq!(text.lines().last().unwrap(), "charter: 0 errors, 1 warning");
 }
 
 #[test]

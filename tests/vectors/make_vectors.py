@@ -19,7 +19,24 @@ CASES = [
     ("nested-goals", "goals:\n  - id: g1\n    due: 2026-04-30\n  - {id: g2, due: 2026-05-01}\n",
      {"goals": [{"id": "g1", "due": "2026-04-30"}, {"id": "g2", "due": "2026-05-01"}]}),
     ("empty-document", "# nothing\n", None),
+    # YAML 1.2.2 §8.1.1.2: a block scalar keeps a final line break only when
+    # the text has one, also at the very end of the input.
+    ("literal-at-end-of-input", "v: |\n  a\n  b", {"v": "a\nb"}),
+    ("keep-at-end-of-input", "v: |+\n  a\n  b", {"v": "a\nb"}),
+    ("folded-at-end-of-input", "v: >\n  a\n  b", {"v": "a b"}),
+    ("literal-in-list-at-end-of-input", "l:\n- |\n  x\n  y", {"l": ["x\ny"]}),
+    ("literal-with-break-at-end-of-input", "v: |\n  a\n  b\n", {"v": "a\nb\n"}),
+    # Only a plain `<<` can be a merge key; quoted, it is a string like any other.
+    ("quoted-merge-key-is-a-string", "\"<<\": {a: 1}\n", {"<<": {"a": 1}}),
+    ("yaml-1-2-directive", "%YAML 1.2\n---\na: 1\n", {"a": 1}),
 ]
+
+# Cases a YAML 1.1 reader (PyYAML) reads the same way; checked when it is installed.
+PYYAML_AGREES = {
+    "literal-at-end-of-input", "keep-at-end-of-input", "folded-at-end-of-input",
+    "literal-in-list-at-end-of-input", "literal-with-break-at-end-of-input",
+    "quoted-merge-key-is-a-string", "aliases-expand", "block-scalars",
+}
 
 ERRORS = [
     ("tag", "a: !!str 1\n"),
@@ -32,12 +49,29 @@ ERRORS = [
     ("non-string-key", "1: a\n"),
     ("null-key", "~: a\n"),
     ("multi-document", "a: 1\n---\nb: 2\n"),
+    ("unknown-yaml-major-version", "%YAML 2.0\n---\na: 1\n"),
 ]
 
 def canonical(data):
     # RFC 8785 for data without floats: sorted keys (code points equal UTF-16
     # order for these keys), no whitespace, minimal escapes, raw UTF-8.
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+try:
+    import yaml as pyyaml
+except ImportError:
+    pyyaml = None
+if pyyaml is not None:
+    for name, text, data in CASES:
+        if name in PYYAML_AGREES:
+            assert pyyaml.safe_load(text) == data, name
+    for name, text in ERRORS:
+        if name == "unknown-yaml-major-version":
+            try:
+                pyyaml.safe_load(text)
+                raise AssertionError(name)
+            except pyyaml.YAMLError:
+                pass
 
 out = {"description": __doc__, "vectors": [], "errors": []}
 for name, yaml, data in CASES:

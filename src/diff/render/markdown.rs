@@ -91,23 +91,19 @@ fn words(pieces: &[Piece]) -> String {
     text
 }
 
-/// Text as a code span, fenced with more backticks than it contains.
+/// Text as a code span on one line, fenced with more backticks than it contains.
 fn code(text: &str) -> String {
-    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest_run + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{text}{pad}{fence}")
+    crate::render::escape::markdown_code(text)
 }
 
-/// Prose made literal: markdown punctuation escaped and line breaks turned
-/// into spaces, so it stays inside its bullet.
+/// Prose made literal: markdown punctuation escaped, line breaks turned
+/// into spaces, so it stays inside its bullet, and any other control or
+/// invisible character spelt out.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let spaced = text.replace(['\n', '\r'], " ");
+    let visible = crate::render::escape::text(&spaced);
+    let mut out = String::with_capacity(visible.len());
+    for c in visible.chars() {
         match c {
             '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '|' | '&' | '#' => {
                 out.push('\\');

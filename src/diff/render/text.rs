@@ -6,6 +6,7 @@ use anstyle::{AnsiColor, Style};
 use serde_json::Value;
 
 use super::{sections, shape, show, words::Piece, Change, Shape};
+use crate::render::escape;
 
 const SECTION: Style = Style::new().bold();
 const NOTE: Style = Style::new().dimmed();
@@ -115,12 +116,13 @@ fn value_lines(
     Ok(())
 }
 
-/// An inline word diff; line breaks inside the text keep the indent.
+/// An inline word diff; line breaks inside the text keep the indent, and
+/// no line of the text starts an output line.
 fn words(pen: &mut Pen, pieces: &[Piece], indent: usize) -> io::Result<()> {
-    let reindent = |text: &str| text.replace('\n', &format!("\n{}", " ".repeat(indent)));
+    let reindent = |text: &str| escape::text_lines(text, &" ".repeat(indent));
     for piece in pieces {
         match piece {
-            Piece::Same(text) => pen.plain(&reindent(text))?,
+            Piece::Same(text) => pen.raw(&reindent(text))?,
             Piece::Edit { removed, added } => {
                 if !removed.is_empty() {
                     pen.marked(OLD_WORDS, ("[-", "-]"), &reindent(removed))?;
@@ -134,7 +136,10 @@ fn words(pen: &mut Pen, pieces: &[Piece], indent: usize) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes text, styled only when colour is on.
+/// Writes text, styled only when colour is on. Text given to `plain`,
+/// `paint` and `marked` is user data: its control and invisible characters
+/// are spelt out (an ANSI escape in an agreement never reaches the terminal,
+/// a line break never starts a line); `raw` takes text already escaped.
 struct Pen<'a> {
     out: &'a mut dyn Write,
     color: bool,
@@ -142,25 +147,34 @@ struct Pen<'a> {
 
 impl Pen<'_> {
     fn plain(&mut self, text: &str) -> io::Result<()> {
+        self.raw(&escape::text(text))
+    }
+
+    fn raw(&mut self, text: &str) -> io::Result<()> {
         self.out.write_all(text.as_bytes())
     }
 
     fn newline(&mut self) -> io::Result<()> {
-        self.plain("\n")
+        self.raw("\n")
     }
 
     fn paint(&mut self, style: Style, text: &str) -> io::Result<()> {
+        self.paint_raw(style, &escape::text(text))
+    }
+
+    fn paint_raw(&mut self, style: Style, text: &str) -> io::Result<()> {
         if self.color && !text.trim().is_empty() {
             write!(self.out, "{}{text}{}", style.render(), style.render_reset())
         } else {
-            self.plain(text)
+            self.raw(text)
         }
     }
 
-    /// Styled with colour; between the given markers without it.
+    /// Styled with colour; between the given markers without it. `text` is
+    /// already escaped.
     fn marked(&mut self, style: Style, (open, close): (&str, &str), text: &str) -> io::Result<()> {
         if self.color {
-            self.paint(style, text)
+            self.paint_raw(style, text)
         } else {
             write!(self.out, "{open}{text}{close}")
         }

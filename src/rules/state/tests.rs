@@ -80,6 +80,7 @@ fn approval(
         waive_notice: false,
         key: key.into(),
         time: noon(date),
+        position: usize::MAX,
     }
 }
 
@@ -292,6 +293,27 @@ fn renegotiation_opens_at_the_first_change_after_the_signed_text() {
         "made again, opened anew"
     );
     assert_eq!(e.versions[1].state, VersionState::Abandoned);
+}
+
+#[test]
+fn a_withdrawn_proposal_leaves_nothing_pending() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    b.commit("2026-02-01", &amended("2026-02-20"));
+    b.commit("2026-02-10", BASE); // withdrawn: back to the signed text
+    let e = evaluate(
+        &b.history(),
+        &both(&v1, None, "2026-01-06"),
+        day("2026-03-02"),
+    );
+    assert_eq!(e.pending, None);
+    assert_eq!(e.state, AgreementState::InForce);
+    assert_eq!(e.versions[1].state, VersionState::Abandoned);
+    assert_eq!(
+        e.versions[2].state,
+        VersionState::InForce,
+        "the signed text again"
+    );
 }
 
 #[test]
@@ -575,4 +597,37 @@ fn a_version_replaced_on_the_day_it_takes_effect_is_superseded_not_scheduled() {
     assert_eq!(e.versions[0].state, VersionState::Superseded);
     assert!(e.scheduled.is_empty());
     assert_eq!(e.state, AgreementState::InForce);
+}
+
+#[test]
+fn sign_offs_count_for_the_newest_occurrence_of_a_proposal_made_again() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let x = b.commit("2026-02-01", &amended("2026-03-01"));
+    b.commit("2026-02-10", BASE); // withdrawn
+    b.commit("2026-06-01", &amended("2026-03-01")); // made again
+    let mut a = both(&v1, None, "2026-01-06");
+    a.extend(both(&x, Some(&v1), "2026-06-02"));
+    let e = evaluate(&b.history(), &a, day("2026-07-01"));
+    assert!(
+        !e.versions[1].signed,
+        "the withdrawn occurrence stays unsigned"
+    );
+    let again = &e.versions[3];
+    assert!(again.signed);
+    let n = again.notice.as_ref().unwrap();
+    assert_eq!(
+        n.opened,
+        day("2026-06-01"),
+        "notice counts from the new opening"
+    );
+    assert!(!n.ok());
+    assert_eq!(again.takes_effect, Some(day("2026-06-15")));
+    // A sign-off made before the proposal was made again counts for the old one only.
+    let early = both(&x, Some(&v1), "2026-02-02");
+    let mut a = both(&v1, None, "2026-01-06");
+    a.extend(early);
+    let e = evaluate(&b.history(), &a, day("2026-07-01"));
+    assert!(e.versions[1].signed);
+    assert!(!e.versions[3].signed);
 }

@@ -1,0 +1,251 @@
+//! `charter conclude ID --reason R`: end a mentorship. Appends a
+//! `concluded:` block to the end of the agreement (the rest of the file is
+//! left exactly as it is), commits it, and signs it as the concluding party:
+//! either party may conclude, with no notice, and one sign-off suffices.
+
+use std::path::PathBuf;
+
+use charter::agreement::lint::{self, Context, Parsed};
+use charter::agreement::model::ConclusionReason;
+use charter::diff::ChangeKind;
+
+use super::error::{code, CliError, CliResult};
+use super::sign::RoleArg;
+use super::Global;
+
+/// `--reason` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReasonArg {
+    /// The goals were reached, or the term ran its course.
+    Completed,
+    /// The mentee was matched with another mentor.
+    Rematched,
+    /// A party left the programme or the organisation.
+    Left,
+    /// Put on hold; a new agreement can resume it.
+    Paused,
+    /// The pairing did not work out.
+    NoFit,
+}
+
+impl From<ReasonArg> for ConclusionReason {
+    fn from(r: ReasonArg) -> Self {
+        match r {
+            ReasonArg::Completed => ConclusionReason::Completed,
+            ReasonArg::Rematched => ConclusionReason::Rematched,
+            ReasonArg::Left => ConclusionReason::Left,
+            ReasonArg::Paused => ConclusionReason::Paused,
+            ReasonArg::NoFit => ConclusionReason::NoFit,
+        }
+    }
+}
+
+/// Arguments of `charter conclude`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The agreement's id.
+    pub id: String,
+    /// Why the mentorship ends.
+    #[arg(long, value_enum)]
+    pub reason: ReasonArg,
+    /// The day it ends (YYYY-MM-DD; default today, or CHARTER_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// A short closing note (at most 280 characters, one line; nothing private).
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Conclude as this party (default: the party the key is trusted for,
+    /// else the one whose email is git's user.email).
+    #[arg(long = "as", value_enum, value_name = "ROLE")]
+    pub role: Option<RoleArg>,
+    /// The SSH key, as for `charter sign`.
+    #[arg(long, value_name = "PATH")]
+    pub key: Option<PathBuf>,
+}
+
+/// The `concluded:` block, appended after the user's text.
+fn block(date: &str, reason: ConclusionReason, note: Option<&str>) -> String {
+    let mut text = format!("concluded:\n  date: {date}\n  reason: {reason}\n");
+    if let Some(note) = note {
+        text.push_str(&format!(
+            "  note: {}\n",
+            serde_json::to_string(note).unwrap_or_default()
+        ));
+    }
+    text
+}
+
+/// Append, commit, sign.
+pub fn run(args: &Args, global: &Global) -> CliResult {
+    super::check_id(&args.id)?;
+    let ws = super::workspace(global)?;
+    let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
+    let id = args.id.as_str();
+    let today = super::today(None)?;
+    let date = match &args.date {
+        Some(d) => {
+            charter::agreement::types::Date::parse(d)
+                .map_err(|e| CliError::new(format!("--date: {e}")))?
+                .0
+        }
+        None => today,
+    };
+    if let Some(n) = &args.note {
+        charter::checkin::file::check_note(n).map_err(|e| CliError::new(format!("--note: {e}")))?;
+    }
+    let rel = format!("{}/{id}.yaml", ws.layout.agreements);
+    let head = charter::history::head_commit(repo)?;
+    let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
+    let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
+    let e = &record.evaluation;
+    let Some(signed) = e.versions.iter().rev().find(|v| v.signed) else {
+        return Err(CliError::new(format!(
+            "{id}: nothing of this agreement was ever signed, so there is nothing to conclude"
+        ))
+        .hint(format!(
+            "to drop the draft, remove it with `git rm {rel}` and commit"
+        )));
+    };
+    if signed.concluding {
+        return Err(CliError::new(format!("{id} is already concluded")));
+    }
+    let committed = charter::history::blob_at(repo, &head, &rel)?.unwrap_or_default();
+    let head_version = lint::check(&rel, &committed, &Context::default())
+        .0
+        .version()
+        .cloned();
+    if head_version != signed.version {
+        return Err(CliError::new(format!(
+            "{rel} at HEAD is a proposal waiting for signatures, not the signed version; concluding concludes what was signed"
+        ))
+        .hint(format!(
+            "withdraw the proposal first (`charter withdraw {id}`), then conclude"
+        )));
+    }
+    let on_disk = ws
+        .read(&rel)
+        .map_err(|f| CliError::new(format!("{rel}: {}", f.message)))?;
+    if on_disk.as_deref() != Some(committed.as_slice()) {
+        return Err(
+            CliError::new(format!("{rel} has changes that are not committed"))
+                .hint("commit or stash them first (`git stash`), then conclude"),
+        );
+    }
+    let Some(agreement) = record.history.points[signed.point]
+        .state
+        .parsed()
+        .and_then(|p| p.agreement())
+    else {
+        return Err(CliError::new(format!(
+            "{rel}: the signed version cannot be read"
+        )));
+    };
+    if date < agreement.term.start.0 {
+        return Err(CliError::new(format!(
+            "--date {date} is before the term starts ({})",
+            agreement.term.start
+        )));
+    }
+
+    // The new text: the user's bytes, untouched, then the block.
+    let mut text = committed.clone();
+    if !text.is_empty() && !text.ends_with(b"\n") {
+        text.push(b'\n');
+    }
+    text.extend_from_slice(
+        block(&date.to_string(), args.reason.into(), args.note.as_deref()).as_bytes(),
+    );
+    let (parsed, findings) = lint::check(&rel, &text, &Context::default());
+    let old_data = lint::check(&rel, &committed, &Context::default())
+        .0
+        .data()
+        .cloned();
+    let only_concludes = match (&parsed, &old_data) {
+        (Parsed::Valid { data, .. }, Some(old)) => {
+            let changes = charter::diff::diff(old, data);
+            changes.len() == 1
+                && changes[0].path == "concluded"
+                && changes[0].kind == ChangeKind::Added
+        }
+        _ => false,
+    };
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == charter::finding::Severity::Error)
+        .count();
+    if !only_concludes || errors > 0 {
+        return Err(CliError::new(format!(
+            "{rel}: appending the concluded block would not leave a valid agreement whose only change is `concluded`; nothing was written"
+        ))
+        .hint("the file may end in a way that absorbs appended text (a flow mapping, a document end marker); add the block by hand, commit, and sign with `charter sign`"));
+    }
+
+    // Who concludes, and can they sign? Checked before anything is written.
+    let key = args.key.as_ref().map(|k| global.cwd.join(k));
+    let role = super::checkin::acting_role(
+        args.role,
+        key.as_deref(),
+        repo,
+        agreement,
+        &signers,
+        charter::signoff::NAMESPACE,
+    )?;
+    let principal = role.email(agreement).to_owned();
+    super::checkin::trusted_signer(
+        key.as_deref(),
+        repo,
+        &ws.root,
+        &principal,
+        &signers,
+        charter::signoff::NAMESPACE,
+        &ws.layout.allowed_signers,
+    )?;
+    charter::git::refuse_during_operation(repo)?;
+    let identity = charter::ident::Identity::of(repo)?;
+
+    charter::git::replace_file(&ws.root.join(&rel), &text)
+        .map_err(|e| CliError::new(format!("{rel}: cannot write the file: {e}")))?;
+    let reason: ConclusionReason = args.reason.into();
+    let message = format!(
+        "Conclude {id}: {reason}\n\nThe {role} concludes the agreement on {date}; either party may conclude, with no notice."
+    );
+    let commit = charter::git::commit_files(
+        repo,
+        &[(rel.clone(), text)],
+        &message,
+        &identity.author,
+        &identity.committer,
+    )
+    .map_err(|e| {
+        CliError::from(e).hint(format!(
+            "{rel} was changed but not committed; commit it, then run `charter sign {id}`"
+        ))
+    })?;
+    super::note(
+        global,
+        &format!(
+            "concluded {id} on {date} ({reason}), committed {}",
+            &commit.to_string()[..7]
+        ),
+    );
+    let sign = super::sign::Args {
+        id: id.to_owned(),
+        role: Some(match role {
+            charter::agreement::Role::Mentor => RoleArg::Mentor,
+            charter::agreement::Role::Mentee => RoleArg::Mentee,
+        }),
+        key: args.key.clone(),
+        waive_notice: false,
+        no_commit: false,
+    };
+    match super::sign::run(&sign, global)? {
+        code::OK => Ok(code::OK),
+        other => {
+            super::note(
+                global,
+                &format!("the conclusion is committed but not signed yet: sign it with `charter sign {id}`"),
+            );
+            Ok(other)
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! `charter decline ID --as ROLE`: a party's signed refusal of the version
+//! waiting for signatures, written beside the sign-offs and committed alone.
+
+use std::path::PathBuf;
+
+use charter::signoff::decline::{check_reason, DeclineFile, NAMESPACE};
+use ssh_key::HashAlg;
+
+use super::error::{code, CliError, CliResult};
+use super::sign::RoleArg;
+use super::Global;
+
+/// Arguments of `charter decline`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The agreement's id.
+    pub id: String,
+    /// The party who refuses the proposal.
+    #[arg(long = "as", value_enum, value_name = "ROLE")]
+    pub role: RoleArg,
+    /// A short reason (at most 280 characters, one line).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// The SSH key, as for `charter sign`.
+    #[arg(long, value_name = "PATH")]
+    pub key: Option<PathBuf>,
+}
+
+/// Sign, write and commit the refusal.
+pub fn run(args: &Args, global: &Global) -> CliResult {
+    super::check_id(&args.id)?;
+    let ws = super::workspace(global)?;
+    let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
+    let id = args.id.as_str();
+    let today = super::today(None)?;
+    if let Some(r) = &args.reason {
+        check_reason(r).map_err(|e| CliError::new(format!("--reason: {e}")))?;
+    }
+    let head = charter::history::head_commit(repo)?;
+    let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
+    let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
+    let e = &record.evaluation;
+    let Some(pending) = e.pending.map(|i| &e.versions[i]) else {
+        return Err(CliError::new(format!(
+            "{id}: no proposal is waiting for signatures, so there is nothing to decline"
+        ))
+        .hint(format!(
+            "see the agreement's history with `charter log {id}`"
+        )));
+    };
+    let Some(version) = pending.version.clone() else {
+        return Err(CliError::new(format!(
+            "{id}: the proposal does not parse; fix or withdraw it rather than declining it"
+        )));
+    };
+    let role: charter::agreement::Role = args.role.into();
+    if pending.signed_by.contains(&role) {
+        return Err(CliError::new(format!(
+            "the {role} has already signed version {}; a sign-off cannot be taken back",
+            version.short()
+        ))
+        .hint("to end the agreement, use `charter conclude`"));
+    }
+    if pending.declined_by.contains(&role) {
+        return Err(CliError::new(format!(
+            "the {role} has already declined version {}",
+            version.short()
+        )));
+    }
+    let Some(agreement) = record.history.points[pending.point]
+        .state
+        .parsed()
+        .and_then(|p| p.agreement())
+    else {
+        return Err(CliError::new(format!("{id}: the proposal cannot be read")));
+    };
+    let principal = role.email(agreement).to_owned();
+    charter::git::refuse_during_operation(repo)?;
+    let identity = charter::ident::Identity::of(repo)?;
+    let key = args.key.as_ref().map(|k| global.cwd.join(k));
+    let signer = super::checkin::trusted_signer(
+        key.as_deref(),
+        repo,
+        &ws.root,
+        &principal,
+        &signers,
+        NAMESPACE,
+        &ws.layout.allowed_signers,
+    )?;
+    let mut file = DeclineFile::new(
+        id,
+        version.as_str(),
+        role,
+        &principal,
+        charter::ident::committer_now()?,
+        args.reason.clone(),
+    );
+    file.signature = signer.sign(NAMESPACE, &file.message())?;
+    let text = file.render();
+    let rel = format!("{}/{id}/{}", ws.layout.signoffs, file.file_name(&text));
+    match DeclineFile::parse(&rel, text.as_bytes()) {
+        Ok(back) if back == file => {}
+        _ => {
+            return Err(CliError::new(
+                "the decline written would not read back as signed; nothing was written",
+            ))
+        }
+    }
+    charter::git::create_new_file(&ws.root.join(&rel), text.as_bytes()).map_err(|e| {
+        CliError::new(format!("{rel}: cannot write the decline: {e}"))
+            .hint("nothing was committed; run `charter decline` again")
+    })?;
+    super::note(
+        global,
+        &format!(
+            "declined {id} version {} as {role} ({principal}) with key {}",
+            version.short(),
+            signer.public_key().fingerprint(HashAlg::Sha256)
+        ),
+    );
+    let message = format!("decline: {id} sha256:{} by {role}", version.short());
+    let commit = charter::git::commit_files(
+        repo,
+        &[(rel.clone(), text.into_bytes())],
+        &message,
+        &identity.author,
+        &identity.committer,
+    )
+    .map_err(|e| {
+        CliError::from(e).hint(format!(
+            "{rel} was written but not committed; commit it with `git add {rel} && git commit`"
+        ))
+    })?;
+    super::note(
+        global,
+        &format!("committed {} {message}", &commit.to_string()[..7]),
+    );
+    super::note(
+        global,
+        &format!(
+            "the proposal stays declined until the {role} signs it; the proposer may revise it, or withdraw it with `charter withdraw {id}`"
+        ),
+    );
+    Ok(code::OK)
+}

@@ -1,0 +1,143 @@
+//! Agreement ids on the command line: every command that takes an id also
+//! takes the path of the agreement's file (`agreements/ada-grace.yaml`,
+//! `./agreements/ada-grace.yaml`), and every command words an unknown id
+//! the same way, with "did you mean …" from the ids that exist.
+//!
+//! A path is only ever reduced to its id: it must name a `.yaml` file
+//! directly inside the agreements directory, and charter then opens
+//! `<agreements>/<id>.yaml` itself, never the path as given.
+
+use std::collections::BTreeSet;
+
+use charter::agreement::types::is_valid_id;
+use charter::workspace::Workspace;
+
+use super::error::CliError;
+use super::Global;
+
+/// The agreement id `arg` names: an id, or a path (relative to the current
+/// directory) to a file `<agreements>/<id>.yaml`.
+pub fn agreement_id(arg: &str, ws: &Workspace, global: &Global) -> Result<String, CliError> {
+    if is_valid_id(arg) {
+        return Ok(arg.to_owned());
+    }
+    let looks_like_path = arg.contains('/') || arg.ends_with(".yaml") || arg.ends_with(".yml");
+    if !looks_like_path {
+        super::check_id(arg)?;
+    }
+    let dir = ws.layout.agreements.trim_end_matches('/');
+    let not_an_agreement = || {
+        CliError::new(format!(
+            "`{arg}` is neither an agreement id nor a file in {dir}/"
+        ))
+        .hint(format!(
+            "give the id (the file stem of {dir}/<id>.yaml, e.g. ada-grace) or the path of the agreement's file, e.g. {dir}/ada-grace.yaml"
+        ))
+    };
+    let rel = ws
+        .relative(&global.cwd, arg)
+        .map_err(|_| not_an_agreement())?;
+    let id = rel
+        .strip_prefix(dir)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .and_then(|name| name.strip_suffix(".yaml"))
+        .filter(|id| is_valid_id(id))
+        .ok_or_else(not_an_agreement)?;
+    Ok(id.to_owned())
+}
+
+/// The ids of the agreements charter knows of: files in the agreements
+/// directory of the working tree and of HEAD.
+pub fn known_ids(ws: &Workspace) -> Vec<String> {
+    let dir = ws.layout.agreements.trim_end_matches('/');
+    let stem = |path: &str| {
+        path.strip_prefix(dir)
+            .and_then(|r| r.strip_prefix('/'))
+            .and_then(|n| n.strip_suffix(".yaml"))
+            .filter(|id| is_valid_id(id))
+            .map(str::to_owned)
+    };
+    let mut ids: BTreeSet<String> = ws
+        .agreement_files()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| stem(p))
+        .collect();
+    if let Some(repo) = &ws.repo {
+        if let Ok(tree) = repo.head().and_then(|h| h.peel_to_tree()) {
+            if let Ok(entry) = tree.get_path(std::path::Path::new(dir)) {
+                if let Ok(sub) = entry.to_object(repo).and_then(|o| o.peel_to_tree()) {
+                    for e in sub.iter() {
+                        if let Some(name) = e.name() {
+                            if let Some(id) = stem(&format!("{dir}/{name}")) {
+                                ids.insert(id);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    ids.into_iter().collect()
+}
+
+/// The error for an id that names no agreement, worded the same by every
+/// command: `where_` says where charter looked (`in the working tree`, `at
+/// HEAD`), and the hint suggests the closest known id.
+pub fn unknown_agreement(id: &str, where_: &str, ws: &Workspace, known: &[String]) -> CliError {
+    let dir = ws.layout.agreements.trim_end_matches('/');
+    let error = CliError::new(format!(
+        "no agreement `{id}`: {dir}/{id}.yaml does not exist {where_}"
+    ));
+    match suggestion(id, known) {
+        Some(hint) => error.hint(hint),
+        None if known.is_empty() => error.hint(format!(
+            "there are no agreements in {dir}/ yet; create one with `charter new {id} --mentor \"Name <email>\" --mentee \"Name <email>\"`"
+        )),
+        None => error.hint(format!("the agreements are: {}", known.join(", "))),
+    }
+}
+
+/// "did you mean `ada-grace`?" when a known id is close to `id`: the one
+/// wording of the suggestion, whichever command makes it.
+pub fn suggestion(id: &str, known: &[String]) -> Option<String> {
+    did_you_mean(id, known).map(|close| format!("did you mean `{close}`?"))
+}
+
+/// The known id closest to `id` by edit distance, when it is close enough
+/// to be a typo (at most a third of the id's length, and at least one edit
+/// allowed), or when `id` is a prefix of exactly one.
+pub fn did_you_mean<'a>(id: &str, known: &'a [String]) -> Option<&'a str> {
+    let limit = (id.chars().count() / 3).max(1);
+    let best = known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(id, k), k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.as_str());
+    best.or_else(|| {
+        let prefixed: Vec<&String> = known.iter().filter(|k| k.starts_with(id)).collect();
+        match prefixed.as_slice() {
+            [only] if !id.is_empty() => Some(only.as_str()),
+            _ => None,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_get_the_closest_id() {
+        let known: Vec<String> = ["ada-grace", "lin-sam-onboarding", "ben-cho"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(did_you_mean("adagrace", &known), Some("ada-grace"));
+        assert_eq!(did_you_mean("ada-garce", &known), Some("ada-grace"));
+        assert_eq!(did_you_mean("lin-sam", &known), Some("lin-sam-onboarding"));
+        assert_eq!(did_you_mean("ben-chi", &known), Some("ben-cho"));
+        assert_eq!(did_you_mean("zzz", &known), None);
+        assert_eq!(did_you_mean("x", &[]), None);
+    }
+}

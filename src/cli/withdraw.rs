@@ -1,0 +1,96 @@
+//! `charter withdraw ID`: write back the exact bytes of the signed version a
+//! proposal amends and commit them. The content is then that version again,
+//! which closes the renegotiation (a later proposal opens anew, with its own
+//! notice).
+
+use super::error::{code, CliError, CliResult};
+use super::Global;
+
+/// Arguments of `charter withdraw`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The agreement's id.
+    pub id: String,
+}
+
+/// Restore and commit.
+pub fn run(args: &Args, global: &Global) -> CliResult {
+    super::check_id(&args.id)?;
+    let ws = super::workspace(global)?;
+    let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
+    let id = args.id.as_str();
+    let today = super::today(None)?;
+    let rel = format!("{}/{id}.yaml", ws.layout.agreements);
+    let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
+    let e = &record.evaluation;
+    let Some(pending) = e.pending.map(|i| &e.versions[i]) else {
+        return Err(CliError::new(format!(
+            "{id}: no proposal is waiting for signatures, so there is nothing to withdraw"
+        ))
+        .hint(format!(
+            "see the agreement's history with `charter log {id}`"
+        )));
+    };
+    // The version the proposal amends: the newest signed one (the version
+    // in force, unless a signed version waits for its date after it).
+    let Some(signed) = e.versions.iter().rev().find(|v| v.signed) else {
+        return Err(CliError::new(format!(
+            "{id}: nothing of this agreement was ever signed, so there is no version to go back to"
+        ))
+        .hint(format!(
+            "to drop the draft, remove it with `git rm {rel}` and commit"
+        )));
+    };
+    let head = charter::history::head_commit(repo)?;
+    let committed = charter::history::blob_at(repo, &head, &rel)?;
+    let on_disk = ws
+        .read(&rel)
+        .map_err(|f| CliError::new(format!("{rel}: {}", f.message)))?;
+    if on_disk != committed {
+        return Err(CliError::new(format!(
+            "{rel} has changes that are not committed; withdrawing would overwrite them"
+        ))
+        .hint("commit or stash them first (`git stash`), then withdraw"));
+    }
+    let Some(bytes) = record.history.points[signed.point]
+        .blob()
+        .and_then(|b| repo.find_blob(b).ok())
+        .map(|b| b.content().to_vec())
+    else {
+        return Err(CliError::new(format!(
+            "{rel}: the signed version's text cannot be read from git"
+        )));
+    };
+    charter::git::refuse_during_operation(repo)?;
+    let identity = charter::ident::Identity::of(repo)?;
+    let version = signed.version.as_ref().map_or("", |v| v.short());
+    let proposal = pending
+        .version
+        .as_ref()
+        .map_or("(unparseable)", |v| v.short());
+    charter::git::replace_file(&ws.root.join(&rel), &bytes)
+        .map_err(|e| CliError::new(format!("{rel}: cannot write the file: {e}")))?;
+    let message = format!(
+        "Withdraw the proposal to amend {id}\n\nRestores version sha256:{version}, the signed version the proposal sha256:{proposal} amended.\nThe renegotiation is closed; a new proposal opens it anew."
+    );
+    let commit = charter::git::commit_files(
+        repo,
+        &[(rel.clone(), bytes)],
+        &message,
+        &identity.author,
+        &identity.committer,
+    )
+    .map_err(|e| {
+        CliError::from(e).hint(format!(
+            "{rel} was restored but not committed; commit it with `git commit {rel}`"
+        ))
+    })?;
+    super::note(
+        global,
+        &format!(
+            "withdrew proposal {proposal}: {rel} is version {version} again (committed {})",
+            &commit.to_string()[..7]
+        ),
+    );
+    Ok(code::OK)
+}

@@ -1,0 +1,138 @@
+//! Output injection: hostile agreement text and keys (ANSI escapes, line
+//! breaks followed by CI workflow commands or Markdown headings, HTML) come
+//! out of every format escaped or neutralised.
+
+use std::process::Output;
+
+use crate::common::{example, stderr, stdout, Env};
+
+const FILE: &str = "agreements/ada-grace.yaml";
+
+/// Text that would clear the screen, recolour it, issue a GitHub workflow
+/// command, open a Markdown heading and run a script if printed raw.
+const HOSTILE: &str = "Grow\\u001b[2J\\u001b[31m as a lead\\n::warning file=x::injected\\n# Injected heading <script>alert(1)</script>\\u202e";
+
+fn agreement(purpose: &str) -> String {
+    let text = example("ada-grace.yaml");
+    let start = text.find("purpose: >-").unwrap();
+    let end = start + text[start..].find("\neffective:").unwrap();
+    format!("{}purpose: \"{purpose}\"{}", &text[..start], &text[end..])
+}
+
+/// No raw control character other than line feeds (charter's own colours
+/// aside), no line that starts a workflow command, and in Markdown no
+/// heading made from user data.
+fn assert_neutral(what: &str, text: &str) {
+    let markdown = what.contains("markdown") || what.contains("show") || what.contains("SUMMARY");
+    assert!(!text.contains("\u{1b}[2J"), "{what}: raw ANSI:\n{text}");
+    // (charter's own colours use ESC too; the user's red never comes raw)
+    assert!(!text.contains("\u{1b}[31m as"), "{what}: raw ANSI:\n{text}");
+    assert!(
+        !text.contains('\u{202e}'),
+        "{what}: raw bidi override:\n{text}"
+    );
+    assert!(!text.contains('\r'), "{what}: raw CR:\n{text}");
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        assert!(
+            !trimmed.starts_with("::warning file=x") && !trimmed.starts_with("::warning::injected"),
+            "{what}: a line starts a workflow command: {line:?}\n{text}"
+        );
+        assert!(
+            !markdown || !(trimmed.starts_with("# Injected") || trimmed.starts_with("#Injected")),
+            "{what}: a line opens a heading: {line:?}\n{text}"
+        );
+    }
+    assert!(
+        !markdown || !text.contains("<script>"),
+        "{what}: raw HTML:\n{text}"
+    );
+}
+
+fn ok(out: &Output, what: &str) -> String {
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{what}: {}",
+        stderr(out)
+    );
+    assert!(!stderr(out).contains("panicked"), "{what}: {}", stderr(out));
+    stdout(out)
+}
+
+#[test]
+fn hostile_agreement_text_is_escaped_in_diff_and_show() {
+    let env = Env::with_git();
+    env.write(FILE, example("ada-grace.yaml"));
+    env.commit_all("Add", "2026-01-05T10:00:00Z");
+    env.write(FILE, agreement(HOSTILE));
+    // The text is there at all (else the test proves nothing).
+    let data = env.run(&["diff", "--format", "json"]);
+    assert!(stdout(&data).contains("injected"), "{}", stdout(&data));
+
+    for color in ["never", "always"] {
+        let out = env.run(&["diff", "--color", color]);
+        let text = ok(&out, "diff");
+        assert!(text.contains("injected"), "{text}");
+        assert_neutral(&format!("diff --color {color}"), &text);
+        assert!(text.contains("\\u{1b}[2J"), "shown escaped: {text}");
+    }
+    let text = ok(&env.run(&["diff", "--format", "markdown"]), "diff markdown");
+    assert!(text.contains("injected"), "{text}");
+    assert_neutral("diff --format markdown", &text);
+
+    env.commit_all("Hostile purpose", "2026-01-06T10:00:00Z");
+    let text = ok(&env.run(&["show", "ada-grace"]), "show");
+    assert!(text.contains("injected"), "{text}");
+    assert_neutral("show", &text);
+    let text = ok(
+        &env.run(&["show", "ada-grace", "--format", "html"]),
+        "show html",
+    );
+    assert!(text.contains("injected"), "{text}");
+    assert_neutral("show --format html", &text);
+    assert!(text.contains("&lt;script&gt;"), "{text}");
+    // git's own diff driver and textconv print through the same renderers.
+    let text = ok(&env.run(&["textconv", FILE]), "textconv");
+    assert_neutral("textconv", &text);
+}
+
+#[test]
+fn hostile_keys_cannot_inject_lines_into_findings() {
+    let env = Env::with_git();
+    let key = "\"x\\n::warning::injected\\n# Injected heading\\u001b[2J\": 1\n";
+    env.write(FILE, format!("{}{key}", example("ada-grace.yaml")));
+    let text = ok(
+        &env.run(&["validate", "--color", "never", FILE]),
+        "validate",
+    );
+    assert!(text.contains("injected"), "{text}");
+    assert_neutral("validate", &text);
+
+    env.commit_all("Hostile key", "2026-01-05T10:00:00Z");
+    for format in ["text", "markdown", "github"] {
+        let summary = env.path("summary.md");
+        let _ = std::fs::remove_file(&summary);
+        let out = env
+            .charter(&["check", "--format", format, "--color", "never"])
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .output()
+            .unwrap();
+        let text = ok(&out, format);
+        assert!(text.contains("injected"), "{format}: {text}");
+        assert_neutral(&format!("check --format {format}"), &text);
+        if format == "github" {
+            let written = std::fs::read_to_string(&summary).unwrap();
+            assert!(written.contains("injected"), "{written}");
+            assert_neutral("GITHUB_STEP_SUMMARY", &written);
+            // Every line is charter's own workflow command or summary.
+            for line in text.lines() {
+                assert!(
+                    line.starts_with("::error ")
+                        || line.starts_with("::warning ")
+                        || !line.starts_with("::"),
+                    "{line}"
+                );
+            }
+        }
+    }
+}
