@@ -437,7 +437,7 @@ impl Store<'_> {
         let id = self.write(git2::ObjectType::Commit, text.as_bytes(), "")?;
         self.parent = Some(id);
         self.count += 1;
-        if self.count % self.pack_every == 0 {
+        if self.count.is_multiple_of(self.pack_every) {
             self.flush()?;
         }
         Ok(id)

@@ -129,7 +129,33 @@ mod tests {
             "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
         );
         assert_eq!(id.short(), "44136fa355b3");
+        assert_eq!(id.to_string(), id.as_str());
         assert_eq!(VersionId::parse(id.as_str()), Some(id));
         assert_eq!(VersionId::parse("sha256:ABC"), None);
+    }
+
+    #[test]
+    fn parse_wants_the_prefix_and_64_lowercase_hex_digits() {
+        let hex = "0123456789abcdef".repeat(4);
+        assert!(VersionId::parse(&format!("sha256:{hex}")).is_some());
+        for bad in [
+            hex.clone(),
+            format!("sha1:{hex}"),
+            format!("sha256:{}", hex.to_uppercase()),
+            format!("sha256:{}", &hex[1..]),
+            format!("sha256:{hex}0"),
+            format!("sha256:{}g", &hex[1..]),
+            "sha256:abc".to_owned(),
+        ] {
+            assert_eq!(VersionId::parse(&bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn equal_data_has_one_id_and_any_change_another() {
+        let a = VersionId::of(&json!({"x": 1, "y": [true, null]}));
+        assert_eq!(a, VersionId::of(&json!({"y": [true, null], "x": 1})));
+        assert_ne!(a, VersionId::of(&json!({"x": "1", "y": [true, null]})));
+        assert_ne!(a, VersionId::of(&json!({"x": 1, "y": [null, true]})));
     }
 }

@@ -748,3 +748,90 @@ fn snapshot_summary_and_headline() {
     let changes = diff(&agreement_v1(), &agreement_v2());
     insta::assert_snapshot!(format!("{}\n{}", headline(&changes), summary(&changes)));
 }
+
+#[test]
+fn prose_starts_at_four_words_or_sixty_one_characters() {
+    assert!(!words::is_prose("one two three"));
+    assert!(words::is_prose("one two three four"));
+    assert!(!words::is_prose(&"x".repeat(60)));
+    assert!(words::is_prose(&"x".repeat(61)));
+    assert!(
+        !words::is_prose(&"é".repeat(31)),
+        "characters count, not bytes: 62 bytes are 31 characters"
+    );
+}
+
+#[test]
+fn one_prose_side_is_enough_for_a_word_diff() {
+    let (long, short) = (json!("one two three four"), json!("x"));
+    assert_eq!(
+        words::prose_pair(&long, &short),
+        Some(("one two three four", "x"))
+    );
+    assert_eq!(
+        words::prose_pair(&short, &long),
+        Some(("x", "one two three four"))
+    );
+    assert_eq!(words::prose_pair(&short, &json!("y")), None);
+    assert_eq!(words::prose_pair(&long, &json!(4)), None);
+}
+
+#[test]
+fn rewording_needs_prose_on_both_sides_sharing_half_the_words() {
+    // Two of four words kept on each side: a ratio of exactly one half.
+    assert!(words::is_rewording("a b c d", "a b x y"));
+    assert!(!words::is_rewording("a b c d", "a x y z"));
+    assert!(
+        !words::is_rewording("a b c d", "a b"),
+        "the new side is short"
+    );
+    assert!(
+        !words::is_rewording("a b", "a b c d"),
+        "the old side is short"
+    );
+}
+
+#[test]
+fn an_item_sharing_half_its_fields_is_edited_and_less_is_replaced() {
+    let half = diff(
+        &json!({ "p": [{ "a": 1, "b": 2 }] }),
+        &json!({ "p": [{ "a": 1, "b": 3 }] }),
+    );
+    assert_eq!(paths(&half), vec![("p[0].b", ChangeKind::Changed)]);
+    let third = diff(
+        &json!({ "p": [{ "a": 1, "b": 2, "c": 3 }] }),
+        &json!({ "p": [{ "a": 1, "b": 9, "c": 9 }] }),
+    );
+    assert_eq!(
+        paths(&third),
+        vec![("p[0]", ChangeKind::Removed), ("p[0]", ChangeKind::Added)]
+    );
+    let grown = diff(
+        &json!({ "p": [{ "a": 1 }] }),
+        &json!({ "p": [{ "a": 1, "b": 2, "c": 3 }] }),
+    );
+    assert_eq!(
+        paths(&grown),
+        vec![("p[0]", ChangeKind::Removed), ("p[0]", ChangeKind::Added)],
+        "one of three fields shared, counted against the larger side"
+    );
+}
+
+#[test]
+fn a_list_inside_a_list_is_compared_in_place() {
+    let changes = diff(&json!({ "p": [[1, 2]] }), &json!({ "p": [[1, 3]] }));
+    assert_eq!(
+        paths(&changes),
+        vec![
+            ("p[0][1]", ChangeKind::Removed),
+            ("p[0][1]", ChangeKind::Added)
+        ]
+    );
+}
+
+#[test]
+fn equal_scalars_and_equal_lists_are_no_change() {
+    for value in [json!(1), json!("x"), json!(null), json!([1, 2]), json!({})] {
+        assert!(diff(&json!({ "k": value }), &json!({ "k": value })).is_empty());
+    }
+}

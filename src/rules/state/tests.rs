@@ -161,7 +161,14 @@ fn the_wrong_principal_does_not_count() {
     let v1 = b.commit("2026-01-05", BASE);
     let mut a = both(&v1, None, "2026-01-06");
     a[1].principal = "m@example.com".into();
-    assert!(!evaluate(&b.history(), &a, day("2026-02-01")).versions[0].signed);
+    let e = evaluate(&b.history(), &a, day("2026-02-01"));
+    assert!(!e.versions[0].signed);
+    assert_eq!(e.versions[0].signed_by, vec![Role::Mentor]);
+    assert_eq!(
+        e.versions[0].missing,
+        vec![Role::Mentee],
+        "a mentee sign-off by the mentor's address is no mentee sign-off"
+    );
 }
 
 #[test]
@@ -321,6 +328,14 @@ fn a_scheduled_version_is_superseded_when_a_newer_one_is_signed_first() {
     let mut a = both(&v1, None, "2026-01-06");
     a.extend(both(&v2, Some(&v1), "2026-03-02"));
     a.extend(both(&v3, Some(&v2), "2026-03-06"));
+    let e = evaluate(&b.history(), &a, day("2026-03-10"));
+    assert_eq!(
+        e.versions[1].state,
+        VersionState::Superseded,
+        "superseded before its date, not scheduled"
+    );
+    assert_eq!(e.versions[2].state, VersionState::Scheduled);
+    assert_eq!(e.scheduled, vec![2]);
     let e = evaluate(&b.history(), &a, day("2026-06-15"));
     assert_eq!(e.versions[1].state, VersionState::Superseded);
     assert_eq!(e.in_force, Some(0), "v2 never takes effect");
@@ -416,6 +431,172 @@ fn past_the_term_end_the_agreement_has_ended() {
         VersionState::InForce,
         "the last version stays the record"
     );
+}
+
+#[test]
+fn state_words_are_the_json_names() {
+    use VersionState as V;
+    for state in [
+        V::InForce,
+        V::Scheduled,
+        V::Pending,
+        V::Superseded,
+        V::Abandoned,
+        V::Unparseable,
+        V::Draft,
+    ] {
+        assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
+    }
+    use AgreementState as A;
+    for state in [
+        A::Draft,
+        A::InForce,
+        A::Pending,
+        A::Scheduled,
+        A::Concluded,
+        A::Ended,
+    ] {
+        assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
+    }
+    assert_eq!(V::InForce.as_str(), "in-force");
+    assert_eq!(A::Concluded.as_str(), "concluded");
+}
+
+#[test]
+fn an_amendment_effective_the_day_the_notice_ends_keeps_it() {
+    for (effective, ok) in [("2026-03-14", false), ("2026-03-15", true)] {
+        let mut b = Builder::new();
+        let v1 = b.commit("2026-01-05", BASE);
+        b.commit("2026-03-01", &amended(effective));
+        let e = evaluate(
+            &b.history(),
+            &both(&v1, None, "2026-01-06"),
+            day("2026-03-02"),
+        );
+        let n = e.versions[1].notice.as_ref().unwrap();
+        assert_eq!(n.earliest_effective, day("2026-03-15"));
+        assert_eq!(n.ok(), ok, "effective {effective}");
+    }
+}
+
+#[test]
+fn a_version_signed_on_its_effective_date_is_in_force_that_day() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let a = both(&v1, None, "2026-01-12");
+    let e = evaluate(&b.history(), &a, day("2026-01-11"));
+    assert_eq!(e.in_force, None);
+    assert_eq!(e.scheduled, vec![0]);
+    assert_eq!(e.state, AgreementState::Scheduled, "the day before");
+    let e = evaluate(&b.history(), &a, day("2026-01-12"));
+    assert_eq!(e.in_force, Some(0));
+    assert!(e.scheduled.is_empty());
+    assert_eq!(e.versions[0].takes_effect, Some(day("2026-01-12")));
+    assert_eq!(e.state, AgreementState::InForce);
+}
+
+#[test]
+fn the_earliest_completing_pair_signs_and_a_waiving_pair_wins() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let mut a = both(&v1, None, "2026-01-08");
+    a.push(approval(
+        Role::Mentor,
+        "m@example.com",
+        &v1,
+        None,
+        "km2",
+        "2026-01-06",
+    ));
+    let e = evaluate(&b.history(), &a, day("2026-02-01"));
+    assert_eq!(e.versions[0].signed_date, Some(day("2026-01-08")));
+    assert_eq!(
+        e.versions[0].signoff_files,
+        ["mentor-km-2026-01-08", "mentee-ke-2026-01-08"],
+        "of two pairs complete on the same day, the first found counts"
+    );
+
+    let v2 = b.commit("2026-03-01", &amended("2026-03-05"));
+    let mut a = both(&v1, None, "2026-01-06");
+    a.extend(both(&v2, Some(&v1), "2026-03-02"));
+    let mut waiving = both(&v2, Some(&v1), "2026-03-04");
+    for w in &mut waiving {
+        w.waive_notice = true;
+        w.key.push('w');
+    }
+    a.extend(waiving);
+    let e = evaluate(&b.history(), &a, day("2026-03-10"));
+    let v = &e.versions[1];
+    assert!(v.notice.as_ref().unwrap().waived, "the waiving pair counts");
+    assert_eq!(v.signed_date, Some(day("2026-03-04")));
+    assert_eq!(v.takes_effect, Some(day("2026-03-05")));
+    assert_eq!(
+        v.signoff_files,
+        ["mentor-km-2026-03-04", "mentee-ke-2026-03-04"]
+    );
+}
+
+#[test]
+fn a_version_in_force_on_the_day_a_newer_one_is_signed_stays_in_force() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let v2 = b.commit("2026-01-10", &amended("2026-02-01"));
+    let mut a = both(&v1, None, "2026-01-06");
+    a.extend(both(&v2, Some(&v1), "2026-01-12"));
+    let e = evaluate(&b.history(), &a, day("2026-01-15"));
+    assert_eq!(e.versions[0].takes_effect, Some(day("2026-01-12")));
+    assert_eq!(e.in_force, Some(0), "it took effect the day v2 was signed");
+    assert_eq!(e.versions[0].state, VersionState::InForce);
+    assert_eq!(e.versions[1].state, VersionState::Scheduled);
+    assert_eq!(e.state, AgreementState::Scheduled);
+}
+
+#[test]
+fn the_last_day_of_the_term_is_still_in_force() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let a = both(&v1, None, "2026-01-06");
+    let e = evaluate(&b.history(), &a, day("2026-12-31"));
+    assert_eq!(e.state, AgreementState::InForce);
+    let e = evaluate(&b.history(), &a, day("2027-01-01"));
+    assert_eq!(e.state, AgreementState::Ended);
+}
+
+#[test]
+fn one_party_signed_leaves_the_other_missing() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let a = vec![approval(
+        Role::Mentor,
+        "m@example.com",
+        &v1,
+        None,
+        "km",
+        "2026-01-06",
+    )];
+    let e = evaluate(&b.history(), &a, day("2026-02-01"));
+    assert!(!e.versions[0].signed);
+    assert_eq!(e.versions[0].signed_by, vec![Role::Mentor]);
+    assert_eq!(e.versions[0].missing, vec![Role::Mentee]);
+}
+
+#[test]
+fn a_version_replaced_on_the_day_it_takes_effect_is_superseded_not_scheduled() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let v2 = b.commit(
+        "2026-01-06",
+        &BASE.replace("title: T", "title: Better title"),
+    );
+    let mut a = both(&v1, None, "2026-01-12");
+    a.extend(both(&v2, Some(&v1), "2026-01-12"));
+    let e = evaluate(&b.history(), &a, day("2026-01-12"));
+    assert_eq!(e.versions[0].takes_effect, Some(day("2026-01-12")));
+    assert_eq!(e.versions[1].takes_effect, Some(day("2026-01-12")));
+    assert_eq!(e.in_force, Some(1));
+    assert_eq!(e.versions[0].state, VersionState::Superseded);
+    assert!(e.scheduled.is_empty());
+    assert_eq!(e.state, AgreementState::InForce);
 }
 
 #[test]
