@@ -734,7 +734,7 @@ fn edited(doc: &Value, seed: &[u16]) -> Value {
             Value::Array(items) => {
                 let mut kept = Vec::new();
                 for item in items {
-                    if next(seed, turn) % 6 != 0 {
+                    if !next(seed, turn).is_multiple_of(6) {
                         kept.push(walk(item, seed, turn));
                     }
                 }
@@ -751,9 +751,9 @@ fn edited(doc: &Value, seed: &[u16]) -> Value {
                 }
                 Value::Array(items)
             }
-            Value::Number(n) if next(seed, turn) % 3 == 0 => Value::from(n.as_i64().unwrap() + 1),
-            Value::String(s) if next(seed, turn) % 3 == 0 => Value::from(format!("{s} more words")),
-            Value::Bool(b) if next(seed, turn) % 3 == 0 => Value::Bool(!b),
+            Value::Number(n) if next(seed, turn).is_multiple_of(3) => Value::from(n.as_i64().unwrap() + 1),
+            Value::String(s) if next(seed, turn).is_multiple_of(3) => Value::from(format!("{s} more words")),
+            Value::Bool(b) if next(seed, turn).is_multiple_of(3) => Value::Bool(!b),
             other => other.clone(),
         }
     }
@@ -996,7 +996,7 @@ proptest! {
         let mut text = String::from("# trust root\n\n");
         let mut expected_lines = Vec::new();
         for (i, line) in lines.iter().enumerate() {
-            if (blank as usize + i) % 3 == 0 {
+            if (blank as usize + i).is_multiple_of(3) {
                 text.push_str("   # indented comment\n\t\n");
             }
             text.push_str(&line.render());
