@@ -751,8 +751,12 @@ fn edited(doc: &Value, seed: &[u16]) -> Value {
                 }
                 Value::Array(items)
             }
-            Value::Number(n) if next(seed, turn).is_multiple_of(3) => Value::from(n.as_i64().unwrap() + 1),
-            Value::String(s) if next(seed, turn).is_multiple_of(3) => Value::from(format!("{s} more words")),
+            Value::Number(n) if next(seed, turn).is_multiple_of(3) => {
+                Value::from(n.as_i64().unwrap() + 1)
+            }
+            Value::String(s) if next(seed, turn).is_multiple_of(3) => {
+                Value::from(format!("{s} more words"))
+            }
             Value::Bool(b) if next(seed, turn).is_multiple_of(3) => Value::Bool(!b),
             other => other.clone(),
         }

@@ -61,7 +61,11 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     // file itself marks the repository.
     let layout = charter::settings::Layout::default();
     let has_layout = |rev: &str| -> Result<bool, CliError> {
-        let commit = charter::history::resolve_commit(repo, rev)?;
+        let commit = if rev == "HEAD" {
+            charter::history::head_commit(repo)?
+        } else {
+            charter::history::resolve_commit(repo, rev)?
+        };
         let tree = commit
             .tree()
             .map_err(|e| charter::error::Error::git("reading a tree", e))?;

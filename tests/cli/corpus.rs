@@ -274,10 +274,14 @@ fn a_merge_that_changes_one_agreement_on_both_sides() {
     let main = env.commit_all("Main title", "2026-01-07T10:00:00Z");
 
     // As a pull request, the agreement changed on both sides: rebase first.
+    // (Nobody signed the agreement either, which the gate reports too.)
     let report = check_json(&env, ".", &["--base", &main, "--head", &side], 1);
     assert_eq!(
         findings(&report),
-        [pair("rebase-needed", AGREEMENT)],
+        [
+            pair("rebase-needed", AGREEMENT),
+            pair("unsigned", AGREEMENT)
+        ],
         "{report:#}"
     );
 
@@ -371,7 +375,13 @@ fn an_empty_repository_says_it_has_no_commits() {
         "{}",
         stderr(&out)
     );
-    expect(&env, ".", &["validate"], 0);
+    // With no charter layout either, there is nothing to validate.
+    let out = expect(&env, ".", &["validate"], 2);
+    assert!(
+        stderr(&out).contains("no charter repository"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// A repository with a signed-looking history to judge: the demo.
@@ -416,11 +426,16 @@ fn a_bare_repository_can_be_checked() {
     let today = ["--today", "2026-06-10"];
     let mut pr = vec!["--base", base.as_str(), "--head", head.as_str()];
     pr.extend_from_slice(&today);
-    let in_clone = check_json(&env, "sample", &pr, 0);
+    let in_clone = check_json(&env, "sample", &pr, 1);
+    assert_eq!(
+        findings(&in_clone),
+        [pair("unsigned", "agreements/ada-grace.yaml")],
+        "the amendment is not signed yet: {in_clone:#}"
+    );
     let whole_in_clone = check_json(&env, "sample", &today, 1);
 
     env.git(&["clone", "-q", "--bare", "sample", "bare.git"]);
-    let in_bare = check_json(&env, "bare.git", &pr, 0);
+    let in_bare = check_json(&env, "bare.git", &pr, 1);
     assert_eq!(verdict(&in_bare), verdict(&in_clone));
     let ada = &in_bare["agreements"][0];
     assert_eq!(ada["id"], "ada-grace");
@@ -467,8 +482,8 @@ fn a_linked_worktree_is_a_repository_of_its_own() {
         "--today",
         "2026-06-10",
     ];
-    let in_main = check_json(&env, "sample", &pr, 0);
-    let in_linked = check_json(&env, "linked", &pr, 0);
+    let in_main = check_json(&env, "sample", &pr, 1);
+    let in_linked = check_json(&env, "linked", &pr, 1);
     assert_eq!(verdict(&in_linked), verdict(&in_main));
     // Without revisions, each worktree judges its own HEAD.
     let linked_head = check_json(&env, "linked", &["--today", "2026-06-10"], 1);
