@@ -4,7 +4,10 @@
 use std::io::Write;
 
 use charter::agreement::lint::Parsed;
+use charter::agreement::Role;
 use charter::render::show::{self, Context, Signature};
+use charter::render::words;
+use chrono::NaiveDate;
 
 use super::error::{code, CliError, CliResult};
 use super::Global;
@@ -23,9 +26,13 @@ pub enum Format {
 pub struct Args {
     /// The agreement id.
     pub id: String,
-    /// The revision to show it at (default HEAD).
+    /// Show the agreement as it was at this revision: the newest version
+    /// there (default: the version in force at HEAD).
     #[arg(long, value_name = "REV")]
     pub at: Option<String>,
+    /// Show the newest version, signed or not, instead of the one in force.
+    #[arg(long, conflicts_with = "at")]
+    pub pending: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub format: Format,
@@ -45,10 +52,22 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         None => charter::history::head_commit(repo)?,
     };
     let chain = charter::history::Chain::walk(repo, commit.id(), None)?;
-    let (signers, _) = charter::record::signers_at(repo, &commit, &ws.layout)?;
-    let record = charter::record::load(repo, &chain, &ws.layout, &id, &signers, today)?;
-    let path = format!("{}/{}.yaml", ws.layout.agreements, id);
-    let agreement = match record.history.current().parsed() {
+    // The layout and trust root of the revision shown, as `verify` reads
+    // them, so both always agree on who signed.
+    let layout = super::verify::layout_at(repo, &commit)?;
+    let (signers, _) = charter::record::signers_at(repo, &commit, &layout)?;
+    let record = charter::record::load(repo, &chain, &layout, &id, &signers, today)?;
+    let path = format!("{}/{}.yaml", layout.agreements, id);
+    let e = &record.evaluation;
+    // The version in force by default; the newest one with --at or
+    // --pending, or when nothing is in force yet.
+    let index = match (args.at.is_some() || args.pending, e.in_force) {
+        (false, Some(i)) => Some(i),
+        _ => e.versions.len().checked_sub(1),
+    };
+    let report = index.map(|i| &e.versions[i]);
+    let parsed = report.and_then(|v| record.history.points[v.point].state.parsed());
+    let agreement = match parsed {
         Some(Parsed::Valid { agreement, .. }) => agreement.as_ref().clone(),
         Some(_) => {
             return Err(
@@ -71,34 +90,64 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             )
         }
     };
-    let report = record.evaluation.versions.last();
-    let signatures = report
-        .map(|v| {
-            record
-                .signoffs
-                .iter()
-                .filter(|s| s.valid && v.signoff_files.contains(&s.file))
-                .map(|s| Signature {
-                    role: s.role.map_or_else(String::new, |r| r.to_string()),
-                    principal: s.principal.clone().unwrap_or_default(),
-                    signed: s.signoff_time.clone().unwrap_or_default(),
-                    key: s.key_fingerprint.clone().unwrap_or_default(),
-                    waived: s.waive_notice,
-                })
-                .collect()
+    let (index, v) = (
+        index.unwrap_or(0),
+        report.expect("a parsed version has a report"),
+    );
+    let label = |i: usize| {
+        words::version(
+            i,
+            e.versions[i].version.as_ref().map_or("", |id| id.as_str()),
+        )
+    };
+    let name_of = |role: Role| match role {
+        Role::Mentor => agreement.parties.mentor.name.clone(),
+        Role::Mentee => agreement.parties.mentee.name.clone(),
+    };
+    // Every valid sign-off credited to this version, whether or not the
+    // version is fully signed yet: the same sign-offs `verify` lists for it.
+    let signatures = record
+        .signoffs
+        .iter()
+        .filter(|s| {
+            s.valid
+                && (v.signoff_files.contains(&s.file) || (!v.signed && s.point == Some(v.point)))
         })
-        .unwrap_or_default();
+        .map(|s| Signature {
+            role: s.role.map_or_else(String::new, |r| r.to_string()),
+            name: s.role.map_or_else(String::new, name_of),
+            principal: s.principal.clone().unwrap_or_default(),
+            signed: s.signoff_time.clone().unwrap_or_default(),
+            key: s.key_fingerprint.clone().unwrap_or_default(),
+            waived: s.waive_notice,
+        })
+        .collect();
+    let in_force = e.in_force == Some(index);
+    let draft = (!in_force).then(|| {
+        let what = format!("{} is {}", label(index), state_words(v.state.as_str()));
+        match e.in_force {
+            Some(i) => format!(
+                "{what}, not the version in force; {} is in force.",
+                label(i)
+            ),
+            None => format!("{what}; no version of this agreement is in force yet."),
+        }
+    });
+    let ended = agreement.term.end.is_some_and(|end| end.0 < today);
+    let goal_status = agreement
+        .goals
+        .iter()
+        .map(|g| goal_status(g.due.0, today, in_force && !ended))
+        .collect();
     let ctx = Context {
         id: id.clone(),
-        version: report
-            .and_then(|v| v.version.as_ref())
-            .map_or_else(String::new, |v| v.short().to_owned()),
-        state: report.map_or("draft", |v| v.state.as_str()).to_owned(),
-        takes_effect: report.and_then(|v| v.takes_effect).map(|d| d.to_string()),
+        version: label(index),
+        state: state_words(v.state.as_str()),
+        takes_effect: v.takes_effect.map(|d| d.to_string()),
         signatures,
-        missing: report
-            .map(|v| v.missing.iter().map(|r| r.to_string()).collect())
-            .unwrap_or_default(),
+        missing: v.missing.iter().map(|r| r.to_string()).collect(),
+        draft,
+        goal_status,
     };
     let text = match args.format {
         Format::Markdown => show::markdown(&agreement, &ctx),
@@ -108,4 +157,27 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(code::OK)
+}
+
+/// A state word as a phrase: `in-force` reads "in force".
+fn state_words(state: &str) -> String {
+    state.replace('-', " ")
+}
+
+/// A goal's status on the page: judged against `today` only for the
+/// version in force during its term, since a draft's dates are proposals
+/// and an ended term has nothing left to chase.
+fn goal_status(due: NaiveDate, today: NaiveDate, current: bool) -> String {
+    if !current {
+        return "—".into();
+    }
+    let days = (due - today).num_days();
+    match days {
+        0 => "due today".into(),
+        d if d > 0 => format!("due in {}", charter::plural::count(d as usize, "day")),
+        d => format!(
+            "overdue by {}",
+            charter::plural::count(d.unsigned_abs() as usize, "day")
+        ),
+    }
 }

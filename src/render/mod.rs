@@ -6,3 +6,4 @@ pub mod escape;
 pub mod findings;
 pub mod show;
 pub mod style;
+pub mod words;
