@@ -43,6 +43,15 @@ pub struct Args {
 
 /// Print the page.
 pub fn run(args: &Args, global: &Global) -> CliResult {
+    let text = page(args, global)?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(code::OK)
+}
+
+/// The page as text, for `run` and the demo.
+pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
     let ws = super::workspace(global)?;
     let id = super::ids::agreement_id(&args.id, &ws, global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
@@ -149,14 +158,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         draft,
         goal_status,
     };
-    let text = match args.format {
+    Ok(match args.format {
         Format::Markdown => show::markdown(&agreement, &ctx),
         Format::Html => show::html(&agreement, &ctx),
-    };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(code::OK)
+    })
 }
 
 /// A state word as a phrase: `in-force` reads "in force".

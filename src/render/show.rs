@@ -159,7 +159,10 @@ pub fn summary(a: &Agreement, ctx: &Context) -> Vec<Block> {
                     g.measure.trim().to_owned(),
                     g.due.to_string(),
                     g.evidence.clone().unwrap_or_else(|| "—".into()),
-                    ctx.goal_status.get(i).cloned().unwrap_or_default(),
+                    ctx.goal_status
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| "—".into()),
                 ]
             })
             .collect(),
@@ -265,11 +268,7 @@ pub fn appendix(a: &Agreement) -> Vec<Block> {
     ));
     b.push(Subheading("Decision rights".into()));
     let days = a.renegotiation.notice.days() as usize;
-    let notice = if days == 1 {
-        "1 day's notice".to_owned()
-    } else {
-        format!("{days} days' notice")
-    };
+    let notice = words::notice(days as u64);
     b.push(Field(
         "Changing this agreement".into(),
         format!(
@@ -341,6 +340,32 @@ pub fn signatures(a: &Agreement, ctx: &Context) -> Vec<Block> {
         b.push(Field("Still to sign".into(), words::list(&who)));
     }
     b
+}
+
+/// A new agreement in a few readable lines of markdown, for the
+/// pull-request comment that proposes it: the parties, the term and the
+/// summary sections under `####` headings, the goals as a table.
+pub fn summary_markdown(a: &Agreement) -> String {
+    let ctx = Context {
+        id: String::new(),
+        version: String::new(),
+        state: String::new(),
+        takes_effect: None,
+        signatures: Vec::new(),
+        missing: Vec::new(),
+        draft: None,
+        goal_status: Vec::new(),
+    };
+    let blocks: Vec<Block> = summary(a, &ctx)
+        .into_iter()
+        .filter_map(|b| match b {
+            Block::Subtitle(_) => None,
+            Block::Title(t) => Some(Block::Field("Title".into(), t)),
+            Block::Heading(h) => Some(Block::Subheading(h)),
+            other => Some(other),
+        })
+        .collect();
+    render_markdown(&blocks).replace("\n### ", "\n#### ")
 }
 
 /// The page in GitHub-flavoured markdown. Every piece of user data is

@@ -31,6 +31,15 @@ pub fn list<S: AsRef<str>>(items: &[S]) -> String {
     }
 }
 
+/// A notice period in words: "14 days' notice", "1 day's notice".
+pub fn notice(days: u64) -> String {
+    if days == 1 {
+        "1 day's notice".to_owned()
+    } else {
+        format!("{days} days' notice")
+    }
+}
+
 /// The number people call a version by: its 1-based position among the
 /// versions of its agreement on the chain (`index` is 0-based, as in
 /// [`crate::rules::Evaluation::versions`]).
@@ -59,6 +68,8 @@ mod tests {
         assert_eq!(list(&["in person", "chat"]), "in person and chat");
         assert_eq!(list(&["a", "b", "c"]), "a, b and c");
         assert_eq!(list::<&str>(&[]), "");
+        assert_eq!(notice(14), "14 days' notice");
+        assert_eq!(notice(1), "1 day's notice");
     }
 
     #[test]

@@ -95,6 +95,8 @@ renegotiation
 
 title  (editorial)
   ± [-Staff-engineer-]{+Staff engineer+} growth, Ada and Grace
+
+legend: + added, - removed, ± changed (old → new), ↕ moved, [-old-]{+new+} words removed and added; in summaries ~ counts changed items; (editorial) needs no notice
 ";
 
 #[test]
@@ -213,6 +215,8 @@ fn markdown_has_a_heading_and_headline_per_agreement() {
 **title** _(editorial)_
 
 - `title`: ~~Staff-engineer~~ **Staff engineer** growth, Ada and Grace
+
+_Legend: ↕ moved, `old` → `new` changed, ~~old~~ **new** words removed and added; an (editorial) change needs no notice._
 "
     );
 }

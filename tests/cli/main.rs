@@ -1,5 +1,6 @@
 //! End-to-end tests of the real `charter` binary, all in one test binary.
 
+mod browser;
 mod check;
 mod common;
 mod demo;
@@ -12,12 +13,15 @@ mod hostile;
 mod ident;
 mod init;
 mod invisible;
+mod json_docs;
 mod new;
 mod newcomer;
+mod openssh_recipe;
 mod show;
 mod sign;
 mod sign_concurrency;
 mod status;
 mod trust;
 mod validate;
+mod words;
 mod yaml_limits;
