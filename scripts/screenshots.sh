@@ -46,7 +46,7 @@ for part in re.split(r'(\x1b\[[0-9;]*m)', open(src, encoding='utf-8').read()):
     open_spans += 1
 out.append('</span>' * open_spans)
 page = ('<!DOCTYPE html><meta charset="utf-8"><style>body{margin:0;background:#0d1117}'
-        'pre{margin:0;padding:16px;color:#e6edf3;font:13px/1.45 "DejaVu Sans Mono",monospace}'
+        'pre{margin:0;padding:16px;white-space:pre-wrap;color:#e6edf3;font:13px/1.45 "DejaVu Sans Mono",monospace}'
         '.cmd{color:#79c0ff}</style><pre><span class="cmd">$ ' + html.escape(title) +
         '</span>\n' + ''.join(out) + '</pre>')
 open(dst, 'w', encoding='utf-8').write(page)

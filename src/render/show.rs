@@ -495,6 +495,7 @@ p { margin: 0.35rem 0; }
 table { border-collapse: collapse; width: 100%; font-size: 0.95em; }
 th, td { border: 1px solid #ccc; padding: 0.25rem 0.4rem; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; }
+td:nth-child(3) { white-space: nowrap; }
 tr { break-inside: avoid; }
 .draft { position: sticky; top: 0; background: #fff3cd; color: #6b4e00; border-bottom: 2px solid #d9a400; padding: 0.4rem 1rem; text-align: center; z-index: 1; }
 hr.page { border: 0; margin: 2rem 0 0; }

@@ -96,7 +96,8 @@ renegotiation
 title  (editorial)
   ± [-Staff-engineer-]{+Staff engineer+} growth, Ada and Grace
 
-legend: + added, - removed, ± changed (old → new), ↕ moved, [-old-]{+new+} words removed and added; in summaries ~ counts changed items; (editorial) needs no notice
+legend: + added, - removed, ± changed (old → new), ↕ moved, [-old-]{+new+} words
+        removed and added; ~ counts changed items; (editorial) needs no notice
 ";
 
 #[test]
