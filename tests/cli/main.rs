@@ -22,6 +22,7 @@ mod sign;
 mod sign_concurrency;
 mod status;
 mod trust;
+mod two_machines;
 mod validate;
 mod words;
 mod yaml_limits;
