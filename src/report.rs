@@ -13,6 +13,9 @@ use crate::rules::{AgreementState, VersionReport};
 pub struct InForce {
     /// Its version id.
     pub version: String,
+    /// Its 0-based position among the agreement's versions, for `v3`.
+    #[serde(skip)]
+    pub index: usize,
     /// Its `effective`.
     pub effective: Option<NaiveDate>,
     /// The day it took (or takes) effect.
@@ -26,6 +29,9 @@ pub struct InForce {
 pub struct Pending {
     /// Its version id.
     pub version: Option<String>,
+    /// Its 0-based position among the agreement's versions, for `v3`.
+    #[serde(skip)]
+    pub index: usize,
     /// When renegotiation was opened (none for a first version).
     pub opened: Option<NaiveDate>,
     /// The earliest day it may take effect under the notice rule.
@@ -59,8 +65,9 @@ pub struct AgreementSummary {
     pub scheduled: Vec<InForce>,
 }
 
-fn in_force(v: &VersionReport) -> InForce {
+fn in_force(index: usize, v: &VersionReport) -> InForce {
     InForce {
+        index,
         version: v
             .version
             .as_ref()
@@ -71,9 +78,10 @@ fn in_force(v: &VersionReport) -> InForce {
     }
 }
 
-fn pending(v: &VersionReport) -> Pending {
+fn pending(index: usize, v: &VersionReport) -> Pending {
     let notice = v.notice.as_ref();
     Pending {
+        index,
         version: v.version.as_ref().map(|id| id.as_str().to_owned()),
         opened: notice.map(|n| n.opened),
         earliest_effective: notice.map(|n| n.earliest_effective),
@@ -93,12 +101,12 @@ impl AgreementSummary {
         AgreementSummary {
             id: record.id.clone(),
             state: e.state,
-            in_force: e.in_force.map(|i| in_force(&e.versions[i])),
-            pending: e.pending.map(|i| pending(&e.versions[i])),
+            in_force: e.in_force.map(|i| in_force(i, &e.versions[i])),
+            pending: e.pending.map(|i| pending(i, &e.versions[i])),
             scheduled: e
                 .scheduled
                 .iter()
-                .map(|&i| in_force(&e.versions[i]))
+                .map(|&i| in_force(i, &e.versions[i]))
                 .collect(),
         }
     }

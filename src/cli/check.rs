@@ -17,7 +17,7 @@ pub enum Format {
     Text,
     /// GitHub workflow commands, plus the markdown report in `$GITHUB_STEP_SUMMARY`.
     Github,
-    /// The stable JSON of DESIGN §5.
+    /// JSON, in the shape documented in docs/json.md.
     Json,
     /// A pull-request comment.
     Markdown,

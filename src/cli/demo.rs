@@ -53,6 +53,16 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     writeln!(out)?;
 
     let ws = charter::workspace::Workspace::discover(&dir)?;
+    if let Some(repo) = ws.repo.as_ref() {
+        super::init::configure_diff_driver(
+            repo,
+            &super::Global {
+                cwd: dir.clone(),
+                color,
+                color_err: global.color_err,
+            },
+        )?;
+    }
     writeln!(out, "{}", paint(HEADING, "$ charter validate", color))?;
     let (findings, sources) = ws.validate(&[])?;
     render::text(&mut out, &findings, &sources, color)?;
@@ -155,6 +165,42 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         render::summary_line(Summary::of(&report.findings), "check", color)
     )?;
     writeln!(out)?;
+    // One agreement as people read and sign it, written beside the sample.
+    let html = dir
+        .join(".git")
+        .join("charter-demo-lin-sam-onboarding.html");
+    let sample = super::Global {
+        cwd: dir.clone(),
+        color,
+        color_err: global.color_err,
+    };
+    let page = super::show::page(
+        &super::show::Args {
+            id: "lin-sam-onboarding".into(),
+            at: None,
+            pending: false,
+            format: super::show::Format::Html,
+            today: Some(today_text.clone()),
+        },
+        &sample,
+    )?;
+    charter::git::create_new_file(&html, page.as_bytes())
+        .map_err(|e| CliError::new(format!("{}: cannot create: {e}", html.display())))?;
+    writeln!(
+        out,
+        "{}",
+        paint(
+            HEADING,
+            "$ charter show lin-sam-onboarding --format html",
+            color
+        )
+    )?;
+    writeln!(
+        out,
+        "written to {} (open it in a browser; it prints as a signed page)",
+        html.display()
+    )?;
+    writeln!(out)?;
     writeln!(out, "Explore it yourself:")?;
     writeln!(out, "  cd {}", dir.display())?;
     writeln!(
@@ -176,6 +222,17 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     writeln!(
         out,
         "  charter show ada-grace --format html > ada.html   # check-ins drawn as charts"
+    )?;
+    writeln!(
+        out,
+        "  git diff HEAD~4 HEAD              # git's diff through charter (diff.charter.command is set here)"
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "The sample repository is {}; remove it with:\n  rm -rf '{}'",
+        dir.display(),
+        dir.display()
     )?;
     out.flush()?;
     Ok(code::OK)

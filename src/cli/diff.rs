@@ -137,6 +137,9 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     }
 
     let mut out = std::io::stdout().lock();
+    let compared = entries
+        .iter()
+        .any(|e| matches!(&e.outcome, Outcome::Changes(c) if !c.is_empty()));
     match args.format {
         Format::Text => {
             for (n, entry) in entries.iter().enumerate() {
@@ -145,6 +148,9 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 }
                 write_text(&mut out, entry, global.color)?;
             }
+            if compared {
+                writeln!(out, "\n{}", paint(DIM, diff::LEGEND, global.color))?;
+            }
         }
         Format::Markdown => {
             for (n, entry) in entries.iter().enumerate() {
@@ -152,6 +158,9 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                     writeln!(out)?;
                 }
                 write_markdown(&mut out, entry)?;
+            }
+            if compared {
+                writeln!(out, "\n{}", diff::LEGEND_MARKDOWN)?;
             }
         }
         Format::Json => {
@@ -182,9 +191,8 @@ fn signed_base<'r>(
     })?;
     let today = super::today(today)?;
     let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
-    let in_force = record
-        .evaluation
-        .in_force
+    let index = record.evaluation.in_force;
+    let in_force = index
         .map(|i| &record.evaluation.versions[i])
         .ok_or_else(|| {
             CliError::new(format!("no signed version of {file} is in force yet"))
@@ -197,10 +205,13 @@ fn signed_base<'r>(
             e.message()
         ))
     })?;
-    let short = in_force.version.as_ref().map_or("", |v| v.short());
+    let short = charter::render::words::version(
+        index.unwrap_or(0),
+        in_force.version.as_ref().map_or("", |v| v.as_str()),
+    );
     Ok(Source::Commit {
         commit,
-        label: format!("the version in force ({short})"),
+        label: format!("the version in force, {short}"),
     })
 }
 

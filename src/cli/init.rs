@@ -210,7 +210,10 @@ fn gitattributes_has_driver(path: &Path) -> bool {
     std::fs::read_to_string(path).is_ok_and(|t| t.lines().any(|l| l.contains("diff=charter")))
 }
 
-fn configure_diff_driver(repo: &git2::Repository, global: &Global) -> Result<(), CliError> {
+pub(super) fn configure_diff_driver(
+    repo: &git2::Repository,
+    global: &Global,
+) -> Result<(), CliError> {
     let mut config = repo
         .config()
         .and_then(|c| c.open_level(git2::ConfigLevel::Local))

@@ -16,7 +16,7 @@ use super::Global;
 pub enum Format {
     /// For people.
     Text,
-    /// The stable JSON shape of DESIGN §5.
+    /// JSON, in the shape documented in docs/json.md.
     Json,
 }
 
@@ -135,7 +135,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             )?;
             writeln!(out)?;
         }
-        Format::Text => print_text(&mut out, &record, global.color)?,
+        Format::Text => {
+            print_text(&mut out, &record, global.color)?;
+            writeln!(out, "{}", paint(DIM, charter::diff::LEGEND, global.color))?;
+        }
     }
     out.flush()?;
     Ok(code::OK)
@@ -150,8 +153,9 @@ pub fn print_text(out: &mut dyn Write, record: &Record, color: bool) -> std::io:
         paint(HEADING, &record.history.path, color),
         record.evaluation.state.as_str()
     )?;
-    for (entry, report) in entries(record).iter().zip(reports) {
-        text_entry(out, entry, report, color)?;
+    let last = reports.len().saturating_sub(1);
+    for (n, (entry, report)) in entries(record).iter().zip(reports).enumerate() {
+        text_entry(out, entry, last - n, report, color)?;
     }
     let checkins = checkins_in_order(record);
     if !checkins.is_empty() {
@@ -205,13 +209,19 @@ fn checkin_entry(out: &mut dyn Write, c: &CheckinReport, color: bool) -> std::io
 fn text_entry(
     out: &mut dyn Write,
     e: &LogEntry,
+    index: usize,
     report: &VersionReport,
     color: bool,
 ) -> std::io::Result<()> {
-    let version = e
-        .version
-        .as_deref()
-        .map_or("(unparseable)".to_owned(), |v| v[7..19].to_owned());
+    let version = e.version.as_deref().map_or_else(
+        || {
+            format!(
+                "v{} (unparseable)",
+                charter::render::words::version_number(index)
+            )
+        },
+        |v| charter::render::words::version(index, v),
+    );
     let state_style = match report.state {
         VersionState::InForce => NEW,
         VersionState::Pending
@@ -277,8 +287,10 @@ fn text_entry(
             };
             writeln!(
                 out,
-                "  notice: opened {}, {}d, earliest {}: {verdict}",
-                n.opened, n.notice_days, n.earliest_effective
+                "  notice: opened {}, {}, earliest {}: {verdict}",
+                n.opened,
+                charter::render::words::notice(n.notice_days),
+                n.earliest_effective
             )?;
         }
     }

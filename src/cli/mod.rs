@@ -108,8 +108,8 @@ pub enum Command {
     Demo(demo::Args),
     /// Print shell completions.
     Completions(completions::CompletionArgs),
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write one page per subcommand with --dir.
+    Man(completions::ManArgs),
 }
 
 /// Settings every command shares, resolved once.
@@ -237,7 +237,7 @@ fn dispatch(command: Command, global: &Global) -> CliResult {
         Command::Signoff(args) => signoff::run(&args, global),
         Command::Demo(args) => demo::run(&args, global),
         Command::Completions(args) => completions::completions(&args),
-        Command::Man => completions::man(),
+        Command::Man(args) => completions::man(&args),
     }
 }
 

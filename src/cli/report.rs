@@ -15,7 +15,7 @@ pub enum Format {
     Text,
     /// GitHub-flavoured markdown (for a CI job summary).
     Markdown,
-    /// The stable JSON shape documented in the README.
+    /// JSON, in the shape documented in docs/json.md.
     Json,
     /// One row per agreement, with a header.
     Csv,

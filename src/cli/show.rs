@@ -4,8 +4,11 @@
 use std::io::Write;
 
 use charter::agreement::lint::Parsed;
+use charter::agreement::Role;
 use charter::render::checkins::CheckinRow;
 use charter::render::show::{self, Context, Signature};
+use charter::render::words;
+use chrono::NaiveDate;
 
 use super::error::{code, CliError, CliResult};
 use super::Global;
@@ -24,9 +27,13 @@ pub enum Format {
 pub struct Args {
     /// The agreement id.
     pub id: String,
-    /// The revision to show it at (default HEAD).
+    /// Show the agreement as it was at this revision: the newest version
+    /// there (default: the version in force at HEAD).
     #[arg(long, value_name = "REV")]
     pub at: Option<String>,
+    /// Show the newest version, signed or not, instead of the one in force.
+    #[arg(long, conflicts_with = "at")]
+    pub pending: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub format: Format,
@@ -37,6 +44,15 @@ pub struct Args {
 
 /// Print the page.
 pub fn run(args: &Args, global: &Global) -> CliResult {
+    let text = page(args, global)?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(code::OK)
+}
+
+/// The page as text, for `run` and the demo.
+pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
     let ws = super::workspace(global)?;
     let id = super::ids::agreement_id(&args.id, &ws, global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
@@ -46,18 +62,21 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         None => charter::history::head_commit(repo)?,
     };
     let chain = charter::history::Chain::walk(repo, commit.id(), None)?;
-    let (signers, _) = charter::record::signers_at(repo, &commit, &ws.layout)?;
-    let record = charter::record::load(repo, &chain, &ws.layout, &id, &signers, today)?;
-    let path = format!("{}/{}.yaml", ws.layout.agreements, id);
+    // The layout and trust root of the revision shown, as `verify` reads
+    // them, so both always agree on who signed.
+    let layout = super::verify::layout_at(repo, &commit)?;
+    let (signers, _) = charter::record::signers_at(repo, &commit, &layout)?;
+    let record = charter::record::load(repo, &chain, &layout, &id, &signers, today)?;
+    let path = format!("{}/{}.yaml", layout.agreements, id);
     let e = &record.evaluation;
-    // The version in force by default; with nothing in force, the newest
-    // version, marked on the page as not in force.
-    let shown = e.in_force.or_else(|| e.versions.len().checked_sub(1));
-    let report = shown.map(|i| &e.versions[i]);
-    let parsed = match report {
-        Some(v) => record.history.points[v.point].state.parsed(),
-        None => record.history.current().parsed(),
+    // The version in force by default; the newest one with --at or
+    // --pending, or when nothing is in force yet.
+    let index = match (args.at.is_some() || args.pending, e.in_force) {
+        (false, Some(i)) => Some(i),
+        _ => e.versions.len().checked_sub(1),
     };
+    let report = index.map(|i| &e.versions[i]);
+    let parsed = report.and_then(|v| record.history.points[v.point].state.parsed());
     let agreement = match parsed {
         Some(Parsed::Valid { agreement, .. }) => agreement.as_ref().clone(),
         Some(_) => {
@@ -81,28 +100,70 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             )
         }
     };
-    let signatures = report
-        .map(|v| {
-            record
-                .signoffs
-                .iter()
-                .filter(|s| s.valid && v.signoff_files.contains(&s.file))
-                .map(|s| Signature {
-                    role: s.role.map_or_else(String::new, |r| r.to_string()),
-                    principal: s.principal.clone().unwrap_or_default(),
-                    signed: s.signoff_time.clone().unwrap_or_default(),
-                    key: s.key_fingerprint.clone().unwrap_or_default(),
-                    waived: s.waive_notice,
-                })
-                .collect()
+    let (index, v) = (
+        index.unwrap_or(0),
+        report.expect("a parsed version has a report"),
+    );
+    let label = |i: usize| {
+        words::version(
+            i,
+            e.versions[i].version.as_ref().map_or("", |id| id.as_str()),
+        )
+    };
+    let name_of = |role: Role| match role {
+        Role::Mentor => agreement.parties.mentor.name.clone(),
+        Role::Mentee => agreement.parties.mentee.name.clone(),
+    };
+    // Every valid sign-off credited to this version, whether or not the
+    // version is fully signed yet: the same sign-offs `verify` lists for it.
+    let signatures = record
+        .signoffs
+        .iter()
+        .filter(|s| {
+            s.valid
+                && (v.signoff_files.contains(&s.file) || (!v.signed && s.point == Some(v.point)))
         })
-        .unwrap_or_default();
-    // The agreement's state, the same word every command uses; a page
-    // showing a version that is not in force says so.
-    let mut state = e.state.as_str().to_owned();
-    if e.in_force.is_none() {
-        state.push_str(", not in force");
-    }
+        .map(|s| Signature {
+            role: s.role.map_or_else(String::new, |r| r.to_string()),
+            name: s.role.map_or_else(String::new, name_of),
+            principal: s.principal.clone().unwrap_or_default(),
+            signed: s.signoff_time.clone().unwrap_or_default(),
+            key: s.key_fingerprint.clone().unwrap_or_default(),
+            waived: s.waive_notice,
+        })
+        .collect();
+    let in_force = e.in_force == Some(index);
+    let draft = (!in_force).then(|| {
+        let what = format!("{} is {}", label(index), state_words(v.state.as_str()));
+        match e.in_force {
+            Some(i) => format!(
+                "{what}, not the version in force; {} is in force.",
+                label(i)
+            ),
+            None => format!("{what}; no version of this agreement is in force yet."),
+        }
+    });
+    let ended = agreement.term.end.is_some_and(|end| end.0 < today);
+    let goal_status = agreement
+        .goals
+        .iter()
+        .map(|g| {
+            let due = goal_status(g.due.0, today, in_force && !ended);
+            // The latest status the parties reported by `today`.
+            let reported = charter::checkin::progress::in_time_order(&record.checkins)
+                .into_iter()
+                .rev()
+                .filter(|c| c.date.is_some_and(|d| d <= today))
+                .find_map(|c| c.goals.get(&g.id).map(|r| (r.status, c.date)));
+            match reported {
+                Some((status, Some(day))) if status.is_settled() => {
+                    format!("{status} (as of {day})")
+                }
+                Some((status, Some(day))) => format!("{status} (as of {day}); {due}"),
+                _ => due,
+            }
+        })
+        .collect();
     let checkins = charter::checkin::progress::in_time_order(&record.checkins)
         .into_iter()
         .map(|c| CheckinRow {
@@ -120,23 +181,52 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         .collect();
     let ctx = Context {
         id: id.clone(),
-        version: report
-            .and_then(|v| v.version.as_ref())
-            .map_or_else(String::new, |v| v.short().to_owned()),
-        state,
-        takes_effect: report.and_then(|v| v.takes_effect).map(|d| d.to_string()),
+        version: label(index),
+        // The agreement's state, in the word every command uses for it,
+        // then the shown version's where that says something else.
+        state: if e.state.as_str() == v.state.as_str()
+            || matches!(e.state.as_str(), "concluded" | "ended")
+        {
+            e.state.as_str().to_owned()
+        } else {
+            format!(
+                "{}, this version {}",
+                e.state.as_str(),
+                state_words(v.state.as_str())
+            )
+        },
+        takes_effect: v.takes_effect.map(|d| d.to_string()),
         signatures,
-        missing: report
-            .map(|v| v.missing.iter().map(|r| r.to_string()).collect())
-            .unwrap_or_default(),
+        missing: v.missing.iter().map(|r| r.to_string()).collect(),
+        draft,
+        goal_status,
         checkins,
     };
-    let text = match args.format {
+    Ok(match args.format {
         Format::Markdown => show::markdown(&agreement, &ctx),
         Format::Html => show::html(&agreement, &ctx),
-    };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(code::OK)
+    })
+}
+
+/// A state word as a phrase: `in-force` reads "in force".
+fn state_words(state: &str) -> String {
+    state.replace('-', " ")
+}
+
+/// A goal's status on the page: judged against `today` only for the
+/// version in force during its term, since a draft's dates are proposals
+/// and an ended term has nothing left to chase.
+fn goal_status(due: NaiveDate, today: NaiveDate, current: bool) -> String {
+    if !current {
+        return "—".into();
+    }
+    let days = (due - today).num_days();
+    match days {
+        0 => "due today".into(),
+        d if d > 0 => format!("due in {}", charter::plural::count(d as usize, "day")),
+        d => format!(
+            "overdue by {}",
+            charter::plural::count(d.unsigned_abs() as usize, "day")
+        ),
+    }
 }

@@ -19,7 +19,7 @@ use super::Global;
 pub enum Format {
     /// For people.
     Text,
-    /// The stable JSON shape of DESIGN §5.
+    /// JSON, in the shape documented in docs/json.md.
     Json,
 }
 
@@ -198,6 +198,7 @@ fn problem(record: &charter::record::Record) -> Option<String> {
 }
 
 fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Result<()> {
+    use charter::render::words::version;
     let title = e.title.as_deref().unwrap_or("(no valid version)");
     writeln!(
         out,
@@ -221,7 +222,7 @@ fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Res
         Some(v) => writeln!(
             out,
             "  in force: {} since {}",
-            &v.version[7..19.min(v.version.len())],
+            version(v.index, &v.version),
             v.since.map_or("?".to_owned(), |d| d.to_string())
         )?,
         None => writeln!(out, "  in force: nothing yet")?,
@@ -240,7 +241,9 @@ fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Res
         };
         let mut line = format!(
             "  {word}: {}",
-            p.version.as_deref().map_or("(unparseable)", |v| &v[7..19])
+            p.version
+                .as_deref()
+                .map_or("(unparseable)".to_owned(), |v| version(p.index, v))
         );
         if !p.declined_by.is_empty() {
             line.push_str(&format!(" by the {}", p.declined_by.join(" and the ")));
@@ -273,7 +276,7 @@ fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Res
         writeln!(
             out,
             "  scheduled: {} from {since}",
-            &s.version[7..19.min(s.version.len())]
+            version(s.index, &s.version)
         )?;
     }
     if let Some(r) = e.next_review {

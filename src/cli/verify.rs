@@ -144,7 +144,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
 }
 
 /// Where things live, from HEAD's `charter.yaml` (defaults when absent).
-fn layout_at(repo: &Repository, head: &git2::Commit<'_>) -> Result<Layout, CliError> {
+pub(super) fn layout_at(repo: &Repository, head: &git2::Commit<'_>) -> Result<Layout, CliError> {
     Ok(match history::blob_at(repo, head, settings::FILE)? {
         Some(bytes) => Settings::load(&bytes).0.layout(),
         None => Layout::default(),

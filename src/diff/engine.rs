@@ -159,7 +159,18 @@ impl Walker {
                 None => self.push(&here, ChangeKind::Added, None, Some(new_item)),
                 Some(&(_, old_item)) => {
                     if moved.contains(id) {
-                        self.push(&here, ChangeKind::Moved, Some(old_item), Some(new_item));
+                        // Items with ids mean the same in any order: moving
+                        // one is editorial (its edits, if any, are not).
+                        let editorial = Spot {
+                            path: here.path.clone(),
+                            material: false,
+                        };
+                        self.push(
+                            &editorial,
+                            ChangeKind::Moved,
+                            Some(old_item),
+                            Some(new_item),
+                        );
                     }
                     self.value(&here, old_item, new_item);
                 }

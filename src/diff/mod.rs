@@ -33,7 +33,7 @@ mod tests;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use render::{render_markdown, render_text};
+pub use render::{render_markdown, render_text, LEGEND, LEGEND_MARKDOWN};
 pub use summary::{headline, summary};
 
 /// What happened at a path, so that readers and tools can tell an addition

@@ -99,3 +99,10 @@ fn shape(change: &Change) -> Shape<'_> {
         _ => Shape::Full(old, new),
     }
 }
+
+/// What the symbols of a diff mean, printed once under text diffs (and
+/// `log`'s summaries), so nobody has to guess.
+pub const LEGEND: &str = "legend: + added, - removed, ± changed (old → new), ↕ moved, [-old-]{+new+} words\n        removed and added; ~ counts changed items; (editorial) needs no notice";
+
+/// The legend under markdown diffs, which show words as ~~old~~ **new**.
+pub const LEGEND_MARKDOWN: &str = "_Legend: ↕ moved, `old` → `new` changed, ~~old~~ **new** words removed and added; an (editorial) change needs no notice._";

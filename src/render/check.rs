@@ -23,6 +23,7 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         count(s.errors, "error"),
         count(s.warnings, "warning")
     )?;
+    let mut legend = false;
     for changed in &report.changed {
         let state = report
             .agreements
@@ -31,7 +32,13 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             .map_or("", |a| a.state.as_str());
         writeln!(out, "### `{}` ({state})\n", changed.id)?;
         match (&changed.from, &changed.to) {
+            (None, Some(to)) if readable(to).is_some() => {
+                let agreement = readable(to).expect("checked above");
+                writeln!(out, "new agreement:\n")?;
+                out.write_all(super::show::summary_markdown(&agreement).as_bytes())?;
+            }
             (from, Some(to)) => {
+                legend = true;
                 let empty = serde_json::Value::Null;
                 let changes = crate::diff::diff(from.as_ref().unwrap_or(&empty), to);
                 let what = if from.is_none() {
@@ -63,6 +70,9 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             }
         }
         writeln!(out)?;
+    }
+    if legend {
+        writeln!(out, "{}\n", crate::diff::LEGEND_MARKDOWN)?;
     }
     if !report.findings.is_empty() {
         writeln!(out, "### Findings\n")?;
@@ -120,4 +130,8 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 
 fn escape(text: &str) -> String {
     super::escape::markdown(text)
+}
+/// A new agreement's data as the typed model, when it is a valid one.
+fn readable(data: &serde_json::Value) -> Option<crate::agreement::Agreement> {
+    serde_json::from_value(data.clone()).ok()
 }

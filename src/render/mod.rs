@@ -8,3 +8,4 @@ pub mod findings;
 pub mod sarif;
 pub mod show;
 pub mod style;
+pub mod words;

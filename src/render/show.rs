@@ -2,16 +2,20 @@
 //! its verified signature block, in markdown or self-contained HTML.
 //!
 //! Both formats are rendered from the same list of blocks, so they always
-//! say the same thing.
+//! say the same thing. The page is built in sections (summary, appendix,
+//! signatures) so that further sections can be slotted in between.
 
+use super::checkins::{self, CheckinRow};
+use super::words;
 use crate::agreement::model::{Agreement, SupervisorSummaries};
-use crate::render::checkins::{self, CheckinRow};
 
 /// One signature line in the block at the end.
 #[derive(Debug, Clone)]
 pub struct Signature {
     /// `mentor` or `mentee`.
     pub role: String,
+    /// The signer's name, from the agreement's parties.
+    pub name: String,
     /// The principal that signed.
     pub principal: String,
     /// The sign-off time (RFC 3339).
@@ -27,39 +31,100 @@ pub struct Signature {
 pub struct Context {
     /// The agreement id.
     pub id: String,
-    /// The short version id.
+    /// The version as people call it: `v3 (3a5a96a15b22)`.
     pub version: String,
-    /// The version's state (in-force, pending…).
+    /// The version's state (in force, pending…).
     pub state: String,
     /// When it takes effect, when signed.
     pub takes_effect: Option<String>,
-    /// Valid sign-offs that count for this version.
+    /// Valid sign-offs that count for this version, mentor first.
     pub signatures: Vec<Signature>,
     /// Roles still to sign.
     pub missing: Vec<String>,
-    /// Valid check-ins, oldest first.
+    /// Why this version is not the one in force, when it is not: the page
+    /// is then marked as a draft on every page.
+    pub draft: Option<String>,
+    /// The status of each goal, in the order of the agreement's goals.
+    pub goal_status: Vec<String>,
+    /// The valid check-ins, in time order.
     pub checkins: Vec<CheckinRow>,
 }
 
-enum Block {
+/// One piece of the page, rendered alike in every format.
+pub enum Block {
+    /// The page title.
     Title(String),
+    /// The line under the title.
     Subtitle(String),
+    /// A section heading.
     Heading(String),
+    /// A heading inside a section.
     Subheading(String),
+    /// A paragraph of user text; its line breaks are kept.
     Para(String),
     /// A labelled line: **label:** text.
     Field(String, String),
+    /// A bulleted list.
     List(Vec<String>),
-    /// The check-ins: a table, and charts in HTML.
-    Checkins,
+    /// A table: the header row, then the rows.
+    Table(Vec<String>, Vec<Vec<String>>),
+    /// The draft mark: repeated on every printed page in HTML, at the top
+    /// and before the appendix in markdown.
+    Banner(String),
+    /// The check-ins: a table, and in HTML charts of scores and goal
+    /// status over time.
+    Checkins {
+        /// The check-ins, in time order.
+        rows: Vec<CheckinRow>,
+        /// The scorecard's headings.
+        scorecard: Vec<String>,
+        /// The goal ids, in the agreement's order.
+        goals: Vec<String>,
+    },
+    /// The page break before the appendix.
     Rule,
 }
 
 fn join(items: &Option<Vec<String>>) -> String {
-    items.as_ref().map_or_else(String::new, |v| v.join(", "))
+    items.as_ref().map_or_else(String::new, |v| words::list(v))
 }
 
-fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
+/// A person as the page names them: `Name (email)`.
+fn person(name: &str, email: &str) -> String {
+    format!("{name} ({email})")
+}
+
+/// The whole page: summary, appendix, signatures.
+pub fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
+    let mut b = Vec::new();
+    if let Some(draft) = &ctx.draft {
+        b.push(Block::Banner(draft.clone()));
+    }
+    b.extend(summary(a, ctx));
+    if !ctx.checkins.is_empty() {
+        b.push(Block::Heading("Check-ins".into()));
+        b.push(Block::Checkins {
+            rows: ctx.checkins.clone(),
+            scorecard: a
+                .reviews
+                .as_ref()
+                .and_then(|r| r.scorecard.clone())
+                .unwrap_or_default(),
+            goals: a.goals.iter().map(|g| g.id.clone()).collect(),
+        });
+    }
+    b.push(Block::Rule);
+    if let Some(draft) = &ctx.draft {
+        b.push(Block::Banner(draft.clone()));
+    }
+    b.extend(appendix(a));
+    b.extend(signatures(a, ctx));
+    b
+}
+
+/// The one-page summary: parties, term, purpose, scope, goals, meetings,
+/// confidentiality.
+pub fn summary(a: &Agreement, ctx: &Context) -> Vec<Block> {
     use Block::*;
     let mut b = vec![
         Title(a.title.clone()),
@@ -76,11 +141,11 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
         )),
         Field(
             "Mentor".into(),
-            format!("{} <{}>", a.parties.mentor.name, a.parties.mentor.email),
+            person(&a.parties.mentor.name, &a.parties.mentor.email),
         ),
         Field(
             "Mentee".into(),
-            format!("{} <{}>", a.parties.mentee.name, a.parties.mentee.email),
+            person(&a.parties.mentee.name, &a.parties.mentee.email),
         ),
     ];
     if let Some(observers) = &a.parties.observers {
@@ -91,7 +156,7 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
                 None => o.name.clone(),
             })
             .collect();
-        b.push(Field("Observers (do not sign)".into(), names.join(", ")));
+        b.push(Field("Observers (do not sign)".into(), words::list(&names)));
     }
     let term = match a.term.end {
         Some(end) => format!("{} to {end}", a.term.start),
@@ -106,39 +171,34 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
         b.push(Field("Out of scope".into(), join(&scope.out)));
     }
     b.push(Heading("Success criteria".into()));
-    b.push(List(
+    b.push(Table(
+        ["Goal", "Measure", "Due", "Evidence", "Status"]
+            .map(String::from)
+            .to_vec(),
         a.goals
             .iter()
-            .map(|g| {
-                let sentence = |s: &str| {
-                    let s = s.trim();
-                    if s.ends_with(['.', '!', '?']) {
-                        s.to_owned()
-                    } else {
-                        format!("{s}.")
-                    }
-                };
-                let mut line = format!(
-                    "{} ({}) Measure: {} Due {}.",
-                    sentence(&g.goal),
-                    g.id,
-                    sentence(&g.measure),
-                    g.due
-                );
-                if let Some(e) = &g.evidence {
-                    line.push_str(&format!(" Evidence: {e}"));
-                }
-                line
+            .enumerate()
+            .map(|(i, g)| {
+                vec![
+                    g.goal.trim().to_owned(),
+                    g.measure.trim().to_owned(),
+                    g.due.to_string(),
+                    g.evidence.clone().unwrap_or_else(|| "—".into()),
+                    ctx.goal_status
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| "—".into()),
+                ]
             })
             .collect(),
     ));
     b.push(Heading("Meetings and reviews".into()));
     let mut rhythm = format!("Meetings {}", a.meetings.cadence);
     if let Some(length) = a.meetings.length {
-        rhythm.push_str(&format!(", {length} each"));
+        rhythm.push_str(&format!(", {} each", words::duration(length)));
     }
     if let Some(channels) = &a.meetings.channels {
-        rhythm.push_str(&format!(", by {}", channels.join(", ")));
+        rhythm.push_str(&format!(", by {}", words::list(channels)));
     }
     b.push(Para(format!("{rhythm}.")));
     if let Some(availability) = &a.meetings.availability {
@@ -151,7 +211,7 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
         Some(r) => {
             let mut text = format!("Progress is reviewed {}", r.cadence);
             if let Some(card) = &r.scorecard {
-                text.push_str(&format!(", scoring {}", card.join(", ")));
+                text.push_str(&format!(", scoring {}", words::list(card)));
             }
             b.push(Field("Reviews".into(), format!("{text}.")));
         }
@@ -168,11 +228,11 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
     b.push(Heading("Confidentiality".into()));
     b.push(Field(
         "Kept private".into(),
-        a.confidentiality.private.join(", "),
+        words::list(&a.confidentiality.private),
     ));
     b.push(Field(
         "Exceptions".into(),
-        a.confidentiality.exceptions.join(", "),
+        words::list(&a.confidentiality.exceptions),
     ));
     if let Some(s) = a.confidentiality.supervisor_summaries {
         let text = match s {
@@ -182,14 +242,13 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
         };
         b.push(Field("Summaries to a supervisor".into(), text.into()));
     }
-    if !ctx.checkins.is_empty() {
-        b.push(Heading("Check-ins".into()));
-        b.push(Checkins);
-    }
+    b
+}
 
-    b.push(Rule);
-    b.push(Heading("Appendix".into()));
-    b.push(Subheading("Roles".into()));
+/// The appendix: roles, data handling, decision rights.
+pub fn appendix(a: &Agreement) -> Vec<Block> {
+    use Block::*;
+    let mut b = vec![Heading("Appendix".into()), Subheading("Roles".into())];
     if let Some(r) = &a.responsibilities {
         for (who, items) in [("The mentor", &r.mentor), ("The mentee", &r.mentee)] {
             if let Some(items) = items {
@@ -211,7 +270,7 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
                 parts.push(format!("in {l}"));
             }
             if let Some(access) = &n.access {
-                parts.push(format!("readable by {}", access.join(" and ")));
+                parts.push(format!("readable by {}", words::list(access)));
             }
             if let Some(r) = n.retention {
                 parts.push(format!(
@@ -233,11 +292,13 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
         "Notes and personal matters never go into the agreements repository: it keeps every version forever.".into(),
     ));
     b.push(Subheading("Decision rights".into()));
+    let days = a.renegotiation.notice.days() as usize;
+    let notice = words::notice(days as u64);
     b.push(Field(
         "Changing this agreement".into(),
         format!(
-            "either party may propose an amendment; both must sign it, and a material change takes effect no sooner than {} after it is proposed, unless both waive that notice.",
-            crate::plural::count(a.renegotiation.notice.days() as usize, "day")
+            "either party may propose an amendment and both must sign it. A material change needs {notice}: it takes effect no sooner than {} after it is proposed, unless both waive that notice.",
+            crate::plural::count(days, "day")
         ),
     ));
     if let Some(t) = &a.renegotiation.termination {
@@ -255,21 +316,30 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
         ));
     }
     if let Some(refs) = &a.framework {
-        b.push(Field("Framework".into(), refs.join(", ")));
+        b.push(Field("Framework".into(), words::list(refs)));
     }
+    b
+}
 
-    b.push(Heading("Signatures".into()));
+/// The signature block: who signed this version, mentor first, and who
+/// has still to sign.
+pub fn signatures(a: &Agreement, ctx: &Context) -> Vec<Block> {
+    use Block::*;
+    let mut b = vec![Heading("Signatures".into())];
     if ctx.signatures.is_empty() {
-        b.push(Para("No valid sign-offs yet.".into()));
+        b.push(Para("No valid sign-offs for this version yet.".into()));
     } else {
+        let mut signed = ctx.signatures.clone();
+        signed.sort_by_key(|s| (s.role != "mentor", s.signed.clone()));
         b.push(List(
-            ctx.signatures
+            signed
                 .iter()
                 .map(|s| {
                     format!(
-                        "{}: {} signed {} with key {}{} (verified)",
-                        s.role,
+                        "{} ({}), {}: signed {} with key {}{} (verified)",
+                        s.name,
                         s.principal,
+                        s.role,
                         s.signed,
                         s.key,
                         if s.waived {
@@ -283,87 +353,189 @@ fn blocks(a: &Agreement, ctx: &Context) -> Vec<Block> {
         ));
     }
     if !ctx.missing.is_empty() {
-        b.push(Field("Still to sign".into(), ctx.missing.join(", ")));
+        let mut missing = ctx.missing.clone();
+        missing.sort_by_key(|r| r != "mentor");
+        let who: Vec<String> = missing
+            .iter()
+            .map(|role| {
+                let p = if role == "mentor" {
+                    &a.parties.mentor
+                } else {
+                    &a.parties.mentee
+                };
+                format!("{} ({role}, {})", p.name, p.email)
+            })
+            .collect();
+        b.push(Field("Still to sign".into(), words::list(&who)));
     }
     b
 }
 
-/// The page in GitHub-flavoured markdown.
+/// A new agreement in a few readable lines of markdown, for the
+/// pull-request comment that proposes it: the parties, the term and the
+/// summary sections under `####` headings, the goals as a table.
+pub fn summary_markdown(a: &Agreement) -> String {
+    let ctx = Context {
+        id: String::new(),
+        version: String::new(),
+        state: String::new(),
+        takes_effect: None,
+        signatures: Vec::new(),
+        missing: Vec::new(),
+        draft: None,
+        goal_status: Vec::new(),
+        checkins: Vec::new(),
+    };
+    let blocks: Vec<Block> = summary(a, &ctx)
+        .into_iter()
+        .filter_map(|b| match b {
+            Block::Subtitle(_) => None,
+            Block::Title(t) => Some(Block::Field("Title".into(), t)),
+            Block::Heading(h) => Some(Block::Subheading(h)),
+            other => Some(other),
+        })
+        .collect();
+    render_markdown(&blocks).replace("\n### ", "\n#### ")
+}
+
+/// The page in GitHub-flavoured markdown. Every piece of user data is
+/// escaped, so text such as `# Not a heading` stays text.
 pub fn markdown(a: &Agreement, ctx: &Context) -> String {
+    render_markdown(&blocks(a, ctx))
+}
+
+/// Markdown for a list of blocks.
+pub fn render_markdown(blocks: &[Block]) -> String {
     let escape = |s: &str| super::escape::markdown_lines(s);
+    let cell = |s: &str| super::escape::markdown(s);
     let mut out = String::new();
-    for block in blocks(a, ctx) {
+    for block in blocks {
         match block {
-            Block::Title(t) => out.push_str(&format!("# {}\n\n", escape(&t))),
-            Block::Subtitle(t) => out.push_str(&format!("_{}_\n\n", escape(&t))),
+            Block::Title(t) => out.push_str(&format!("# {}\n\n", cell(t))),
+            Block::Subtitle(t) => out.push_str(&format!("_{}_\n\n", cell(t))),
             Block::Heading(t) => out.push_str(&format!("## {t}\n\n")),
             Block::Subheading(t) => out.push_str(&format!("### {t}\n\n")),
-            Block::Para(t) => out.push_str(&format!("{}\n\n", escape(&t))),
-            Block::Field(k, v) => out.push_str(&format!("**{k}:** {}  \n", escape(&v))),
+            Block::Para(t) => out.push_str(&format!("{}\n\n", escape(t))),
+            Block::Field(k, v) => out.push_str(&format!("**{k}:** {}\n\n", escape(v))),
             Block::List(items) => {
                 for i in items {
-                    out.push_str(&format!("- {}\n", escape(&i)));
+                    out.push_str(&format!("- {}\n", escape(i)));
                 }
                 out.push('\n');
             }
-            Block::Checkins => out.push_str(&checkins::markdown_table(&ctx.checkins, &escape)),
-            Block::Rule => out.push_str("\n---\n\n"),
+            Block::Table(head, rows) => {
+                out.push_str(&format!("| {} |\n", head.join(" | ")));
+                out.push_str(&format!("|{}\n", "---|".repeat(head.len())));
+                for row in rows {
+                    let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+                    out.push_str(&format!("| {} |\n", cells.join(" | ")));
+                }
+                out.push('\n');
+            }
+            Block::Banner(t) => out.push_str(&format!("> **DRAFT:** {}\n\n", cell(t))),
+            Block::Checkins { rows, .. } => {
+                out.push_str(&checkins::markdown_table(rows, &cell));
+                out.push('\n');
+            }
+            Block::Rule => out.push_str("---\n\n"),
         }
     }
-    out.replace("  \n#", "\n\n#").replace("  \n\n", "\n\n")
+    out
 }
 
-/// The page as one self-contained, printable HTML document.
+/// The page as one self-contained, printable HTML document. A draft
+/// carries a banner that the browser repeats on every printed page.
 pub fn html(a: &Agreement, ctx: &Context) -> String {
+    render_html(&a.title, &blocks(a, ctx))
+}
+
+/// An HTML page for a list of blocks.
+pub fn render_html(title: &str, blocks: &[Block]) -> String {
     let esc = |s: &str| super::escape::html(s);
+    // Line breaks in user text become <br>, never a new line of source.
+    let lines = |s: &str| {
+        s.trim_end_matches('\n')
+            .split('\n')
+            .map(super::escape::html)
+            .collect::<Vec<_>>()
+            .join("<br>")
+    };
     let mut body = String::new();
-    for block in blocks(a, ctx) {
+    let mut banner = String::new();
+    for block in blocks {
         match block {
-            Block::Title(t) => body.push_str(&format!("<h1>{}</h1>\n", esc(&t))),
-            Block::Subtitle(t) => body.push_str(&format!("<p class=\"sub\">{}</p>\n", esc(&t))),
-            Block::Heading(t) => body.push_str(&format!("<h2>{}</h2>\n", esc(&t))),
-            Block::Subheading(t) => body.push_str(&format!("<h3>{}</h3>\n", esc(&t))),
-            Block::Para(t) => body.push_str(&format!("<p>{}</p>\n", esc(&t))),
+            Block::Title(t) => body.push_str(&format!("<h1>{}</h1>\n", esc(t))),
+            Block::Subtitle(t) => body.push_str(&format!("<p class=\"sub\">{}</p>\n", esc(t))),
+            Block::Heading(t) => body.push_str(&format!("<h2>{}</h2>\n", esc(t))),
+            Block::Subheading(t) => body.push_str(&format!("<h3>{}</h3>\n", esc(t))),
+            Block::Para(t) => body.push_str(&format!("<p>{}</p>\n", lines(t))),
             Block::Field(k, v) => body.push_str(&format!(
                 "<p><strong>{}:</strong> {}</p>\n",
-                esc(&k),
-                esc(&v)
+                esc(k),
+                lines(v)
             )),
             Block::List(items) => {
                 body.push_str("<ul>\n");
                 for i in items {
-                    body.push_str(&format!("<li>{}</li>\n", esc(&i)));
+                    body.push_str(&format!("<li>{}</li>\n", lines(i)));
                 }
                 body.push_str("</ul>\n");
             }
-            Block::Checkins => {
+            Block::Table(head, rows) => {
+                body.push_str("<table>\n<thead><tr>");
+                for h in head {
+                    body.push_str(&format!("<th>{}</th>", esc(h)));
+                }
+                body.push_str("</tr></thead>\n<tbody>\n");
+                for row in rows {
+                    body.push_str("<tr>");
+                    for c in row {
+                        body.push_str(&format!("<td>{}</td>", lines(c)));
+                    }
+                    body.push_str("</tr>\n");
+                }
+                body.push_str("</tbody>\n</table>\n");
+            }
+            Block::Checkins {
+                rows,
+                scorecard,
+                goals,
+            } => {
                 let esc: &dyn Fn(&str) -> String = &esc;
-                let card = a
-                    .reviews
-                    .as_ref()
-                    .and_then(|r| r.scorecard.clone())
-                    .unwrap_or_default();
-                let goals: Vec<String> = a.goals.iter().map(|g| g.id.clone()).collect();
-                if let Some(svg) = checkins::score_chart(&ctx.checkins, &card, esc) {
+                if let Some(svg) = checkins::score_chart(rows, scorecard, esc) {
                     body.push_str("<figure>\n");
                     body.push_str(&svg);
                     body.push_str("<figcaption>Scores at each check-in, 1 (low) to 5 (high)</figcaption>\n</figure>\n");
                 }
-                if let Some(svg) = checkins::goal_chart(&ctx.checkins, &goals, esc) {
+                if let Some(svg) = checkins::goal_chart(rows, goals, esc) {
                     body.push_str("<figure>\n");
                     body.push_str(&svg);
                     body.push_str(
                         "<figcaption>Goal status at each check-in</figcaption>\n</figure>\n",
                     );
                 }
-                body.push_str(&checkins::html_table(&ctx.checkins, esc));
+                body.push_str(&checkins::html_table(rows, esc));
             }
+            // One fixed banner: browsers repeat fixed elements on every
+            // printed page.
+            Block::Banner(t) if banner.is_empty() => {
+                banner = format!(
+                    "<div class=\"draft\" role=\"note\"><strong>DRAFT</strong> · {}</div>\n",
+                    esc(t)
+                );
+            }
+            Block::Banner(_) => {}
             Block::Rule => body.push_str("<hr class=\"page\">\n"),
         }
     }
+    let class = if banner.is_empty() {
+        ""
+    } else {
+        " class=\"has-draft\""
+    };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        esc(&a.title)
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body{class}>\n{banner}<main>\n{body}</main>\n</body>\n</html>\n",
+        esc(title)
     )
 }
 
@@ -374,11 +546,22 @@ h2 { font-size: 1.15rem; border-bottom: 1px solid #ccc; margin-top: 1.4rem; }
 h3 { font-size: 1rem; margin-top: 1rem; }
 p { margin: 0.35rem 0; }
 .sub { color: #555; }
+table { border-collapse: collapse; width: 100%; font-size: 0.95em; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.4rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+td:nth-child(3) { white-space: nowrap; }
+tr { break-inside: avoid; }
+.draft { position: sticky; top: 0; background: #fff3cd; color: #6b4e00; border-bottom: 2px solid #d9a400; padding: 0.4rem 1rem; text-align: center; z-index: 1; }
 hr.page { border: 0; margin: 2rem 0 0; }
 figure { margin: 0.8rem 0; break-inside: avoid; }
-figcaption { font-size: 0.85rem; color: #555; }
+figcaption { color: #555; font-size: 0.9em; }
 svg.chart { max-width: 100%; height: auto; font-family: system-ui, sans-serif; }
-table.checkins { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
-table.checkins th, table.checkins td { border: 1px solid #ccc; padding: 0.2rem 0.4rem; text-align: left; vertical-align: top; }
-@media print { main { margin: 0; max-width: none; } hr.page { break-after: page; } a { color: inherit; } }
+@media print {
+  @page { margin: 18mm 16mm; }
+  main { margin: 0; max-width: none; padding: 0; }
+  hr.page { break-after: page; }
+  a { color: inherit; }
+  .draft { position: fixed; top: 0; left: 0; right: 0; padding: 0.2rem; border: 1px solid #d9a400; }
+  body.has-draft main { padding-top: 2.2rem; }
+}
 ";

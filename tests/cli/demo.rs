@@ -61,3 +61,37 @@ fn refuses_a_non_empty_directory() {
     assert!(stderr(&out).contains("not empty"), "{}", stderr(&out));
     assert_eq!(env.read("taken/file"), "x");
 }
+
+#[test]
+fn demo_ends_with_a_page_and_says_where_it_is_and_how_to_remove_it() {
+    let env = Env::new();
+    let out = env.run(&["demo", "sample"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let dir = env.path("sample");
+    let html = dir.join(".git/charter-demo-lin-sam-onboarding.html");
+    assert!(
+        text.contains(&format!("written to {}", html.display())),
+        "{text}"
+    );
+    assert!(
+        text.trim_end()
+            .ends_with(&format!("rm -rf '{}'", dir.display())),
+        "{text}"
+    );
+    let page = scraper::Html::parse_document(&std::fs::read_to_string(&html).unwrap());
+    let h1: String = page
+        .select(&scraper::Selector::parse("h1").unwrap())
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert_eq!(h1, "First six months, Lin with Sam");
+    // The diff driver is configured in the sample, and it stays clean.
+    assert_eq!(
+        env.git(&["-C", "sample", "config", "diff.charter.command"])
+            .trim(),
+        "charter git-diff"
+    );
+    assert_eq!(env.git(&["-C", "sample", "status", "--porcelain"]), "");
+}

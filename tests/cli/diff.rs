@@ -95,6 +95,9 @@ renegotiation
 
 title  (editorial)
   ± [-Staff-engineer-]{+Staff engineer+} growth, Ada and Grace
+
+legend: + added, - removed, ± changed (old → new), ↕ moved, [-old-]{+new+} words
+        removed and added; ~ counts changed items; (editorial) needs no notice
 ";
 
 #[test]
@@ -213,6 +216,8 @@ fn markdown_has_a_heading_and_headline_per_agreement() {
 **title** _(editorial)_
 
 - `title`: ~~Staff-engineer~~ **Staff engineer** growth, Ada and Grace
+
+_Legend: ↕ moved, `old` → `new` changed, ~~old~~ **new** words removed and added; an (editorial) change needs no notice._
 "
     );
 }

@@ -1,7 +1,7 @@
 //! The command-line surface: help text (snapshotted so every change shows in
 //! review), completions and the man page.
 
-use crate::common::{stdout, Env};
+use crate::common::{stderr, stdout, Env};
 
 #[test]
 fn top_level_help() {
@@ -50,6 +50,35 @@ fn completions_and_man_page() {
         &man[..200.min(man.len())]
     );
     assert_eq!(env.run(&["completions", "cmd.exe"]).status.code(), Some(2));
+}
+
+#[test]
+fn man_dir_writes_every_page_charter_1_refers_to() {
+    let env = Env::new();
+    let out = env.run(&["man", "--dir", "man1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dir = env.path("man1");
+    let top = std::fs::read_to_string(dir.join("charter.1")).unwrap();
+    let mut referred = 0;
+    for part in top.split("charter\\-").skip(1) {
+        let name = part.split('(').next().unwrap().replace("\\-", "-");
+        assert!(
+            dir.join(format!("charter-{name}.1")).is_file(),
+            "charter.1 refers to charter-{name}(1), which was not written"
+        );
+        referred += 1;
+    }
+    assert!(referred >= 10, "{top}");
+    let init = std::fs::read_to_string(dir.join("charter-init.1")).unwrap();
+    assert!(init.contains(".TH charter-init"), "{init}");
+    // A second run does not overwrite what the first wrote.
+    let again = env.run(&["man", "--dir", "man1"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("never overwrites"),
+        "{}",
+        stderr(&again)
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! End-to-end tests of the real `charter` binary, all in one test binary.
 
+mod browser;
 mod calendar;
 mod check;
 mod ci;
@@ -16,9 +17,11 @@ mod hostile;
 mod ident;
 mod init;
 mod invisible;
+mod json_docs;
 mod lifecycle;
 mod new;
 mod newcomer;
+mod openssh_recipe;
 mod programme;
 mod report;
 mod sarif;
@@ -27,5 +30,7 @@ mod sign;
 mod sign_concurrency;
 mod status;
 mod trust;
+mod two_machines;
 mod validate;
+mod words;
 mod yaml_limits;

@@ -1,0 +1,153 @@
+//! Plain words where people read: v-numbers beside version ids, a legend
+//! under diffs, a readable summary for a new agreement in the pull-request
+//! comment, and reordered goals as an editorial change.
+
+use crate::common::{stderr, stdout, Env};
+
+fn sample() -> Env {
+    let env = Env::new();
+    assert_eq!(env.run(&["demo", "sample"]).status.code(), Some(0));
+    env.git(&["-C", "sample", "checkout", "-q", "-b", "base"]);
+    env
+}
+
+fn run(env: &Env, args: &[&str]) -> String {
+    let mut all = vec!["-C", "sample"];
+    all.extend_from_slice(args);
+    let out = env.run(&all);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{args:?}: {}",
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+#[test]
+fn versions_are_numbered_beside_their_ids() {
+    let env = sample();
+    let log = run(&env, &["log", "ada-grace", "--today", "2026-06-10"]);
+    let numbered: Vec<&str> = log
+        .lines()
+        .filter_map(|l| l.split("  ").nth(1))
+        .filter(|w| w.starts_with('v'))
+        .collect();
+    assert_eq!(numbered.len(), 3, "{log}");
+    for (word, n) in numbered.iter().zip(["v3 (", "v2 (", "v1 ("]) {
+        assert!(word.starts_with(n) && word.len() == n.len() + 13, "{word}");
+    }
+    assert_eq!(log.matches("legend: ").count(), 1, "{log}");
+    assert!(log.contains("14 days' notice"), "{log}");
+
+    let status = run(&env, &["status", "--today", "2026-06-10"]);
+    assert!(status.contains("  in force: v2 ("), "{status}");
+    assert!(status.contains("  pending: v3 ("), "{status}");
+    // The same numbers in show.
+    let show = run(&env, &["show", "ada-grace", "--pending"]);
+    assert!(show.contains("version v3 ("), "{show}");
+}
+
+#[test]
+fn a_legend_is_printed_once_under_text_and_markdown_diffs() {
+    let env = sample();
+    let first = env
+        .git(&["-C", "sample", "rev-list", "--max-parents=0", "HEAD"])
+        .trim()
+        .to_owned();
+    let text = run(&env, &["diff", &first, "HEAD", "--color", "never"]);
+    assert!(text.matches("agreements/").count() >= 2, "{text}");
+    assert_eq!(text.matches("legend: ").count(), 1, "{text}");
+    assert!(
+        text.trim_end().ends_with("(editorial) needs no notice"),
+        "{text}"
+    );
+    assert!(text.contains("↕ moved"), "{text}");
+    let md = run(&env, &["diff", &first, "HEAD", "--format", "markdown"]);
+    assert_eq!(md.matches("_Legend: ").count(), 1, "{md}");
+    // No legend without a diff, and none in JSON.
+    let none = run(&env, &["diff", "HEAD", "HEAD"]);
+    assert!(!none.contains("legend"), "{none}");
+    let json = run(&env, &["diff", &first, "HEAD", "--format", "json"]);
+    let _: serde_json::Value = serde_json::from_str(&json).unwrap();
+}
+
+#[test]
+fn a_new_agreement_reads_as_a_summary_in_the_pull_request_comment() {
+    let env = sample();
+    env.git(&["-C", "sample", "checkout", "-q", "-b", "pr"]);
+    let new = env
+        .read("sample/agreements/lin-sam-onboarding.yaml")
+        .replace("Lin with Sam", "Kim with Sam")
+        .replace("lin.chen@example.com", "kim@example.com")
+        .replace("Lin Chen", "Kim Park");
+    env.write("sample/agreements/kim-sam.yaml", new);
+    env.git(&["-C", "sample", "add", "-A"]);
+    env.git(&["-C", "sample", "commit", "-qm", "propose kim-sam"]);
+    let md = run(
+        &env,
+        &[
+            "check",
+            "--base",
+            "base",
+            "--head",
+            "pr",
+            "--format",
+            "markdown",
+            "--today",
+            "2026-06-10",
+        ],
+    );
+    let section = &md[md.find("### `kim-sam`").expect(&md)..];
+    assert!(section.contains("new agreement:"), "{section}");
+    assert!(
+        section.contains("| Goal | Measure | Due | Evidence | Status |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("**Mentee:** Kim Park (kim@example.com)"),
+        "{section}"
+    );
+    assert!(section.contains("#### Purpose"), "{section}");
+    assert!(
+        !section.contains("{id:") && !section.contains("id: "),
+        "{section}"
+    );
+}
+
+#[test]
+fn reordering_goals_is_editorial() {
+    let env = sample();
+    let path = "sample/agreements/lin-sam-onboarding.yaml";
+    let yaml = env.read(path);
+    // Swap the first two goals, keeping every word.
+    let start = yaml.find("  - id: ").unwrap();
+    let second = start + 1 + yaml[start + 1..].find("  - id: ").unwrap();
+    let end = second
+        + 1
+        + yaml[second + 1..]
+            .find("  - id: ")
+            .or_else(|| yaml[second + 1..].find("\nmeetings:").map(|i| i + 1))
+            .unwrap();
+    let swapped = format!(
+        "{}{}{}{}",
+        &yaml[..start],
+        &yaml[second..end],
+        &yaml[start..second],
+        &yaml[end..]
+    );
+    assert_ne!(swapped, yaml);
+    env.write(path, swapped);
+    let out = run(&env, &["diff", "--color", "never"]);
+    assert!(
+        out.contains("0 material changes") || out.contains(": 1 editorial change"),
+        "{out}"
+    );
+    assert!(out.contains("↕ moved"), "{out}");
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&env, &["diff", "--format", "json"])).unwrap();
+    let changes = json["agreements"][0]["changes"].as_array().unwrap();
+    assert!(!changes.is_empty());
+    assert!(changes
+        .iter()
+        .all(|c| c["kind"] == "moved" && c["material"] == false));
+}
