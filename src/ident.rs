@@ -81,7 +81,18 @@ pub fn committer_now() -> Result<DateTime<Utc>> {
         }
         _ => now,
     };
-    Ok(DateTime::from_timestamp(seconds, 0).unwrap_or_default())
+    time_of(seconds)
+}
+
+/// A commit time as a date and time; a time no calendar date holds is an
+/// error, never 1970.
+pub fn time_of(seconds: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp(seconds, 0).ok_or_else(|| {
+        Error::other(
+            format!("the commit time {seconds} is outside the dates charter can read"),
+            Some("set GIT_COMMITTER_DATE to a real date, or unset it"),
+        )
+    })
 }
 
 fn signature(

@@ -198,7 +198,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         Some(charter::ident::Identity::of(repo)?)
     };
     let now = match &identity {
-        Some(who) => DateTime::from_timestamp(who.committer_time(), 0).unwrap_or_default(),
+        Some(who) => charter::ident::time_of(who.committer_time())?,
         None => charter::ident::committer_now()?,
     };
     let evaluation = if committed {
