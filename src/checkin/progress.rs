@@ -55,7 +55,12 @@ pub fn progress(
     live: bool,
     today: NaiveDate,
 ) -> Progress {
-    let ordered = in_time_order(checkins);
+    // What the parties had reported by `today`: a later check-in is not
+    // known yet on that day.
+    let ordered: Vec<&CheckinReport> = in_time_order(checkins)
+        .into_iter()
+        .filter(|c| c.date.is_some_and(|d| d <= today))
+        .collect();
     let goals = agreement
         .goals
         .iter()

@@ -163,3 +163,49 @@ fn status_shows_a_broken_agreement() {
         .unwrap()
         .contains("does not parse"));
 }
+
+#[test]
+fn goal_status_is_what_the_parties_had_reported_by_the_day() {
+    let env = demo();
+    let goals = |day: &str| -> Vec<(String, String, String)> {
+        let out = env.run(&["-C", "sample", "status", "--format", "json", "--today", day]);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["agreements"][0]["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| {
+                (
+                    g["id"].as_str().unwrap().to_owned(),
+                    g["status"].as_str().unwrap_or("none").to_owned(),
+                    g["updated"].as_str().unwrap_or("never").to_owned(),
+                )
+            })
+            .collect()
+    };
+    // The April review reported tech-talk on track; it was done in May,
+    // which is not known yet on 2026-05-01.
+    let s = |a: &str, b: &str, c: &str| (a.to_owned(), b.to_owned(), c.to_owned());
+    assert_eq!(
+        goals("2026-05-01"),
+        [
+            s("design-review", "at-risk", "2026-04-12"),
+            s("tech-talk", "on-track", "2026-04-12")
+        ]
+    );
+    assert_eq!(
+        goals("2026-06-10"),
+        [
+            s("design-review", "at-risk", "2026-05-28"),
+            s("tech-talk", "done", "2026-05-28")
+        ]
+    );
+    // Before the first check-in nothing has been reported.
+    assert_eq!(
+        goals("2026-02-01"),
+        [
+            s("design-review", "none", "never"),
+            s("tech-talk", "none", "never")
+        ]
+    );
+}
