@@ -82,6 +82,12 @@ pub fn findings(
             &old.signoffs,
             &new.signoffs,
         ),
+        (
+            "checkins",
+            "check-in directory",
+            &old.checkins,
+            &new.checkins,
+        ),
     ] {
         if from == to {
             continue;
@@ -142,6 +148,21 @@ pub fn findings(
                     ),
                 )
                 .hint(format!("keep `signoffs: {}`", old.signoffs)),
+            ));
+        }
+    }
+    if old.checkins != new.checkins {
+        for c in records.iter().flat_map(|r| &r.checkins) {
+            findings.push(with_commit(
+                Finding::new(
+                    "checkin-modified",
+                    &c.file,
+                    format!(
+                        "charter.yaml moves the check-in directory to `{}`, so this check-in would no longer be read; check-ins are append-only",
+                        new.checkins
+                    ),
+                )
+                .hint(format!("keep `checkins: {}`", old.checkins)),
             ));
         }
     }

@@ -660,3 +660,48 @@ fn a_fast_forward_around_the_previous_tip_is_reported() {
     assert_eq!(found[0].0, merge, "{json:#}");
     assert!(found[0].1.contains(&tip[..12]), "{found:?}");
 }
+
+#[test]
+fn moving_the_check_ins_orphans_them() {
+    let env = {
+        let (env, keys) = setup();
+        both_sign(&env, &keys, "none", "2026-01-06T10:00:00Z");
+        // The check-in is committed on the day it reports.
+        let env = env.clocked("2026-01-20T10:00:00Z");
+        let out = env.run(&[
+            "checkin",
+            "ada-grace",
+            "--date",
+            "2026-01-20",
+            "--note",
+            "First meeting held.",
+            "--key",
+            keys.mentee.path(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        env.git(&["branch", "base"]);
+        env.git(&["checkout", "-q", "-b", "pr"]);
+        env
+    };
+    env.write("charter.yaml", "charter: 1\ncheckins: progress\n");
+    env.commit_all("Rename the check-in directory", "2026-01-21T10:00:00Z");
+    let (code, json) = check_pr(&env, "2026-01-21");
+    assert_eq!(code, Some(1), "{json:#}");
+    let moved = finding(&json, "trust-root-change");
+    assert!(
+        moved["message"]
+            .as_str()
+            .unwrap()
+            .contains("check-in directory from `checkins` to `progress`"),
+        "{moved:#}"
+    );
+    let orphaned = finding(&json, "checkin-modified");
+    assert!(
+        orphaned["file"]
+            .as_str()
+            .unwrap()
+            .starts_with("checkins/ada-grace/2026-01-20-mentee-"),
+        "{orphaned:#}"
+    );
+    assert_eq!(orphaned["severity"], "error");
+}
