@@ -339,21 +339,6 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         return Ok(code::OK);
     };
     let message = format!("check-in: {id} {date} by {role}");
-    let commit = charter::git::commit_files(
-        repo,
-        &[(rel.clone(), text.into_bytes())],
-        &message,
-        &identity.author,
-        &identity.committer,
-    )
-    .map_err(|e| {
-        CliError::from(e).hint(format!(
-            "{rel} was written but not committed; commit it with `git add {rel} && git commit`"
-        ))
-    })?;
-    super::note(
-        global,
-        &format!("committed {} {message}", &commit.to_string()[..7]),
-    );
+    super::commit_record(repo, global, &identity, &rel, text.into_bytes(), &message)?;
     Ok(code::OK)
 }

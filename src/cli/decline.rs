@@ -119,22 +119,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         ),
     );
     let message = format!("decline: {id} sha256:{} by {role}", version.short());
-    let commit = charter::git::commit_files(
-        repo,
-        &[(rel.clone(), text.into_bytes())],
-        &message,
-        &identity.author,
-        &identity.committer,
-    )
-    .map_err(|e| {
-        CliError::from(e).hint(format!(
-            "{rel} was written but not committed; commit it with `git add {rel} && git commit`"
-        ))
-    })?;
-    super::note(
-        global,
-        &format!("committed {} {message}", &commit.to_string()[..7]),
-    );
+    super::commit_record(repo, global, &identity, &rel, text.into_bytes(), &message)?;
     super::note(
         global,
         &format!(

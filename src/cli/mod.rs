@@ -312,6 +312,36 @@ pub fn repository(global: &Global) -> Result<git2::Repository, CliError> {
     }
 }
 
+/// Commit one record file charter has just written (a check-in, a
+/// decline) on its own, and say so; on failure the file stays written and
+/// the hint says how to commit it by hand.
+pub fn commit_record(
+    repo: &git2::Repository,
+    global: &Global,
+    identity: &charter::ident::Identity,
+    rel: &str,
+    bytes: Vec<u8>,
+    message: &str,
+) -> Result<(), CliError> {
+    let commit = charter::git::commit_files(
+        repo,
+        &[(rel.to_owned(), bytes)],
+        message,
+        &identity.author,
+        &identity.committer,
+    )
+    .map_err(|e| {
+        CliError::from(e).hint(format!(
+            "{rel} was written but not committed; commit it with `git add {rel} && git commit`"
+        ))
+    })?;
+    note(
+        global,
+        &format!("committed {} {message}", &commit.to_string()[..7]),
+    );
+    Ok(())
+}
+
 /// Open the workspace charter acts on.
 pub fn workspace(global: &Global) -> Result<charter::workspace::Workspace, CliError> {
     Ok(charter::workspace::Workspace::discover(&global.cwd)?)
