@@ -190,27 +190,48 @@ if section scale || section verify || section commit-graph; then
 fi
 
 if section scale; then
-    (cd "$S" && "$CHARTER" check >/dev/null && "$CHARTER" check --base main --head pr >/dev/null \
+    # "cold": no stored history index (.git/charter removed before each
+    # run); "warm": the index of main stored, as `charter index` leaves it.
+    PR_ID=mentoring-00000
+    PR_PATHS="agreements/$PR_ID.yaml signoffs/$PR_ID"
+    COLD="rm -rf .git/charter"
+    WARM="$CHARTER index >/dev/null"
+    (cd "$S" && rm -rf .git/charter && "$CHARTER" check >/dev/null \
+        && "$CHARTER" check --base main --head pr >/dev/null \
         && "$CHARTER" verify >/dev/null && "$CHARTER" validate >/dev/null 2>&1)
     (cd "$S" && bench scale -N \
-        -n "git log --name-only" "git log --name-only" \
-        -n "charter check" "$CHARTER check" \
-        -n "charter check --base main --head pr" "$CHARTER check --base main --head pr" \
-        -n "charter verify" "$CHARTER verify" \
-        -n "charter validate" "$CHARTER validate" \
-        -n "charter log $ID" "$CHARTER log $ID" \
-        -n "git log --format=%H -- agreements/$ID.yaml" "git log --format=%H -- agreements/$ID.yaml")
+        -n "git log --name-only" -p true "git log --name-only" \
+        -n "git rev-list --first-parent main" -p true "git rev-list --first-parent main" \
+        -n "git log -- $PR_PATHS" -p true "git log -- $PR_PATHS" \
+        -n "charter check (cold)" -p "$COLD" "$CHARTER check" \
+        -n "charter check (warm)" -p "$WARM" "$CHARTER check" \
+        -n "charter check --base main --head pr (cold)" -p "$COLD" "$CHARTER check --base main --head pr" \
+        -n "charter check --base main --head pr (warm)" -p "$WARM" "$CHARTER check --base main --head pr" \
+        -n "charter verify (cold)" -p "$COLD" "$CHARTER verify" \
+        -n "charter verify (warm)" -p "$WARM" "$CHARTER verify" \
+        -n "charter status (warm)" -p "$WARM" "$CHARTER status" \
+        -n "charter validate" -p true "$CHARTER validate" \
+        -n "charter log $ID (cold)" -p "$COLD" "$CHARTER log $ID" \
+        -n "charter log $ID (warm)" -p "$WARM" "$CHARTER log $ID" \
+        -n "git log --format=%H -- agreements/$ID.yaml" -p true "git log --format=%H -- agreements/$ID.yaml")
     (
         echo
         echo "| command | wall s | peak RSS MiB | exit |"
         echo "|:---|---:|---:|---:|"
         cd "$S"
         memory_row "git log --name-only" git log --name-only
-        memory_row "charter check" "$CHARTER" check
-        memory_row "charter check --base main --head pr" "$CHARTER" check --base main --head pr
-        memory_row "charter verify" "$CHARTER" verify
+        rm -rf .git/charter
+        memory_row "charter check (cold)" "$CHARTER" check
+        memory_row "charter check (warm)" "$CHARTER" check
+        rm -rf .git/charter
+        memory_row "charter check --base main --head pr (cold)" "$CHARTER" check --base main --head pr
+        "$CHARTER" index >/dev/null
+        memory_row "charter check --base main --head pr (warm)" "$CHARTER" check --base main --head pr
+        rm -rf .git/charter
+        memory_row "charter verify (cold)" "$CHARTER" verify
+        memory_row "charter verify (warm)" "$CHARTER" verify
         memory_row "charter validate" "$CHARTER" validate
-        memory_row "charter log $ID" "$CHARTER" log "$ID"
+        memory_row "charter log $ID (warm)" "$CHARTER" log "$ID"
     ) >"$OUT/scale-memory.md"
     {
         echo

@@ -2,17 +2,17 @@
 //! sign-off files checked against the trust root, and what the rules make of
 //! them. This is where git, sign-offs and the pure rules meet.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use git2::{Oid, Repository};
+use git2::Repository;
 use serde::Serialize;
 
 use crate::agreement::Role;
 use crate::checkin::CheckinReport;
 use crate::error::{Error, Result};
-use crate::history::{agreement_history, entry_id, Chain, ChainCommit, History};
+use crate::history::store::Want;
+use crate::history::{history_of, History, Index, Parses};
 use crate::rules::{evaluate, Approval, Evaluation};
 use crate::settings::Layout;
 use crate::signoff::decline::{DeclineName, DeclineReport};
@@ -76,187 +76,146 @@ pub struct Record {
     pub declines: Vec<DeclineReport>,
 }
 
-/// Where a file first appeared on the chain: its blob then, the commit and
-/// the commit's position on the chain.
-pub type Appearance = (Oid, ChainCommit, usize);
-
-/// When each file under `dir` (recursively, keyed by its path relative to
-/// `dir`) first appeared on the chain, and its blob then. One walk of the
-/// chain; a commit is looked at only when the directory's tree changed.
-pub fn first_appearances(
-    repo: &Repository,
-    chain: &Chain,
-    dir: &str,
-) -> Result<HashMap<String, Appearance>> {
-    let mut seen: HashMap<String, Appearance> = HashMap::new();
-    let mut last_dir: Option<Oid> = None;
-    let mut last_tree: Option<git2::Tree<'_>> = None;
-    for (position, c) in chain.commits.iter().enumerate() {
-        let commit = repo
-            .find_commit(c.id)
-            .map_err(|e| Error::git(format!("reading commit {}", c.id), e))?;
-        let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
-        let dir_id = entry_id(&tree, dir)?;
-        if dir_id == last_dir {
-            continue;
-        }
-        last_dir = dir_id;
-        let subtree = dir_id
-            .map(|id| crate::history::tree_of(repo, id, dir))
-            .transpose()?;
-        for change in
-            crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)?
-        {
-            if let Some((id, _)) = change.new {
-                seen.entry(change.path)
-                    .or_insert_with(|| (id, c.clone(), position));
-            }
-        }
-        last_tree = subtree;
-    }
-    Ok(seen)
+/// A record file (sign-off, decline, check-in) as the index knows it: its
+/// path, its entry at the tip, and when it first appeared on the chain.
+struct RecordFile<'a> {
+    path: &'a str,
+    name: &'a str,
+    tip: crate::history::index::Entry,
+    time: i64,
+    position: usize,
 }
 
-/// Load the record of agreement `id` along `chain` (whose tip is the
-/// revision judged), checking sign-offs against `signers`.
+/// The record files directly in `<dir>/<id>/` that are present at the tip,
+/// in path order. A file's landing is its first appearance on the chain.
+fn record_files<'a>(index: &'a Index, dir: &str, id: &str) -> Vec<RecordFile<'a>> {
+    let owner = format!("{dir}/{id}");
+    let chain = index.chain();
+    index
+        .files_below(&owner)
+        .filter_map(|(path, changes)| {
+            let name = &path[owner.len() + 1..];
+            if name.contains('/') || !name.ends_with(".yaml") {
+                return None;
+            }
+            let tip = changes.last()?.entry?;
+            let first = changes.iter().find(|c| c.entry.is_some())?;
+            Some(RecordFile {
+                path,
+                name,
+                tip,
+                time: chain.commits[first.position].time,
+                position: first.position,
+            })
+        })
+        .collect()
+}
+
+/// Load the record of agreement `id` from `index` (whose tip is the
+/// revision judged), checking sign-offs against `signers`. Every point
+/// keeps its plain data.
 pub fn load(
     repo: &Repository,
-    chain: &Chain,
+    index: &Index,
     layout: &Layout,
     id: &str,
     signers: &AllowedSigners,
     today: NaiveDate,
 ) -> Result<Record> {
     let path = format!("{}/{id}.yaml", layout.agreements);
-    let history = agreement_history(repo, chain, &path)?;
-    let appearances = first_appearances(repo, chain, &format!("{}/{id}", layout.signoffs))?;
-    let appearances = appearances
-        .into_iter()
-        .map(|(name, v)| (format!("{id}/{name}"), v))
-        .collect();
-    let checkins = first_appearances(repo, chain, &format!("{}/{id}", layout.checkins))?
-        .into_iter()
-        .map(|(name, v)| (format!("{id}/{name}"), v))
-        .collect();
-    let mut record = assemble(
-        repo,
-        chain,
-        layout,
-        id,
-        history,
-        &appearances,
-        signers,
-        today,
-    )?;
-    record.checkins = load_checkins(repo, chain, layout, &record, &checkins, signers)?;
+    let history = history_of(repo, index, &path, &mut Parses::default())?;
+    let mut record = assemble(repo, index, layout, id, history, signers, today)?;
+    record.checkins = load_checkins(repo, index, layout, &record, signers)?;
     Ok(record)
 }
 
-/// Load the records of every agreement that has a history along `chain`,
-/// walking the chain once for agreements and once for sign-offs.
+/// The ids of the agreements that have a history in `index`, sorted.
+pub fn ids(index: &Index, layout: &Layout) -> Vec<String> {
+    index
+        .files_below(&layout.agreements)
+        .filter(|(path, _)| !path[layout.agreements.len() + 1..].contains('/'))
+        .filter_map(|(path, _)| crate::agreement::lint::id_of(path).map(str::to_owned))
+        .collect()
+}
+
+/// Load the records of every agreement that has a history in `index`.
+/// Each keeps the plain data only of the points reports compare, which
+/// bounds memory on large repositories. Agreements are independent, so
+/// they are loaded in parallel (each thread with its own repository
+/// handle: libgit2's are not shared between threads); the order is the
+/// ids' order whatever the scheduling.
 pub fn load_all(
     repo: &Repository,
-    chain: &Chain,
+    index: &Index,
     layout: &Layout,
     signers: &AllowedSigners,
     today: NaiveDate,
 ) -> Result<Vec<Record>> {
-    let mut histories: Vec<(String, History)> =
-        crate::history::scan_dir(repo, chain, &layout.agreements, None, false)?
-            .into_iter()
-            .collect();
-    histories.sort_by(|a, b| a.0.cmp(&b.0));
-    let appearances = first_appearances(repo, chain, &layout.signoffs)?;
-    let checkins = first_appearances(repo, chain, &layout.checkins)?;
-    let mut records = Vec::new();
-    for (path, history) in histories {
-        let Some(id) = crate::agreement::lint::id_of(&path) else {
-            continue;
-        };
-        let mut record = assemble(
-            repo,
-            chain,
-            layout,
-            id,
-            history,
-            &appearances,
-            signers,
-            today,
-        )?;
-        record.checkins = load_checkins(repo, chain, layout, &record, &checkins, signers)?;
-        record.restore_data(repo)?;
-        records.push(record);
-    }
-    Ok(records)
+    use rayon::prelude::*;
+    let ids = ids(index, layout);
+    let gitdir = repo.path().to_owned();
+    ids.par_iter()
+        .map_init(
+            || Repository::open(&gitdir),
+            |handle, id| {
+                let repo = handle
+                    .as_ref()
+                    .map_err(|e| Error::git("opening the repository again", clone_error(e)))?;
+                let mut record = load(repo, index, layout, id, signers, today)?;
+                record.keep_compared_data();
+                Ok(record)
+            },
+        )
+        .collect()
+}
+
+/// A copy of a libgit2 error (they are not `Clone`).
+fn clone_error(e: &git2::Error) -> git2::Error {
+    git2::Error::new(e.code(), e.class(), e.message())
 }
 
 /// Check the sign-offs of `id` present at the chain's tip and evaluate.
-#[allow(clippy::too_many_arguments)]
 fn assemble(
     repo: &Repository,
-    chain: &Chain,
+    index: &Index,
     layout: &Layout,
     id: &str,
     history: History,
-    appearances: &HashMap<String, Appearance>,
     signers: &AllowedSigners,
     today: NaiveDate,
 ) -> Result<Record> {
     let mut signoffs = Vec::new();
     let mut declines = Vec::new();
-    if let Some(tip) = chain.commits.last() {
-        let tip_tree = repo
-            .find_commit(tip.id)
-            .and_then(|c| c.tree())
-            .map_err(|e| Error::git("reading the tip", e))?;
-        let prefix = format!("{id}/");
-        // Sign-offs are `<id>/<name>.yaml`; anything else there is not one.
-        let mut names: Vec<&String> = appearances
-            .keys()
-            .filter(|k| {
-                k.strip_prefix(&prefix)
-                    .is_some_and(|n| !n.contains('/') && n.ends_with(".yaml"))
-            })
-            .collect();
-        names.sort();
-        for name in names {
-            let file = format!("{}/{name}", layout.signoffs);
-            // Only files still present at the tip count; deletions are
-            // `check`'s business (signoff-modified).
-            let Some(now) = crate::history::entry_at(&tip_tree, &file)? else {
-                continue;
-            };
-            let (_, appeared, position) = &appearances[name];
-            let landed = (appeared.time, *position);
-            if now.filemode() == 0o120000 {
-                let mut report = check_signoff(&file, b"", landed, id, &history, signers);
-                report.reason = Some("the sign-off is a symbolic link, not a file".to_owned());
-                signoffs.push(report);
-                continue;
-            }
-            let blob = repo
-                .find_blob(now.id())
-                .map_err(|e| Error::git(format!("reading {file}"), e))?;
-            if DeclineName::parse(&name[prefix.len()..]).is_some() {
-                declines.push(crate::signoff::decline::judge(
-                    &file,
-                    blob.content(),
-                    appeared.time,
-                    id,
-                    &history,
-                    signers,
-                ));
-                continue;
-            }
-            signoffs.push(check_signoff(
-                &file,
+    for file in record_files(index, &layout.signoffs, id) {
+        let landed = (file.time, file.position);
+        if file.tip.mode == 0o120000 {
+            let mut report = check_signoff(file.path, b"", landed, id, &history, signers);
+            report.reason = Some("the sign-off is a symbolic link, not a file".to_owned());
+            signoffs.push(report);
+            continue;
+        }
+        let blob = repo
+            .find_blob(file.tip.id)
+            .map_err(|e| Error::git(format!("reading {}", file.path), e))?;
+        if DeclineName::parse(file.name).is_some() {
+            declines.push(crate::signoff::decline::judge(
+                file.path,
                 blob.content(),
-                landed,
+                file.time,
                 id,
                 &history,
                 signers,
             ));
+            continue;
         }
+        signoffs.push(check_signoff(
+            file.path,
+            blob.content(),
+            landed,
+            id,
+            &history,
+            signers,
+        ));
     }
     let approvals = approvals_of(&signoffs);
     let mut evaluation = evaluate(&history, &approvals, today);
@@ -281,51 +240,28 @@ fn assemble(
     })
 }
 
-/// Judge the check-ins of `record` present at the chain's tip;
-/// `appearances` is keyed by `<id>/<name>` under the check-ins directory.
+/// Judge the check-ins of `record` present at the chain's tip.
 fn load_checkins(
     repo: &Repository,
-    chain: &Chain,
+    index: &Index,
     layout: &Layout,
     record: &Record,
-    appearances: &HashMap<String, Appearance>,
     signers: &AllowedSigners,
 ) -> Result<Vec<CheckinReport>> {
     let mut out = Vec::new();
-    let Some(tip) = chain.commits.last() else {
-        return Ok(out);
-    };
-    let tip_tree = repo
-        .find_commit(tip.id)
-        .and_then(|c| c.tree())
-        .map_err(|e| Error::git("reading the tip", e))?;
-    let prefix = format!("{}/", record.id);
-    let mut names: Vec<&String> = appearances
-        .keys()
-        .filter(|k| {
-            k.strip_prefix(&prefix)
-                .is_some_and(|n| !n.contains('/') && n.ends_with(".yaml"))
-        })
-        .collect();
-    names.sort();
-    for name in names {
-        let file = format!("{}/{name}", layout.checkins);
-        let Ok(entry) = tip_tree.get_path(Path::new(&file)) else {
-            continue;
-        };
-        let (_, appeared, _) = &appearances[name];
-        let bytes = if entry.filemode() == 0o120000 {
+    for file in record_files(index, &layout.checkins, &record.id) {
+        let bytes = if file.tip.mode == 0o120000 {
             Vec::new()
         } else {
-            match repo.find_blob(entry.id()) {
+            match repo.find_blob(file.tip.id) {
                 Ok(blob) => blob.content().to_vec(),
                 Err(_) => continue,
             }
         };
         out.push(crate::checkin::judge::judge(
-            &file,
+            file.path,
             &bytes,
-            appeared.time,
+            file.time,
             &record.id,
             &record.history,
             &record.evaluation,
@@ -336,10 +272,10 @@ fn load_checkins(
 }
 
 impl Record {
-    /// Read again the plain data of the points reports compare (the last
-    /// two, and the versions in force, pending or scheduled) after a load
-    /// that did not keep it.
-    pub fn restore_data(&mut self, repo: &Repository) -> Result<()> {
+    /// Release the plain data of every point but those reports compare
+    /// (the last two, and the versions in force, pending or scheduled); the
+    /// typed agreement and version id stay.
+    pub fn keep_compared_data(&mut self) {
         let e = &self.evaluation;
         let n = self.history.points.len();
         let mut wanted: Vec<usize> = vec![n.saturating_sub(1), n.saturating_sub(2)];
@@ -350,27 +286,13 @@ impl Record {
                 .chain(e.scheduled.iter())
                 .map(|&i| e.versions[i].point),
         );
-        let path = self.history.path.clone();
-        for i in wanted {
-            let Some(point) = self.history.points.get_mut(i) else {
-                continue;
-            };
-            let Some(id) = point.blob() else {
-                continue;
-            };
-            let blob = repo
-                .find_blob(id)
-                .map_err(|e| Error::git(format!("reading {path}"), e))?;
-            if point.state != crate::history::FileState::Absent {
-                let (parsed, _) = crate::agreement::lint::check(
-                    &path,
-                    blob.content(),
-                    &crate::agreement::lint::Context::default(),
-                );
-                point.state = crate::history::FileState::Present(parsed);
+        for (i, point) in self.history.points.iter_mut().enumerate() {
+            if !wanted.contains(&i) {
+                if let crate::history::FileState::Present(parsed) = &mut point.state {
+                    parsed.forget_data();
+                }
             }
         }
-        Ok(())
     }
 
     /// The valid sign-offs, as the rules take them (to judge a hypothetical
@@ -544,18 +466,32 @@ pub fn signers_at(
     Ok(AllowedSigners::parse(&text))
 }
 
+/// Every record at `commit` (HEAD, in practice), judged with that commit's
+/// trust root: what `status`, `report` and `calendar` show.
+pub fn load_all_at(
+    repo: &Repository,
+    layout: &Layout,
+    commit: &git2::Commit<'_>,
+    today: NaiveDate,
+) -> Result<Vec<Record>> {
+    let index = crate::history::store::open(repo, layout, commit.id(), Want::All, true)?;
+    let (signers, _) = signers_at(repo, commit, layout)?;
+    load_all(repo, &index, layout, &signers, today)
+}
+
 /// Load the record of `id` as of HEAD, with the trust root from HEAD.
 pub fn load_at_head(
     repo: &Repository,
     layout: &Layout,
     id: &str,
     today: NaiveDate,
-) -> Result<(Record, Chain)> {
+) -> Result<(Record, Index)> {
     let head = crate::history::head_commit(repo)?;
-    let chain = Chain::walk(repo, head.id(), None)?;
+    let index =
+        crate::history::store::open(repo, layout, head.id(), Want::Agreements(&[id]), true)?;
     let (signers, _) = signers_at(repo, &head, layout)?;
-    let record = load(repo, &chain, layout, id, &signers, today)?;
-    Ok((record, chain))
+    let record = load(repo, &index, layout, id, &signers, today)?;
+    Ok((record, index))
 }
 
 #[cfg(test)]
@@ -572,12 +508,16 @@ mod tests {
         let layout = Layout::default();
         let today = NaiveDate::from_ymd_opt(2026, 6, 10).unwrap();
         let head = crate::history::head_commit(&repo).unwrap();
-        let chain = Chain::walk(&repo, head.id(), None).unwrap();
+        let roots = crate::history::index::roots_of(&layout);
+        let index = Index::build(&repo, head.id(), roots, &mut |_| {}).unwrap();
         let (signers, _) = signers_at(&repo, &head, &layout).unwrap();
-        let all = load_all(&repo, &chain, &layout, &signers, today).unwrap();
+        let all = load_all(&repo, &index, &layout, &signers, today).unwrap();
         assert_eq!(all.len(), 3);
         for record in &all {
-            let one = load(&repo, &chain, &layout, &record.id, &signers, today).unwrap();
+            // A walk of this agreement's paths alone gives the same record.
+            let roots = crate::history::index::roots_of_agreements(&layout, [record.id.as_str()]);
+            let scoped = Index::build(&repo, head.id(), roots, &mut |_| {}).unwrap();
+            let one = load(&repo, &scoped, &layout, &record.id, &signers, today).unwrap();
             assert_eq!(
                 one.history.points.len(),
                 record.history.points.len(),

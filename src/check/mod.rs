@@ -15,15 +15,14 @@ mod tree_files;
 mod trust_root;
 mod unsigned;
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use git2::{Oid, Repository};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::finding::{Finding, Summary};
-use crate::history::{blob_at, resolve_commit, Chain};
+use crate::history::store::Want;
+use crate::history::{blob_at, resolve_commit, Index};
 use crate::record::{load_all, Record};
 use crate::render::findings::Sources;
 use crate::report::AgreementSummary;
@@ -119,22 +118,16 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
     let mut findings = Vec::new();
     let mut sources = Sources::new();
     let mut landed_commit = None;
-    let (chain, range_start, pr_commits) = match &base {
+    let (tip_id, pr_commits) = match &base {
         Some(base) => {
             let landed = landing::land(repo, base, &head, opts.today, &mut findings)?;
             landed_commit = Some(landed.commit.to_string());
-            let chain = Chain::walk(repo, landed.commit, None)?;
-            let start = chain.commits.len().saturating_sub(1);
-            (chain, start, landed.pr_commits)
+            (landed.commit, landed.pr_commits)
         }
-        None => {
-            let chain = Chain::walk(repo, head.id(), None)?;
-            let ids = chain.commits.iter().map(|c| c.id).collect();
-            (chain, 0, ids)
-        }
+        None => (head.id(), Vec::new()),
     };
     let tip = repo
-        .find_commit(chain.commits.last().map_or(head.id(), |c| c.id))
+        .find_commit(tip_id)
         .map_err(|e| Error::git("reading the judged tip", e))?;
 
     // 1. The files at head (as landed).
@@ -198,29 +191,44 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         &mut sources,
     )?;
 
-    // 2-4. Sign-offs, append-only, notice, party changes, removals.
-    let records = match &touched {
-        Some(ids) => {
-            let mut ids: Vec<&String> = ids.iter().collect();
-            ids.sort();
-            ids.into_iter()
-                .map(|id| crate::record::load(repo, &chain, &layout, id, &signers, opts.today))
-                .collect::<Result<Vec<_>>>()?
+    // 2-4. Sign-offs, append-only, notice, party changes, removals. The
+    // history comes from the index: in a pull request, base's history (as
+    // stored, or just the touched agreements' paths) plus the landed commit.
+    let mut touched_sorted: Vec<&str> = touched.iter().flatten().map(String::as_str).collect();
+    touched_sorted.sort_unstable();
+    let want = match &touched {
+        Some(_) => Want::Agreements(&touched_sorted),
+        None => Want::All,
+    };
+    let (index, range_start) = match &base {
+        Some(base) => {
+            let mut index = crate::history::store::open(repo, &layout, base.id(), want, true)?;
+            index.extend(repo, tip_id, &mut |_| {})?;
+            let start = index.chain().commits.len().saturating_sub(1);
+            (index, start)
         }
-        None => load_all(repo, &chain, &layout, &signers, opts.today)?,
+        None => (
+            crate::history::store::open(repo, &layout, head.id(), want, true)?,
+            0,
+        ),
+    };
+    let records = match &touched {
+        Some(_) => touched_sorted
+            .iter()
+            .map(|id| crate::record::load(repo, &index, &layout, id, &signers, opts.today))
+            .collect::<Result<Vec<_>>>()?,
+        None => load_all(repo, &index, &layout, &signers, opts.today)?,
     };
     for record in &records {
         record_findings(repo, record, &layout, range_start, &mut findings);
     }
-    append_only(repo, &chain, &layout.signoffs, range_start, &mut findings)?;
-    append_only_records(
-        repo,
-        &chain,
-        &layout.checkins,
-        range_start,
-        &Modified::CHECKIN,
-        &mut findings,
-    )?;
+    for kind in [&Modified::SIGNOFF, &Modified::CHECKIN] {
+        let dir = kind.dir(&layout);
+        match &base {
+            Some(base) => append_only_pr(repo, base, &tip, dir, kind, &mut findings)?,
+            None => append_only(&index, dir, kind, &mut findings),
+        }
+    }
     if let Some(base) = &base {
         // Only what the pull request touches must be signed before it lands.
         let in_pr = match &touched {
@@ -251,12 +259,14 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         };
         layout::findings(repo, &moved, &records, &mut findings)?;
     } else {
-        layout_moves(repo, &chain, opts.today, &mut findings)?;
+        layout_moves(repo, &index, opts.today, &mut findings)?;
     }
 
-    // 5. Commit times.
-    let whole_chain = base.is_none().then_some(&chain);
-    suspicious_times(repo, &pr_commits, whole_chain, opts.now, &mut findings)?;
+    // 5. Commit times: the pull request's own commits, or the whole chain.
+    match &base {
+        Some(_) => suspicious_times(repo, &pr_commits, opts.now, &mut findings)?,
+        None => suspicious_chain_times(&index, opts.now, &mut findings),
+    }
 
     // The accept list, then lint settings.
     let accepted = settings.accept.clone().unwrap_or_default();
@@ -590,6 +600,8 @@ fn party_change(record: &Record, point: usize) -> Option<(String, &'static str)>
 
 /// The finding of a changed or deleted record file, per kind of record.
 struct Modified {
+    /// Which directory of the layout holds these records.
+    checkins: bool,
     rule: &'static str,
     what: &'static str,
     hint: &'static str,
@@ -597,76 +609,86 @@ struct Modified {
 
 impl Modified {
     const SIGNOFF: Modified = Modified {
+        checkins: false,
         rule: "signoff-modified",
         what: "a sign-off file was {what}; sign-offs are append-only",
         hint:
             "restore the file as it was; to replace a sign-off, add a new one with `charter sign`",
     };
     const CHECKIN: Modified = Modified {
+        checkins: true,
         rule: "checkin-modified",
         what: "a check-in file was {what}; check-ins are append-only",
         hint: "restore the file as it was; to correct a check-in, add a new one with `charter checkin`",
     };
 }
 
-/// `signoff-modified`: sign-off files are only ever added.
-fn append_only(
-    repo: &Repository,
-    chain: &Chain,
-    dir: &str,
-    range_start: usize,
-    findings: &mut Vec<Finding>,
-) -> Result<()> {
-    append_only_records(repo, chain, dir, range_start, &Modified::SIGNOFF, findings)
+impl Modified {
+    fn dir<'a>(&self, layout: &'a crate::settings::Layout) -> &'a str {
+        if self.checkins {
+            &layout.checkins
+        } else {
+            &layout.signoffs
+        }
+    }
+
+    fn finding(&self, path: &str, what: &str, commit: Oid) -> Finding {
+        Finding::new(self.rule, path, self.what.replace("{what}", what))
+            .commit(commit.to_string())
+            .hint(self.hint)
+    }
 }
 
-/// Record files under `dir` (sign-offs, check-ins) are only ever added.
-fn append_only_records(
+/// Record files under `dir` (sign-offs, check-ins) are only ever added:
+/// every change to a file that existed, along the whole chain.
+fn append_only(index: &Index, dir: &str, kind: &Modified, findings: &mut Vec<Finding>) {
+    let mut found: Vec<(usize, Finding)> = Vec::new();
+    for (path, changes) in index.files_below(dir) {
+        for pair in changes.windows(2) {
+            if pair[0].entry.is_none() {
+                continue;
+            }
+            let what = if pair[1].entry.is_none() {
+                "deleted"
+            } else {
+                "changed"
+            };
+            let commit = index.commits()[pair[1].position].id;
+            found.push((pair[1].position, kind.finding(path, what, commit)));
+        }
+    }
+    found.sort_by_key(|(position, _)| *position);
+    findings.extend(found.into_iter().map(|(_, f)| f));
+}
+
+/// The append-only rule for a pull request: what the landed commit changes
+/// or deletes under `dir` relative to base.
+fn append_only_pr(
     repo: &Repository,
-    chain: &Chain,
+    base: &git2::Commit<'_>,
+    tip: &git2::Commit<'_>,
     dir: &str,
-    range_start: usize,
     kind: &Modified,
     findings: &mut Vec<Finding>,
 ) -> Result<()> {
-    let mut last_dir: Option<Oid> = None;
-    let mut last_tree: Option<git2::Tree<'_>> = None;
-    // Only the range is judged; start one commit before it.
-    let first = range_start.saturating_sub(1);
-    for (position, c) in chain.commits.iter().enumerate().skip(first) {
-        let tree = repo
-            .find_commit(c.id)
-            .and_then(|commit| commit.tree())
-            .map_err(|e| Error::git("reading a tree", e))?;
-        let dir_id = crate::history::entry_id(&tree, dir)?;
-        if dir_id == last_dir {
-            continue;
-        }
-        last_dir = dir_id;
-        let subtree = dir_id
-            .map(|id| crate::history::tree_of(repo, id, dir))
-            .transpose()?;
-        if position >= range_start && last_tree.is_some() {
-            for change in
-                crate::history::tree_diff::changes(repo, last_tree.as_ref(), subtree.as_ref(), 4)?
-            {
-                let what = match (&change.old, &change.new) {
-                    (None, _) => continue,
-                    (Some(_), None) => "deleted",
-                    _ => "changed",
-                };
-                findings.push(
-                    Finding::new(
-                        kind.rule,
-                        &format!("{dir}/{}", change.path),
-                        kind.what.replace("{what}", what),
-                    )
-                    .commit(c.id.to_string())
-                    .hint(kind.hint),
-                );
-            }
-        }
-        last_tree = subtree;
+    let subtree = |commit: &git2::Commit<'_>| -> Result<Option<git2::Tree<'_>>> {
+        let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
+        crate::history::entry_at(&tree, dir)?
+            .filter(|e| e.kind() == Some(git2::ObjectType::Tree))
+            .map(|e| crate::history::tree_of(repo, e.id(), dir))
+            .transpose()
+    };
+    let (old, new) = (subtree(base)?, subtree(tip)?);
+    if old.is_none() {
+        return Ok(());
+    }
+    for change in crate::history::tree_diff::changes(repo, old.as_ref(), new.as_ref(), 4)? {
+        let what = match (&change.old, &change.new) {
+            (None, _) => continue,
+            (Some(_), None) => "deleted",
+            _ => "changed",
+        };
+        findings.push(kind.finding(&format!("{dir}/{}", change.path), what, tip.id()));
     }
     Ok(())
 }
@@ -675,32 +697,38 @@ fn append_only_records(
 /// against the records as they were read before it.
 fn layout_moves(
     repo: &Repository,
-    chain: &Chain,
+    index: &Index,
     today: NaiveDate,
     findings: &mut Vec<Finding>,
 ) -> Result<()> {
+    let settings_root = index
+        .roots()
+        .iter()
+        .position(|r| r.path == crate::settings::FILE)
+        .expect("a whole-repository index follows the settings file");
+    let commits = index.commits();
     let mut last: Option<(Option<Oid>, crate::settings::Layout)> = None;
-    for (i, c) in chain.commits.iter().enumerate() {
+    for (i, c) in commits.iter().enumerate() {
+        let blob = c.roots[settings_root].map(|e| e.id);
+        if let Some((last_blob, _)) = &last {
+            if blob == *last_blob {
+                continue;
+            }
+        }
         let commit = repo
             .find_commit(c.id)
             .map_err(|e| Error::git(format!("reading commit {}", c.id), e))?;
-        let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
-        let blob = tree.get_name(crate::settings::FILE).map(|e| e.id());
-        let Some((last_blob, old)) = &last else {
-            last = Some((blob, layout::layout_at(repo, &commit)?));
+        let new = layout::layout_at(repo, &commit)?;
+        let Some((_, old)) = &last else {
+            last = Some((blob, new));
             continue;
         };
-        if blob == *last_blob {
-            continue;
-        }
-        let new = layout::layout_at(repo, &commit)?;
         if new != *old {
             let parent = repo
-                .find_commit(chain.commits[i - 1].id)
+                .find_commit(commits[i - 1].id)
                 .map_err(|e| Error::git("reading a commit", e))?;
-            let before = Chain {
-                commits: chain.commits[..i].to_vec(),
-            };
+            let roots = crate::history::index::roots_of(old);
+            let before = Index::build(repo, parent.id(), roots, &mut |_| {})?;
             let (old_signers, _) = crate::record::signers_at(repo, &parent, old)?;
             let records = load_all(repo, &before, old, &old_signers, today)?;
             let moved = layout::Move {
@@ -717,26 +745,73 @@ fn layout_moves(
     Ok(())
 }
 
-/// `suspicious-time`: commits from the future, older than their parent or
-/// than a commit they merge, or (along the chain, in a whole-history check)
-/// moved more than a day by clamping. One warning per commit, with the most
-/// telling reason.
+/// `suspicious-time` along the whole chain, from the index alone: commits
+/// from the future, older than their first parent or than a commit they
+/// merge, or moved more than a day by clamping.
+fn suspicious_chain_times(index: &Index, now: i64, findings: &mut Vec<Finding>) {
+    let mut previous: Option<i64> = None;
+    for (c, at) in index.commits().iter().zip(&index.chain().commits) {
+        let merged = c.merged.filter(|(_, t)| *t > c.raw_time + DAY);
+        let clamped = (at.time - c.raw_time > DAY).then_some(at.time);
+        let problem = time_problem(c.raw_time, now, previous, merged, clamped);
+        previous = Some(c.raw_time);
+        if let Some(problem) = problem {
+            findings.push(time_finding(c.id, problem));
+        }
+    }
+}
+
+const DAY: i64 = 24 * 60 * 60;
+
+/// The most telling reason a commit time is suspicious, if any.
+fn time_problem(
+    time: i64,
+    now: i64,
+    parent: Option<i64>,
+    merged_later: Option<(Oid, i64)>,
+    clamped_to: Option<i64>,
+) -> Option<String> {
+    if time > now + 300 {
+        Some("its committer time is in the future; dates computed from it may be wrong".to_owned())
+    } else if parent.is_some_and(|p| time < p) {
+        Some(
+            "its committer time is earlier than its parent's, so the parent's time was used"
+                .to_owned(),
+        )
+    } else if let Some((merged, _)) = merged_later {
+        Some(format!(
+            "its committer time is more than a day earlier than that of {}, which it merges; a branch made this way and fast-forwarded steps around the previous tip, so its commits can look older than they are (see SECURITY.md on branch protection)",
+            &merged.to_string()[..12]
+        ))
+    } else {
+        clamped_to.map(|at| {
+            format!(
+                "its committer time is {} days earlier than the commit before it on the first-parent chain, so charter counts it at {}",
+                (at - time) / DAY,
+                crate::history::utc(at).format("%Y-%m-%d %H:%M:%S UTC")
+            )
+        })
+    }
+}
+
+fn time_finding(id: Oid, problem: String) -> Finding {
+    Finding::new(
+        "suspicious-time",
+        "",
+        format!("commit {}: {problem}", &id.to_string()[..12]),
+    )
+    .commit(id.to_string())
+    .hint("check the committer's clock; charter never lets a commit look older than its parent")
+}
+
+/// `suspicious-time` for a pull request's own commits: from the future,
+/// older than their parent or than a commit they merge.
 fn suspicious_times(
     repo: &Repository,
     commits: &[Oid],
-    chain: Option<&Chain>,
     now: i64,
     findings: &mut Vec<Finding>,
 ) -> Result<()> {
-    const DAY: i64 = 24 * 60 * 60;
-    let clamped: HashMap<Oid, (i64, i64)> = chain
-        .map(|c| {
-            c.commits
-                .iter()
-                .map(|c| (c.id, (c.raw_time, c.time)))
-                .collect()
-        })
-        .unwrap_or_default();
     for id in commits {
         let commit = repo
             .find_commit(*id)
@@ -753,37 +828,11 @@ fn suspicious_times(
             .iter()
             .skip(1)
             .filter(|(_, t)| *t > time + DAY)
-            .max_by_key(|(_, t)| *t);
-        let problem = if time > now + 300 {
-            Some(
-                "its committer time is in the future; dates computed from it may be wrong"
-                    .to_owned(),
-            )
-        } else if parents.first().is_some_and(|(_, p)| time < *p) {
-            Some(
-                "its committer time is earlier than its parent's, so the parent's time was used"
-                    .to_owned(),
-            )
-        } else if let Some((merged, _)) = merged_later {
-            Some(format!(
-                "its committer time is more than a day earlier than that of {}, which it merges; a branch made this way and fast-forwarded steps around the previous tip, so its commits can look older than they are (see SECURITY.md on branch protection)",
-                &merged.to_string()[..12]
-            ))
-        } else if let Some((raw, at)) = clamped.get(id).filter(|(raw, at)| at - raw > DAY) {
-            Some(format!(
-                "its committer time is {} days earlier than the commit before it on the first-parent chain, so charter counts it at {}",
-                (at - raw) / DAY,
-                crate::history::utc(*at).format("%Y-%m-%d %H:%M:%S UTC")
-            ))
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            findings.push(
-                Finding::new("suspicious-time", "", format!("commit {}: {problem}", &id.to_string()[..12]))
-                    .commit(id.to_string())
-                    .hint("check the committer's clock; charter never lets a commit look older than its parent"),
-            );
+            .max_by_key(|(_, t)| *t)
+            .copied();
+        let parent = parents.first().map(|(_, t)| *t);
+        if let Some(problem) = time_problem(time, now, parent, merged_later, None) {
+            findings.push(time_finding(*id, problem));
         }
     }
     Ok(())

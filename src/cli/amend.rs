@@ -88,7 +88,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     // Judge the amendment as if it were committed now.
     if let (Some(record), Some(chain)) = (&record, &chain) {
         let landing = midday(today);
-        let tip_time = chain.commits.last().map_or(landing, |c| c.time);
+        let tip_time = chain.chain().commits.last().map_or(landing, |c| c.time);
         let virtual_commit = ChainCommit {
             id: git2::Oid::zero(),
             raw_time: landing,

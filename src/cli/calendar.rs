@@ -53,9 +53,15 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;
     let head = charter::history::head_commit(repo)?;
-    let chain = charter::history::Chain::walk(repo, head.id(), None)?;
+    let index = charter::history::store::open(
+        repo,
+        &ws.layout,
+        head.id(),
+        charter::history::store::Want::All,
+        true,
+    )?;
     let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
-    let records = charter::record::load_all(repo, &chain, &ws.layout, &signers, today)?;
+    let records = charter::record::load_all(repo, &index, &ws.layout, &signers, today)?;
     for id in &args.ids {
         if !records.iter().any(|r| &r.id == id) {
             return Err(
@@ -74,7 +80,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         name: ws.settings.program.clone(),
     };
     let events = charter::calendar::events(&records, &opts);
-    let stamp = chain
+    let stamp = index
+        .chain()
         .commits
         .last()
         .and_then(|c| chrono::DateTime::<chrono::Utc>::from_timestamp(c.time, 0))

@@ -135,9 +135,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     }
     writeln!(out, "{}", paint(HEADING, "$ charter verify", color))?;
     let head = charter::history::head_commit(repo)?;
-    let chain = charter::history::Chain::walk(repo, head.id(), None)?;
-    let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
-    let records = charter::record::load_all(repo, &chain, &ws.layout, &signers, today)?;
+    let records = charter::record::load_all_at(repo, &ws.layout, &head, today)?;
     let signoffs: Vec<_> = records.iter().flat_map(|r| &r.signoffs).collect();
     let valid = signoffs.iter().filter(|s| s.valid).count();
     writeln!(

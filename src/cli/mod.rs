@@ -12,6 +12,7 @@ mod diff;
 mod error;
 mod git_diff;
 mod ids;
+mod index;
 mod init;
 mod log;
 mod new;
@@ -102,6 +103,8 @@ pub enum Command {
     Decline(decline::Args),
     /// Withdraw a proposal: restore the signed version's exact text and commit it.
     Withdraw(withdraw::Args),
+    /// Build or update the history index, a cache under .git/charter.
+    Index(index::Args),
     /// Print a sign-off's signed bytes or signature, to check it with ssh-keygen.
     Signoff(signoff::Args),
     /// Build a sample repository with real history and show what charter says about it.
@@ -187,6 +190,7 @@ pub fn main() -> ExitCode {
         }
     };
     let color_choice = cli.color;
+    charter::history::store::show_progress(!json_output(&cli.command));
     match Global::resolve(&cli).and_then(|g| dispatch(cli.command, &g)) {
         Ok(code) => ExitCode::from(code),
         Err(CliError::BrokenPipe) => ExitCode::from(code::OK),
@@ -213,9 +217,23 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Whether a command prints JSON (then nothing but errors goes to stderr,
+/// not even a progress indicator).
+fn json_output(command: &Command) -> bool {
+    match command {
+        Command::Check(a) => matches!(a.format, check::Format::Json),
+        Command::Status(a) => matches!(a.format, status::Format::Json),
+        Command::Verify(a) => matches!(a.format, verify::Format::Json),
+        Command::Report(a) => matches!(a.format, report::Format::Json),
+        Command::Log(a) => matches!(a.format, log::Format::Json),
+        _ => false,
+    }
+}
+
 fn dispatch(command: Command, global: &Global) -> CliResult {
     match command {
         Command::Init(args) => init::run(&args, global),
+        Command::Index(args) => index::run(&args, global),
         Command::New(args) => new::run(&args, global),
         Command::Validate(args) => validate::run(&args, global),
         Command::Diff(args) => diff::run(&args, global),

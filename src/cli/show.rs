@@ -61,12 +61,18 @@ pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
         Some(rev) => charter::history::resolve_commit(repo, rev)?,
         None => charter::history::head_commit(repo)?,
     };
-    let chain = charter::history::Chain::walk(repo, commit.id(), None)?;
     // The layout and trust root of the revision shown, as `verify` reads
     // them, so both always agree on who signed.
     let layout = super::verify::layout_at(repo, &commit)?;
     let (signers, _) = charter::record::signers_at(repo, &commit, &layout)?;
-    let record = charter::record::load(repo, &chain, &layout, &id, &signers, today)?;
+    let index = charter::history::store::open(
+        repo,
+        &layout,
+        commit.id(),
+        charter::history::store::Want::Agreements(&[id.as_str()]),
+        args.at.is_none(),
+    )?;
+    let record = charter::record::load(repo, &index, &layout, &id, &signers, today)?;
     let path = format!("{}/{}.yaml", layout.agreements, id);
     let e = &record.evaluation;
     // The version in force by default; the newest one with --at or

@@ -13,7 +13,9 @@ use std::path::PathBuf;
 use charter::agreement::lint::{self, Context, Parsed};
 use charter::agreement::{Agreement, Role, VersionId};
 use charter::finding::Severity;
-use charter::history::{self, Chain, ChainCommit, FileState};
+use charter::history::index::roots_of_agreements;
+use charter::history::store::{self, Want};
+use charter::history::{self, Chain, ChainCommit, FileState, Index};
 use charter::record::{self, Record};
 use charter::rules::{evaluate, Evaluation, VersionReport};
 use charter::signoff::allowed_signers::Untrusted;
@@ -183,13 +185,11 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         Some(head) => record::signers_at(repo, head, &ws.layout)?.0,
         None => AllowedSigners::default(),
     };
-    let chain = match &head {
-        Some(head) => Chain::walk(repo, head.id(), None)?,
-        None => Chain {
-            commits: Vec::new(),
-        },
+    let index = match &head {
+        Some(head) => store::open(repo, &ws.layout, head.id(), Want::Agreements(&[id]), true)?,
+        None => Index::empty(roots_of_agreements(&ws.layout, [id])),
     };
-    let record = record::load(repo, &chain, &ws.layout, id, &head_signers, today)?;
+    let record = record::load(repo, &index, &ws.layout, id, &head_signers, today)?;
     // charter's clock is the commit's: the committer date git would give
     // the commit that records this sign-off (GIT_COMMITTER_DATE, else now).
     let identity = if args.no_commit {
@@ -209,7 +209,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             data,
             agreement: agreement.clone(),
         });
-        as_if_committed(repo, &chain, &record, state, now, today)
+        as_if_committed(repo, index.chain(), &record, state, now, today)
     };
     let Some((target, earlier)) = evaluation.versions.split_last() else {
         return Err(CliError::new(format!(
@@ -372,8 +372,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         &format!("committed {} {message}", &commit.to_string()[..7]),
     );
     // What the record says now.
-    let chain = Chain::walk(repo, commit, None)?;
-    let record = record::load(repo, &chain, &ws.layout, id, &head_signers, today)?;
+    let index = store::open(repo, &ws.layout, commit, Want::Agreements(&[id]), true)?;
+    let record = record::load(repo, &index, &ws.layout, id, &head_signers, today)?;
     match record.evaluation.versions.last() {
         Some(v) if v.signed => super::note(
             global,

@@ -58,8 +58,18 @@ pub fn run(id: &str, format: Format, exit_code: bool, global: &Global) -> CliRes
     };
     // The template then: the version on HEAD's chain with the recorded id.
     let head = charter::history::head_commit(repo)?;
-    let chain = charter::history::Chain::walk(repo, head.id(), None)?;
-    let history = charter::history::agreement_history(repo, &chain, &template_rel)?;
+    let root = charter::history::index::Root {
+        path: template_rel.clone(),
+        depth: 0,
+        describe: false,
+    };
+    let index = charter::history::Index::build(repo, head.id(), vec![root], &mut |_| {})?;
+    let history = charter::history::history_of(
+        repo,
+        &index,
+        &template_rel,
+        &mut charter::history::Parses::default(),
+    )?;
     let then = history
         .points
         .iter()

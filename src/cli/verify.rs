@@ -12,7 +12,8 @@ use std::io::Write;
 use charter::agreement::lint::id_of;
 use charter::agreement::types::is_valid_id;
 use charter::agreement::VersionId;
-use charter::history::{self, Chain};
+use charter::history::store::{self, Want};
+use charter::history::{self};
 use charter::plural::count;
 use charter::record::{self, Record, SignoffReport};
 use charter::render::style::{paint, DIM, ERROR, HEADING, OK, WARNING};
@@ -81,17 +82,17 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         .map(|arg| super::ids::agreement_id(arg, &ws, global))
         .collect::<Result<Vec<_>, _>>()?;
     let ids = agreement_ids(repo, &head, &layout, &given, &ws)?;
-    let chain = Chain::walk(repo, head.id(), None)?;
+    let index = store::open(repo, &layout, head.id(), Want::All, true)?;
     let mut records = Vec::with_capacity(ids.len());
     if args.ids.is_empty() {
         // One walk of the chain for every agreement; sign-off directories
         // whose agreement never existed are loaded on their own.
-        records = record::load_all(repo, &chain, &layout, &signers, today)?;
+        records = record::load_all(repo, &index, &layout, &signers, today)?;
         records.retain(|r| ids.contains(&r.id));
     }
     for id in &ids {
         if !records.iter().any(|r| &r.id == id) {
-            records.push(record::load(repo, &chain, &layout, id, &signers, today)?);
+            records.push(record::load(repo, &index, &layout, id, &signers, today)?);
         }
     }
     records.sort_by(|a, b| a.id.cmp(&b.id));

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use git2::{Oid, Repository};
 
-use crate::error::{Error, Result};
+use crate::error::Error;
 
 /// One commit on the chain.
 #[derive(Debug, Clone)]
@@ -65,7 +65,7 @@ pub fn utc(seconds: i64) -> DateTime<Utc> {
 }
 
 /// The error for a commit whose committer time is no date charter can use.
-fn time_out_of_range(id: Oid, seconds: i64) -> Error {
+pub(super) fn time_out_of_range(id: Oid, seconds: i64) -> Error {
     Error::other(
         format!(
             "commit {id} has a committer time charter cannot read as a date ({seconds} seconds since 1970, outside the years 0 to 9999); dates computed from it would be wrong"
@@ -74,92 +74,14 @@ fn time_out_of_range(id: Oid, seconds: i64) -> Error {
     )
 }
 
-/// How a pull request is judged: every commit after `base` on the chain
-/// counts as landing at `time` (max of base's clamped time and today).
-#[derive(Debug, Clone, Copy)]
-pub struct Landing {
-    /// Commits reachable from this one are on the shared branch already.
-    pub base: Oid,
-    /// When the others land, in seconds since the epoch.
-    pub time: i64,
-}
-
 /// A revision's first-parent chain, oldest first.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Chain {
     /// The commits, oldest first.
     pub commits: Vec<ChainCommit>,
 }
 
 impl Chain {
-    /// Walk the first-parent chain from `head` down to the root. A shallow
-    /// clone whose chain stops at a graft is an error: the history that
-    /// notice periods are computed from is missing.
-    pub fn walk(repo: &Repository, head: Oid, landing: Option<Landing>) -> Result<Chain> {
-        let mut newest_first = Vec::new();
-        let mut current = Some(head);
-        while let Some(id) = current {
-            let commit = repo.find_commit(id).map_err(|e| {
-                if repo.is_shallow() {
-                    super::shallow_error()
-                } else {
-                    Error::git(format!("reading commit {id}"), e)
-                }
-            })?;
-            current = if commit.parent_count() > 0 {
-                match commit
-                    .parent_id(0)
-                    .and_then(|p| repo.find_commit(p).map(|_| p))
-                {
-                    Ok(p) => Some(p),
-                    Err(_) if repo.is_shallow() => return Err(super::shallow_error()),
-                    Err(e) => {
-                        return Err(Error::git(
-                            format!("reading the first parent of commit {id}"),
-                            e,
-                        ))
-                    }
-                }
-            } else {
-                if repo.is_shallow() && is_shallow_boundary(repo, id) {
-                    return Err(super::shallow_error());
-                }
-                None
-            };
-            let raw_time = commit.committer().when().seconds();
-            if !(MIN_TIME..=MAX_TIME).contains(&raw_time) {
-                return Err(time_out_of_range(id, raw_time));
-            }
-            // Author and subject are filled in only for commits that turn
-            // out to be versions (see `ChainCommit::describe`).
-            newest_first.push(ChainCommit {
-                id,
-                raw_time,
-                time: 0,
-                author: String::new(),
-                subject: String::new(),
-            });
-        }
-        newest_first.reverse();
-        let mut commits = newest_first;
-        let landed_from = match landing {
-            Some(l) => Some((landed_ids(repo, l.base)?, l.time)),
-            None => None,
-        };
-        let mut previous = i64::MIN;
-        for c in &mut commits {
-            let mut time = c.raw_time.max(previous);
-            if let Some((on_base, landing_time)) = &landed_from {
-                if !on_base.contains(&c.id) {
-                    time = time.max(*landing_time);
-                }
-            }
-            c.time = time;
-            previous = time;
-        }
-        Ok(Chain { commits })
-    }
-
     /// Position of a commit on the chain.
     pub fn position(&self, id: Oid) -> Option<usize> {
         self.commits.iter().position(|c| c.id == id)
@@ -167,22 +89,8 @@ impl Chain {
 }
 
 /// Whether `id` is listed in `.git/shallow` (a cut-off commit).
-fn is_shallow_boundary(repo: &Repository, id: Oid) -> bool {
+pub(super) fn is_shallow_boundary(repo: &Repository, id: Oid) -> bool {
     std::fs::read_to_string(repo.path().join("shallow"))
         .map(|text| text.lines().any(|l| l.trim() == id.to_string()))
         .unwrap_or(false)
-}
-
-/// Every commit on `base`'s first-parent chain.
-fn landed_ids(repo: &Repository, base: Oid) -> Result<std::collections::HashSet<Oid>> {
-    let mut ids = std::collections::HashSet::new();
-    let mut current = Some(base);
-    while let Some(id) = current {
-        ids.insert(id);
-        let commit = repo
-            .find_commit(id)
-            .map_err(|e| Error::git(format!("reading commit {id}"), e))?;
-        current = commit.parent_id(0).ok();
-    }
-    Ok(ids)
 }

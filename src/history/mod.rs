@@ -1,16 +1,19 @@
 //! History of agreements along a revision's first-parent chain (DESIGN §4
 //! "History and time"): which commits are versions, and when they happened.
 //!
-//! The chain is walked once; a commit is looked at closely only when the
-//! tree of the agreements directory differs from its first parent's, so the
-//! cost follows the number of amendments, not the size of the repository.
+//! The chain is walked once, into an [`Index`]; a commit is looked at
+//! closely only when a tracked directory differs from its first parent's,
+//! so the cost follows the number of changes, not the size of the trees.
 
 mod chain;
+pub mod index;
+pub mod store;
 pub mod tree_diff;
 mod versions;
 
-pub use chain::{utc, Chain, ChainCommit, Landing, MAX_TIME, MIN_TIME};
-pub use versions::{agreement_history, scan_dir, FileState, History, Version};
+pub use chain::{utc, Chain, ChainCommit, MAX_TIME, MIN_TIME};
+pub use index::Index;
+pub use versions::{history_of, FileState, History, Parses, Version};
 
 use git2::{Commit, Oid, Repository};
 

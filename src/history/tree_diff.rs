@@ -20,13 +20,20 @@ pub struct EntryChange {
     pub new: Option<(Oid, i32)>,
 }
 
-/// git's sort key of a tree entry: directories sort as if named `name/`.
-fn key(entry: &git2::TreeEntry<'_>) -> Vec<u8> {
-    let mut k = entry.name_bytes().to_vec();
-    if entry.kind() == Some(git2::ObjectType::Tree) {
-        k.push(b'/');
-    }
-    k
+/// git's order of tree entries: by name, a directory sorting as if its
+/// name ended in `/`. Compared in place: this runs for every entry of every
+/// changed directory along the chain, so it must not allocate.
+fn order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
+    let (x, y) = (a.name_bytes(), b.name_bytes());
+    let common = x.len().min(y.len());
+    x[..common].cmp(&y[..common]).then_with(|| {
+        let after = |name: &[u8], e: &git2::TreeEntry<'_>| {
+            name.get(common)
+                .copied()
+                .or_else(|| (e.kind() == Some(git2::ObjectType::Tree)).then_some(b'/'))
+        };
+        after(x, a).cmp(&after(y, b))
+    })
 }
 
 /// The entries that differ between `old` and `new`, descending `depth`
@@ -56,7 +63,7 @@ fn collect(
     let (mut i, mut j) = (0, 0);
     while i < old_entries.len() || j < new_entries.len() {
         let order = match (old_entries.get(i), new_entries.get(j)) {
-            (Some(a), Some(b)) => key(a).cmp(&key(b)),
+            (Some(a), Some(b)) => order(a, b),
             (Some(_), None) => std::cmp::Ordering::Less,
             _ => std::cmp::Ordering::Greater,
         };

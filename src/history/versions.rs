@@ -2,8 +2,8 @@
 
 use git2::{Oid, Repository};
 
-use super::chain::{Chain, ChainCommit};
-use super::entry_id;
+use super::chain::ChainCommit;
+use super::index::Index;
 use crate::agreement::lint::{self, Context, Parsed};
 use crate::agreement::VersionId;
 use crate::error::{Error, Result};
@@ -128,117 +128,69 @@ impl History {
     }
 }
 
-/// The history of the file at `path` along `chain`.
-pub fn agreement_history(repo: &Repository, chain: &Chain, path: &str) -> Result<History> {
-    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-    let only = std::collections::HashSet::from([name.to_owned()]);
-    let mut histories = scan_dir(repo, chain, dir, Some(&only), true)?;
-    Ok(histories.remove(path).unwrap_or(History {
+/// Parsed agreement files by blob id, so a blob is parsed once however
+/// often it recurs (a reverted amendment, a reload of the same record).
+#[derive(Debug, Default)]
+pub struct Parses {
+    parsed: std::collections::HashMap<Oid, Parsed>,
+}
+
+impl Parses {
+    /// The parsed contents of blob `id` at `path`, read and parsed on first use.
+    pub fn get(&mut self, repo: &Repository, id: Oid, path: &str) -> Result<Parsed> {
+        if let Some(p) = self.parsed.get(&id) {
+            return Ok(p.clone());
+        }
+        let blob = repo
+            .find_blob(id)
+            .map_err(|e| Error::git(format!("reading {path}"), e))?;
+        let (parsed, _) = lint::check(path, blob.content(), &Context::default());
+        self.parsed.insert(id, parsed.clone());
+        Ok(parsed)
+    }
+}
+
+/// The history of the agreement file at `path`, from the index: one point
+/// per change of state (a new version id, removal, or unparseable bytes).
+pub fn history_of(
+    repo: &Repository,
+    index: &Index,
+    path: &str,
+    parses: &mut Parses,
+) -> Result<History> {
+    if !index.covers(path) {
+        return Err(Error::other(
+            format!("the history index does not follow {path}"),
+            None::<&str>,
+        ));
+    }
+    let chain = index.chain();
+    let mut history = History {
         path: path.to_owned(),
         points: Vec::new(),
-    }))
-}
-
-/// The histories of the files directly in `dir` (or only those named in
-/// `only`), in one walk of the chain. Without `keep_data`, only version
-/// ids and typed agreements are kept, which bounds memory on large
-/// repositories. A commit is looked at only when the
-/// directory's tree changed, and then only the files that changed in it.
-pub fn scan_dir(
-    repo: &Repository,
-    chain: &Chain,
-    dir: &str,
-    only: Option<&std::collections::HashSet<String>>,
-    keep_data: bool,
-) -> Result<std::collections::HashMap<String, History>> {
-    let mut histories: std::collections::HashMap<String, History> =
-        std::collections::HashMap::new();
-    let mut last_tree: Option<git2::Tree<'_>> = None;
-    let mut last_dir: Option<Oid> = None;
-    for (position, c) in chain.commits.iter().enumerate() {
-        let commit = repo
-            .find_commit(c.id)
-            .map_err(|e| Error::git(format!("reading commit {}", c.id), e))?;
-        let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
-        let dir_id = entry_id(&tree, dir)?;
-        if dir_id == last_dir {
-            continue;
-        }
-        last_dir = dir_id;
-        let subtree = dir_id.map(|id| super::tree_of(repo, id, dir)).transpose()?;
-        // For a few named files, comparing their entries beats a tree diff.
-        let changed = match only.filter(|o| o.len() <= 8) {
-            Some(names) => {
-                let entry = |t: Option<&git2::Tree<'_>>, n: &str| {
-                    t.and_then(|t| t.get_name(n))
-                        .map(|e| (e.id(), e.filemode()))
-                };
-                names
-                    .iter()
-                    .filter(|n| entry(last_tree.as_ref(), n) != entry(subtree.as_ref(), n))
-                    .cloned()
-                    .collect()
-            }
-            None => changed_names(repo, last_tree.as_ref(), subtree.as_ref())?,
+    };
+    for change in index.changes(path) {
+        let blob = change
+            .entry
+            .filter(|e| e.mode != 0o040000 && e.mode != 0o160000);
+        let state = match change.entry {
+            None => FileState::Absent,
+            Some(e) if e.is_file() => FileState::Present(parses.get(repo, e.id, path)?),
+            Some(_) => FileState::Present(Parsed::Unparseable),
         };
-        for name in changed {
-            if only.is_some_and(|o| !o.contains(&name)) || !name.ends_with(".yaml") {
-                continue;
-            }
-            let path = if dir.is_empty() {
-                name.clone()
-            } else {
-                format!("{dir}/{name}")
-            };
-            let entry = subtree.as_ref().and_then(|t| t.get_name(&name));
-            let blob = entry
-                .as_ref()
-                .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
-                .map(|e| e.id());
-            let state = match (&entry, blob) {
-                (None, _) => FileState::Absent,
-                (Some(e), Some(id)) if e.filemode() != 0o120000 => {
-                    let blob = repo
-                        .find_blob(id)
-                        .map_err(|e| Error::git(format!("reading {path}"), e))?;
-                    let (mut parsed, _) = lint::check(&path, blob.content(), &Context::default());
-                    if !keep_data {
-                        parsed.forget_data();
-                    }
-                    FileState::Present(parsed)
-                }
-                _ => FileState::Present(Parsed::Unparseable),
-            };
-            let history = histories.entry(path.clone()).or_insert_with(|| History {
-                path,
-                points: Vec::new(),
+        let blob = blob.map(|e| e.id);
+        let unchanged = match history.points.last() {
+            Some(last) => last.same_state(blob, &state),
+            None => state == FileState::Absent,
+        };
+        if !unchanged {
+            history.points.push(Version {
+                commit: chain.commits[change.position].clone(),
+                position: change.position,
+                state,
+                blob,
             });
-            let unchanged = match history.points.last() {
-                Some(last) => last.same_state(blob, &state),
-                None => state == FileState::Absent,
-            };
-            if !unchanged {
-                history.points.push(Version {
-                    commit: c.describe(&commit),
-                    position,
-                    state,
-                    blob,
-                });
-            }
         }
-        last_tree = subtree;
     }
-    Ok(histories)
-}
-
-/// Names of the entries that differ between two versions of a directory.
-fn changed_names(
-    repo: &Repository,
-    old: Option<&git2::Tree<'_>>,
-    new: Option<&git2::Tree<'_>>,
-) -> Result<Vec<String>> {
-    Ok(super::tree_diff::changes(repo, old, new, 0)?
-        .into_iter()
-        .map(|c| c.path)
-        .collect())
+    Ok(history)
 }

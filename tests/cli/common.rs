@@ -150,9 +150,21 @@ impl Env {
         self.git(&["rev-parse", "HEAD"]).trim().to_owned()
     }
 
-    /// Run charter and return its output, whatever the exit code.
+    /// Run charter and return its output, whatever the exit code. The
+    /// commands that read the whole history are run a second time with the
+    /// on-disk history index switched off, and must say exactly the same:
+    /// the index is a cache, never an input to a verdict.
     pub fn run(&self, args: &[&str]) -> Output {
-        self.charter(args).output().unwrap()
+        let out = self.charter(args).output().unwrap();
+        if reads_history(args) {
+            let without = self
+                .charter(args)
+                .env("CHARTER_NO_INDEX", "1")
+                .output()
+                .unwrap();
+            same_verdict(args, &out, &without);
+        }
+        out
     }
 
     /// Real git in the repository, with this sandbox's environment only.
@@ -263,4 +275,24 @@ pub fn example(name: &str) -> String {
 pub fn findings_json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(out)))
+}
+
+/// Whether `charter ARGS` judges from the history index.
+#[allow(dead_code)]
+pub fn reads_history(args: &[&str]) -> bool {
+    args.iter()
+        .any(|a| ["check", "status", "verify", "report", "log", "show"].contains(a))
+}
+
+/// Two runs of one command, with and without the history index, agree.
+#[allow(dead_code)]
+pub fn same_verdict(args: &[&str], with: &Output, without: &Output) {
+    assert_eq!(
+        (stdout(without), without.status.code()),
+        (stdout(with), with.status.code()),
+        "`charter {}` says something else without the history index\nstderr with: {}\nstderr without: {}",
+        args.join(" "),
+        stderr(with),
+        stderr(without)
+    );
 }

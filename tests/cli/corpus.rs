@@ -10,7 +10,7 @@ use std::process::{Output, Stdio};
 
 use serde_json::Value;
 
-use crate::common::{stderr, stdout, Env};
+use crate::common::{self, stderr, stdout, Env};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 const AGREEMENT: &str = "agreements/ada-grace.yaml";
@@ -37,8 +37,21 @@ fn small() -> Env {
 /// charter under a memory limit (`ulimit -v`, in a `sh` wrapper), in `dir`
 /// (relative to the sandbox's repository).
 fn bounded(env: &Env, dir: &str, args: &[&str]) -> Output {
+    let out = bounded_with(env, dir, args, false);
+    if common::reads_history(args) {
+        let without = bounded_with(env, dir, args, true);
+        common::same_verdict(args, &out, &without);
+    }
+    out
+}
+
+/// [`bounded`], optionally with the history index switched off.
+fn bounded_with(env: &Env, dir: &str, args: &[&str], no_index: bool) -> Output {
     let charter = assert_cmd::cargo::cargo_bin("charter");
     let mut cmd = env.program("sh");
+    if no_index {
+        cmd.env("CHARTER_NO_INDEX", "1");
+    }
     cmd.arg("-c")
         .arg(format!("ulimit -v {MEMORY_KIB} && exec \"$0\" \"$@\""))
         .arg(charter)

@@ -15,6 +15,7 @@ mod help;
 mod history;
 mod hostile;
 mod ident;
+mod index;
 mod init;
 mod invisible;
 mod json_docs;

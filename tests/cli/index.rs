@@ -1,0 +1,180 @@
+//! The on-disk history index: built, extended, rebuilt when history moves,
+//! refused when damaged, and never a reason for a different verdict.
+
+use crate::common::{same_verdict, stderr, stdout, Env};
+
+/// The demo repository in `sample/`, on a branch `base`.
+fn demo() -> Env {
+    let env = Env::new();
+    assert_eq!(env.run(&["demo", "sample"]).status.code(), Some(0));
+    env.git(&["-C", "sample", "checkout", "-q", "-b", "base"]);
+    // `demo` itself reads the history, and so stores an index: start cold.
+    std::fs::remove_dir_all(env.path("sample/.git/charter")).unwrap();
+    env
+}
+
+fn index_file(env: &Env) -> std::path::PathBuf {
+    env.path("sample/.git/charter/history.idx")
+}
+
+/// `charter -C sample ARGS` with and without the stored index; both must
+/// agree. Returns the run with the index.
+fn both(env: &Env, args: &[&str]) -> std::process::Output {
+    let mut full = vec!["-C", "sample"];
+    full.extend_from_slice(args);
+    let with = env.charter(&full).output().unwrap();
+    let without = env
+        .charter(&full)
+        .env("CHARTER_NO_INDEX", "1")
+        .output()
+        .unwrap();
+    same_verdict(&full, &with, &without);
+    with
+}
+
+#[test]
+fn index_is_built_extended_and_verified() {
+    let env = demo();
+    let out = env.run(&["-C", "sample", "index"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("built anew"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("3 agreements"), "{}", stdout(&out));
+    assert!(index_file(&env).is_file());
+    // Nothing new: nothing read.
+    let again = env.run(&["-C", "sample", "index"]);
+    assert!(stdout(&again).contains("(0 new)"), "{}", stdout(&again));
+    // One commit more is one commit read.
+    env.write("sample/notes.txt", "a note\n");
+    env.git_at(
+        &["-C", "sample", "add", "notes.txt"],
+        "2026-06-09T10:00:00Z",
+    );
+    env.git_at(
+        &["-C", "sample", "commit", "-q", "-m", "A note"],
+        "2026-06-09T10:00:00Z",
+    );
+    let one = env.run(&["-C", "sample", "index"]);
+    assert!(stdout(&one).contains("(1 new)"), "{}", stdout(&one));
+    let verified = env.run(&["-C", "sample", "index", "--verify"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
+    assert!(stdout(&verified).contains("matches a fresh walk"));
+    // Not a terminal: no progress indicator.
+    assert!(!stderr(&one).contains("indexing"), "{}", stderr(&one));
+}
+
+#[test]
+fn a_damaged_index_is_rebuilt_and_never_changes_a_verdict() {
+    let env = demo();
+    let today = ["--today", "2026-06-10"];
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(&today);
+    let fresh = both(&env, &args);
+    assert!(index_file(&env).is_file(), "check stores the index");
+    // Flip bytes in the middle of the stored index.
+    let mut bytes = std::fs::read(index_file(&env)).unwrap();
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle..middle + 8] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(index_file(&env), &bytes).unwrap();
+    let verify = env.run(&["-C", "sample", "index", "--verify"]);
+    assert_eq!(verify.status.code(), Some(1), "{}", stdout(&verify));
+    assert!(
+        stderr(&verify).contains("no index stored"),
+        "{}",
+        stderr(&verify)
+    );
+    let after = both(&env, &args);
+    assert_eq!(stdout(&after), stdout(&fresh));
+    // Garbage where the index lives, even a directory, is no error.
+    std::fs::remove_file(index_file(&env)).unwrap();
+    std::fs::create_dir_all(index_file(&env)).unwrap();
+    let blocked = both(&env, &args);
+    assert_eq!(stdout(&blocked), stdout(&fresh));
+}
+
+#[test]
+fn a_rewritten_history_is_judged_as_it_is_now() {
+    let env = demo();
+    let today = ["--today", "2026-06-10"];
+    let mut args = vec!["status", "--format", "json"];
+    args.extend_from_slice(&today);
+    let before = both(&env, &args);
+    // Drop the last two commits and make another: the stored index covers
+    // commits that are no longer on the chain.
+    env.git(&["-C", "sample", "reset", "-q", "--hard", "HEAD~2"]);
+    env.write("sample/notes.txt", "a note\n");
+    env.git(&["-C", "sample", "add", "notes.txt"]);
+    env.git_at(
+        &["-C", "sample", "commit", "-q", "-m", "Another past"],
+        "2026-06-09T10:00:00Z",
+    );
+    let after = both(&env, &args);
+    assert_ne!(stdout(&after), stdout(&before), "the history changed");
+    let verified = env.run(&["-C", "sample", "index", "--verify"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
+}
+
+#[test]
+fn a_pull_request_is_judged_the_same_cold_and_warm() {
+    let env = demo();
+    let base = env
+        .git(&["-C", "sample", "rev-parse", "base"])
+        .trim()
+        .to_owned();
+    env.git(&["-C", "sample", "checkout", "-q", "-b", "pr"]);
+    let path = "sample/agreements/ada-grace.yaml";
+    let text = env.read(path).replace("notice: 14d", "notice: 7d");
+    env.write(path, text);
+    env.git_at(
+        &["-C", "sample", "commit", "-q", "-am", "Shorter notice"],
+        "2026-06-09T10:00:00Z",
+    );
+    let head = env
+        .git(&["-C", "sample", "rev-parse", "pr"])
+        .trim()
+        .to_owned();
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--base",
+        &base,
+        "--head",
+        &head,
+        "--today",
+        "2026-06-10",
+    ];
+    // Cold: no index stored, so only ada-grace's paths are walked.
+    let cold = both(&env, &args);
+    assert_eq!(cold.status.code(), Some(1), "{}", stdout(&cold));
+    assert!(stdout(&cold).contains("\"unsigned\""), "{}", stdout(&cold));
+    assert!(
+        !index_file(&env).exists(),
+        "a walk of a few paths is not stored"
+    );
+    // Warm: the stored index of the base.
+    env.git(&["-C", "sample", "checkout", "-q", "base"]);
+    assert_eq!(env.run(&["-C", "sample", "index"]).status.code(), Some(0));
+    let warm = both(&env, &args);
+    assert_eq!(stdout(&warm), stdout(&cold));
+}
+
+#[test]
+fn without_the_index_nothing_is_written() {
+    let env = demo();
+    let out = env
+        .charter(&["-C", "sample", "status"])
+        .env("CHARTER_NO_INDEX", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!index_file(&env).exists());
+    let refused = env
+        .charter(&["-C", "sample", "index"])
+        .env("CHARTER_NO_INDEX", "1")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("CHARTER_NO_INDEX"));
+}
