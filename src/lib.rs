@@ -31,6 +31,8 @@ pub mod schema;
 pub mod settings;
 pub mod signoff;
 pub mod template;
+#[cfg(test)]
+mod test_repo;
 pub mod unicode;
 pub mod workspace;
 pub mod yaml;

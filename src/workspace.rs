@@ -34,10 +34,9 @@ impl Workspace {
             Ok(repo) => match repo.workdir() {
                 Some(w) => (w.to_path_buf(), Some(repo)),
                 None => {
-                    return Err(Error::other(
-                        format!("{} is a bare git repository", repo.path().display()),
-                        Some("run charter in a clone with a working tree"),
-                    ))
+                    return Err(Error::Bare {
+                        path: repo.path().to_path_buf(),
+                    })
                 }
             },
             Err(e) if e.code() == git2::ErrorCode::NotFound => (dir.to_path_buf(), None),
@@ -249,6 +248,20 @@ impl Workspace {
                 Some("give paths inside the repository"),
             )),
         }
+    }
+}
+
+/// The git repository at or above `dir`, for commands that read only
+/// commits: a bare repository (a CI mirror, a server-side hook) is
+/// accepted, since nothing is read from a working tree.
+pub fn discover_repository(dir: &Path) -> Result<git2::Repository> {
+    match git2::Repository::discover(dir) {
+        Ok(repo) => Ok(repo),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => Err(Error::NotARepository),
+        Err(e) => Err(Error::git(
+            format!("opening the repository at {}", dir.display()),
+            e,
+        )),
     }
 }
 
