@@ -26,6 +26,7 @@ pub mod programme;
 pub mod record;
 pub mod render;
 pub mod report;
+pub mod revision;
 pub mod rules;
 pub mod schema;
 pub mod settings;

@@ -539,9 +539,7 @@ pub fn signers_at(
     commit: &git2::Commit<'_>,
     layout: &Layout,
 ) -> Result<(AllowedSigners, Vec<signoff::Diagnostic>)> {
-    let bytes = crate::history::blob_at(repo, commit, &layout.allowed_signers)?.unwrap_or_default();
-    let text = String::from_utf8_lossy(&bytes);
-    Ok(AllowedSigners::parse(&text))
+    crate::revision::Tree::Commit(repo, commit).signers(layout)
 }
 
 /// Load the record of `id` as of HEAD, with the trust root from HEAD.

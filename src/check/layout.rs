@@ -16,17 +16,14 @@ use crate::error::Result;
 use crate::finding::Finding;
 use crate::history::blob_at;
 use crate::record::Record;
-use crate::settings::{Layout, Settings, FILE};
+use crate::settings::{Layout, FILE};
 use crate::signoff::AllowedSigners;
 use crate::yaml::Segment;
 
 /// The layout `charter.yaml` in `commit` sets (defaults where it is absent
 /// or invalid, as `check` applies it).
 pub fn layout_at(repo: &Repository, commit: &Commit<'_>) -> Result<Layout> {
-    Ok(blob_at(repo, commit, FILE)?
-        .map(|bytes| Settings::load(&bytes).0)
-        .unwrap_or_default()
-        .layout())
+    crate::revision::Tree::Commit(repo, commit).layout()
 }
 
 /// One change of layout: from `old` (in force before) to `new` (set by
