@@ -101,8 +101,7 @@ pub fn findings(
         findings.push(with_commit(f));
     }
     if old.allowed_signers != new.allowed_signers {
-        let text = blob_at(repo, change.after, &new.allowed_signers)?.unwrap_or_default();
-        let (new_signers, _) = AllowedSigners::parse(&String::from_utf8_lossy(&text));
+        let (new_signers, _) = crate::revision::Tree::Commit(repo, change.after).signers(new)?;
         let keys = trust_root::Change {
             old_file: &old.allowed_signers,
             old: change.old_signers,
