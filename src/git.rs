@@ -28,18 +28,11 @@ pub fn commit_files(
 ) -> Result<git2::Oid> {
     refuse_during_operation(repo)?;
     let lock = IndexLock::acquire(repo)?;
-    let parent = match repo.head() {
-        Ok(head) => Some(
-            head.peel_to_commit()
-                .map_err(|e| Error::git("reading HEAD", e))?,
-        ),
-        Err(e)
-            if e.code() == git2::ErrorCode::UnbornBranch
-                || e.code() == git2::ErrorCode::NotFound =>
-        {
-            None
-        }
-        Err(e) => return Err(Error::git("reading HEAD", e)),
+    let parent = match crate::history::head_commit(repo) {
+        Ok(head) => Some(head),
+        // The first commit of a repository has no parent.
+        Err(Error::NoCommits) => None,
+        Err(e) => return Err(e),
     };
     let mut scratch = git2::Index::new().map_err(|e| Error::git("preparing a commit", e))?;
     if let Some(parent) = &parent {

@@ -26,11 +26,14 @@ pub mod programme;
 pub mod record;
 pub mod render;
 pub mod report;
+pub mod revision;
 pub mod rules;
 pub mod schema;
 pub mod settings;
 pub mod signoff;
 pub mod template;
+#[cfg(test)]
+mod test_repo;
 pub mod unicode;
 pub mod workspace;
 pub mod yaml;

@@ -461,9 +461,7 @@ pub fn signers_at(
     commit: &git2::Commit<'_>,
     layout: &Layout,
 ) -> Result<(AllowedSigners, Vec<signoff::Diagnostic>)> {
-    let bytes = crate::history::blob_at(repo, commit, &layout.allowed_signers)?.unwrap_or_default();
-    let text = String::from_utf8_lossy(&bytes);
-    Ok(AllowedSigners::parse(&text))
+    crate::revision::Tree::Commit(repo, commit).signers(layout)
 }
 
 /// Every record at `commit` (HEAD, in practice), judged with that commit's

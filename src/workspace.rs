@@ -9,6 +9,7 @@ use crate::document::MAX_FILE_BYTES;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::render::findings::Sources;
+use crate::revision::{Inputs, Tree};
 use crate::settings::{self, Layout, Settings};
 use crate::signoff::{AllowedSigners, SignoffFile};
 
@@ -24,6 +25,18 @@ pub struct Workspace {
     pub settings_findings: Vec<Finding>,
     /// Where things live.
     pub layout: Layout,
+    /// The trust root and its problems, as read with the settings.
+    trust: Trust,
+}
+
+/// The working tree's trust root, read once with the settings.
+struct Trust {
+    /// The parsed file; `None` when it is absent or unreadable.
+    signers: Option<AllowedSigners>,
+    /// Problems with its lines.
+    diagnostics: Vec<crate::signoff::Diagnostic>,
+    /// Why it could not be read.
+    unreadable: Option<Finding>,
 }
 
 impl Workspace {
@@ -34,10 +47,9 @@ impl Workspace {
             Ok(repo) => match repo.workdir() {
                 Some(w) => (w.to_path_buf(), Some(repo)),
                 None => {
-                    return Err(Error::other(
-                        format!("{} is a bare git repository", repo.path().display()),
-                        Some("run charter in a clone with a working tree"),
-                    ))
+                    return Err(Error::Bare {
+                        path: repo.path().to_path_buf(),
+                    })
                 }
             },
             Err(e) if e.code() == git2::ErrorCode::NotFound => (dir.to_path_buf(), None),
@@ -49,18 +61,19 @@ impl Workspace {
             }
         };
         let root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
-        let (settings, settings_findings) = match read_file(&root, settings::FILE) {
-            Ok(Some(bytes)) => Settings::load(&bytes),
-            Ok(None) => (Settings::default(), Vec::new()),
-            Err(f) => (Settings::default(), vec![*f]),
+        let inputs = Inputs::load(&Tree::Working(&root))?;
+        let trust = Trust {
+            signers: inputs.has_trust_root().then_some(inputs.signers),
+            diagnostics: inputs.signer_diagnostics,
+            unreadable: inputs.signers_unreadable,
         };
-        let layout = settings.layout();
         Ok(Workspace {
             root,
             repo,
-            settings,
-            settings_findings,
-            layout,
+            settings: inputs.settings,
+            settings_findings: inputs.settings_findings,
+            layout: inputs.layout,
+            trust,
         })
     }
 
@@ -156,21 +169,14 @@ impl Workspace {
 
     /// The working tree's allowed_signers, when there is one; its
     /// diagnostics become `allowed-signers` findings when `report` is set.
-    fn trust_root(&self, findings: &mut Vec<Finding>, report: bool) -> Option<AllowedSigners> {
+    fn trust_root(&self, findings: &mut Vec<Finding>, report: bool) -> Option<&AllowedSigners> {
         let rel = &self.layout.allowed_signers;
-        let bytes = match self.read(rel) {
-            Ok(Some(bytes)) => bytes,
-            Ok(None) => return None,
-            Err(f) => {
-                if report {
-                    findings.push(*f);
-                }
-                return None;
-            }
-        };
-        let (signers, diagnostics) = AllowedSigners::parse(&String::from_utf8_lossy(&bytes));
         if report {
-            for d in diagnostics {
+            findings.extend(self.trust.unreadable.iter().cloned());
+        }
+        let signers = self.trust.signers.as_ref()?;
+        if report {
+            for d in self.trust.diagnostics.iter().cloned() {
                 let mut f = Finding::new("allowed-signers", rel, d.message).at(crate::yaml::Pos {
                     line: d.line,
                     column: 1,
@@ -249,6 +255,20 @@ impl Workspace {
                 Some("give paths inside the repository"),
             )),
         }
+    }
+}
+
+/// The git repository at or above `dir`, for commands that read only
+/// commits: a bare repository (a CI mirror, a server-side hook) is
+/// accepted, since nothing is read from a working tree.
+pub fn discover_repository(dir: &Path) -> Result<git2::Repository> {
+    match git2::Repository::discover(dir) {
+        Ok(repo) => Ok(repo),
+        Err(e) if e.code() == git2::ErrorCode::NotFound => Err(Error::NotARepository),
+        Err(e) => Err(Error::git(
+            format!("opening the repository at {}", dir.display()),
+            e,
+        )),
     }
 }
 

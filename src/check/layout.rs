@@ -16,17 +16,14 @@ use crate::error::Result;
 use crate::finding::Finding;
 use crate::history::blob_at;
 use crate::record::Record;
-use crate::settings::{Layout, Settings, FILE};
+use crate::settings::{Layout, FILE};
 use crate::signoff::AllowedSigners;
 use crate::yaml::Segment;
 
 /// The layout `charter.yaml` in `commit` sets (defaults where it is absent
 /// or invalid, as `check` applies it).
 pub fn layout_at(repo: &Repository, commit: &Commit<'_>) -> Result<Layout> {
-    Ok(blob_at(repo, commit, FILE)?
-        .map(|bytes| Settings::load(&bytes).0)
-        .unwrap_or_default()
-        .layout())
+    crate::revision::Tree::Commit(repo, commit).layout()
 }
 
 /// One change of layout: from `old` (in force before) to `new` (set by
@@ -104,8 +101,7 @@ pub fn findings(
         findings.push(with_commit(f));
     }
     if old.allowed_signers != new.allowed_signers {
-        let text = blob_at(repo, change.after, &new.allowed_signers)?.unwrap_or_default();
-        let (new_signers, _) = AllowedSigners::parse(&String::from_utf8_lossy(&text));
+        let (new_signers, _) = crate::revision::Tree::Commit(repo, change.after).signers(new)?;
         let keys = trust_root::Change {
             old_file: &old.allowed_signers,
             old: change.old_signers,

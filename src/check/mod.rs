@@ -104,16 +104,16 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
 
     // Settings and trust root: from base in a pull request, else from head.
     let trusted = base.as_ref().unwrap_or(&head);
-    let settings_bytes = blob_at(repo, trusted, crate::settings::FILE)?;
-    let (settings, settings_findings) = settings_bytes
-        .as_deref()
-        .map(Settings::load)
-        .unwrap_or_default();
-    let layout = settings.layout();
-    let signers_blob = blob_at(repo, trusted, &layout.allowed_signers)?;
-    let has_trust_root = signers_blob.is_some();
-    let signers_text = signers_blob.unwrap_or_default();
-    let (signers, diagnostics) = AllowedSigners::parse(&String::from_utf8_lossy(&signers_text));
+    let inputs = crate::revision::Inputs::load(&crate::revision::Tree::Commit(repo, trusted))?;
+    let has_trust_root = inputs.has_trust_root();
+    let crate::revision::Inputs {
+        settings,
+        settings_findings,
+        layout,
+        signers,
+        signer_diagnostics: diagnostics,
+        ..
+    } = inputs;
 
     let mut findings = Vec::new();
     let mut sources = Sources::new();

@@ -12,6 +12,7 @@ use charter::agreement::types::is_valid_id;
 use charter::agreement::VersionId;
 use charter::diff::{self, Change};
 use charter::document::MAX_FILE_BYTES;
+use charter::error::Error;
 use charter::finding::Finding;
 use charter::history;
 use charter::render::style::{paint, DIM, HEADING, NEW, OLD};
@@ -352,22 +353,15 @@ fn merge_base<'r>(
 fn commit<'r>(ws: &Workspace, repo: &'r Repository, rev: &str) -> Result<Commit<'r>, CliError> {
     let err = match history::resolve_commit(repo, rev) {
         Ok(commit) => return Ok(commit),
-        Err(e) => CliError::from(e),
+        Err(e) => e,
     };
     // A repository without commits says so rather than "unknown revision".
     history::head_commit(repo)?;
-    if repo.is_shallow() {
-        let hint = history::shallow_error()
-            .hint()
-            .unwrap_or_default()
-            .to_owned();
-        return Err(CliError::new(format!(
-            "unknown revision `{rev}`: this clone is shallow, so the history it names may be missing"
-        ))
-        .hint(hint));
-    }
+    // In a shallow clone the advice is to fetch the history, nothing else.
+    let shallow = matches!(err, Error::UnknownRevision { shallow: true, .. });
+    let err = CliError::from(err);
     let file = format!("{}/{rev}.yaml", ws.layout.agreements.trim_end_matches('/'));
-    if is_valid_id(rev) && ws.root.join(&file).exists() {
+    if !shallow && is_valid_id(rev) && ws.root.join(&file).exists() {
         return Err(err.hint(format!(
             "to limit the diff to the agreement {rev}, put it after `--`: `charter diff -- {rev}`"
         )));

@@ -287,8 +287,7 @@ pub fn check_id(id: &str) -> Result<(), CliError> {
 
 /// The error for commands that need git history outside a repository.
 pub fn not_a_repository() -> CliError {
-    CliError::new("not a git repository (or any parent up to the root)")
-        .hint("run charter inside a clone of your agreements repository, or use -C DIR")
+    charter::error::Error::NotARepository.into()
 }
 
 /// The paths that make a directory a charter repository: `charter.yaml`,
@@ -319,15 +318,7 @@ pub fn no_layout(where_: &str, layout: &charter::settings::Layout) -> CliError {
 /// unlike [`workspace`], a bare repository (a CI mirror, a server-side
 /// hook) is accepted, since nothing is read from a working tree.
 pub fn repository(global: &Global) -> Result<git2::Repository, CliError> {
-    match git2::Repository::discover(&global.cwd) {
-        Ok(repo) => Ok(repo),
-        Err(e) if e.code() == git2::ErrorCode::NotFound => Err(not_a_repository()),
-        Err(e) => Err(charter::error::Error::git(
-            format!("opening the repository at {}", global.cwd.display()),
-            e,
-        )
-        .into()),
-    }
+    Ok(charter::workspace::discover_repository(&global.cwd)?)
 }
 
 /// Commit one record file charter has just written (a check-in, a

@@ -18,7 +18,7 @@ use charter::plural::count;
 use charter::record::{self, Record, SignoffReport};
 use charter::render::style::{paint, DIM, ERROR, HEADING, OK, WARNING};
 use charter::rules::{VersionReport, VersionState};
-use charter::settings::{self, Layout, Settings};
+use charter::settings::Layout;
 use charter::signoff::AllowedSigners;
 use git2::Repository;
 use serde::Serialize;
@@ -146,10 +146,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
 
 /// Where things live, from HEAD's `charter.yaml` (defaults when absent).
 pub(super) fn layout_at(repo: &Repository, head: &git2::Commit<'_>) -> Result<Layout, CliError> {
-    Ok(match history::blob_at(repo, head, settings::FILE)? {
-        Some(bytes) => Settings::load(&bytes).0.layout(),
-        None => Layout::default(),
-    })
+    Ok(charter::revision::Tree::Commit(repo, head).layout()?)
 }
 
 /// HEAD's `allowed_signers`, with its problems reported on stderr by line.

@@ -19,29 +19,31 @@ use git2::{Commit, Oid, Repository};
 
 use crate::error::{Error, Result};
 
-/// Resolve a revision (anything `git rev-parse` takes) to a commit.
+/// Resolve a revision (anything `git rev-parse` takes) to a commit. In a
+/// shallow clone a revision that cannot be found may lie in the history the
+/// clone lacks, and the error says so.
 pub fn resolve_commit<'r>(repo: &'r Repository, rev: &str) -> Result<Commit<'r>> {
     let object = repo.revparse_single(rev).map_err(|e| {
-        Error::other(
-            format!("unknown revision `{rev}`: {}", e.message()),
-            Some("give a commit, branch or tag that exists in this repository (see `git log`)"),
-        )
+        let shallow = repo.is_shallow();
+        Error::UnknownRevision {
+            rev: rev.to_owned(),
+            reason: if shallow {
+                "this clone is shallow, so the history it names may be missing".to_owned()
+            } else {
+                e.message().to_owned()
+            },
+            shallow,
+        }
     })?;
-    object.peel_to_commit().map_err(|_| {
-        Error::other(
-            format!("revision `{rev}` is not a commit"),
-            Some("give a commit, branch or tag"),
-        )
+    object.peel_to_commit().map_err(|_| Error::NotACommit {
+        rev: rev.to_owned(),
     })
 }
 
 /// HEAD as a commit, with a clear error for a repository without commits.
 pub fn head_commit(repo: &Repository) -> Result<Commit<'_>> {
     let head = repo.head().map_err(|e| match e.code() {
-        git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound => Error::other(
-            "the repository has no commits yet",
-            Some("commit the agreements first (`git add agreements && git commit`)"),
-        ),
+        git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound => Error::NoCommits,
         _ => Error::git("reading HEAD", e),
     })?;
     head.peel_to_commit()
@@ -95,8 +97,5 @@ pub fn entry_id(tree: &git2::Tree<'_>, path: &str) -> Result<Option<Oid>> {
 
 /// The error for a shallow clone that lacks history a rule needs.
 pub fn shallow_error() -> Error {
-    Error::other(
-        "this clone is shallow: the history charter needs is missing",
-        Some("fetch the full history (`git fetch --unshallow`; in GitHub Actions use `actions/checkout` with `fetch-depth: 0`)"),
-    )
+    Error::Shallow
 }

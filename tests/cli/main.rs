@@ -8,6 +8,7 @@ mod common;
 mod corpus;
 mod demo;
 mod diff;
+mod errors;
 mod escaping;
 mod faults;
 mod gate;
