@@ -16,6 +16,7 @@ use git2::{Oid, Repository};
 use serde::{Deserialize, Serialize};
 
 use super::chain::{Chain, ChainCommit, MAX_TIME, MIN_TIME};
+use super::resolve::Resolver;
 use super::tree_diff;
 use crate::error::{Error, Result};
 use crate::settings::Layout;
@@ -203,6 +204,7 @@ impl Index {
             self.truncate(p + 1);
             return Ok(0);
         }
+        let mut resolver = Resolver::new(repo, self.roots.iter().map(|r| r.path.as_str()))?;
         let mut walked: Vec<Walked> = Vec::new();
         let mut newer_commit: Option<git2::Commit<'_>> = None;
         let mut current = Some(head);
@@ -221,14 +223,7 @@ impl Index {
                 }
             })?;
             let parent = first_parent(repo, &commit)?;
-            let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
-            let mut roots = Vec::with_capacity(self.roots.len());
-            for root in &self.roots {
-                roots.push(super::entry_at(&tree, &root.path)?.map(|e| Entry {
-                    id: e.id(),
-                    mode: e.filemode(),
-                }));
-            }
+            let roots = resolver.resolve(commit.tree_id())?;
             let raw_time = commit.committer().when().seconds();
             if !(MIN_TIME..=MAX_TIME).contains(&raw_time) {
                 return Err(super::chain::time_out_of_range(id, raw_time));
