@@ -8,6 +8,7 @@
 // built once per problem, so its size does not matter.
 #![allow(clippy::result_large_err)]
 pub mod agreement;
+pub mod amendment;
 pub mod calendar;
 pub mod check;
 pub mod checkin;

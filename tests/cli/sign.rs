@@ -1228,6 +1228,58 @@ fn sign_refuses_to_break_the_notice_period_unless_waived() {
     sign_ok(&env, "mentor", &keys.mentor, &[]);
 }
 
+/// `sign --no-commit` and `amend` judge the same uncommitted amendment by
+/// one landing rule: the start of `--today`, never earlier than HEAD. With
+/// charter's clock (the committer date) weeks before `--today`, landing at
+/// the clock would allow what landing at `--today` refuses.
+#[test]
+fn sign_and_amend_judge_a_pending_change_alike() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    let amended = minimal()
+        .replace("biweekly", "weekly")
+        .replace("effective: 2026-01-12", "effective: 2026-03-10");
+    env.write(AGREEMENT, &amended);
+    let before = head(&env);
+    let files = signoff_files(&env).len();
+
+    // Landing on 2026-03-01, 14 days of notice allow 2026-03-15 at the earliest.
+    let signed = sign(
+        &env,
+        "mentor",
+        &keys.mentor,
+        &["--no-commit", "--today", "2026-03-01"],
+    );
+    let amend = env.run(&["amend", "ada-grace", "--today", "2026-03-01"]);
+    assert_eq!(signed.status.code(), Some(1), "{}", stderr(&signed));
+    assert_eq!(amend.status.code(), Some(1), "{}", stderr(&amend));
+    assert!(
+        stderr(&signed).contains("allows 2026-03-15 at the earliest"),
+        "{}",
+        stderr(&signed)
+    );
+    assert!(
+        stderr(&amend).contains("the earliest allowed date is 2026-03-15"),
+        "{}",
+        stderr(&amend)
+    );
+    assert_eq!(head(&env), before);
+    assert_eq!(signoff_files(&env).len(), files);
+
+    // Landing on 2026-02-10 allows 2026-02-24: both accept it.
+    let signed = sign(
+        &env,
+        "mentor",
+        &keys.mentor,
+        &["--no-commit", "--today", "2026-02-10"],
+    );
+    assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
+    let amend = env.run(&["amend", "ada-grace", "--today", "2026-02-10"]);
+    assert_eq!(amend.status.code(), Some(0), "{}", stderr(&amend));
+    assert_ne!(head(&env), before);
+}
+
 #[test]
 fn sign_refuses_during_a_merge() {
     let (env, keys) = setup();
