@@ -2,23 +2,21 @@
 //! agreements between two revisions, or between a revision and the working
 //! tree, as data rather than as lines of YAML.
 //!
-//! The comparison of one file's two sides ([`Content`], [`compare`]) is
-//! shared with the git diff driver (`git_diff.rs`).
+//! The comparison of one file's two sides is the library's
+//! (`charter::diff::compare_file`), shared with the git diff driver
+//! (`git_diff.rs`); this file chooses the sides and prints.
 
 use std::io::Write;
 
-use charter::agreement::lint::{self, Context};
 use charter::agreement::types::is_valid_id;
 use charter::agreement::VersionId;
-use charter::diff::{self, Change};
-use charter::document::MAX_FILE_BYTES;
+use charter::diff::{self, Change, Comparison, Content, Outcome};
 use charter::finding::Finding;
 use charter::history;
 use charter::render::style::{paint, DIM, HEADING, NEW, OLD};
 use charter::workspace::Workspace;
 use git2::{Commit, Repository};
 use serde::Serialize;
-use serde_json::Value;
 
 use super::error::{code, CliError, CliResult};
 use super::Global;
@@ -123,8 +121,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         if old == new {
             continue;
         }
-        let (old, new) = (Content::load(file, old), Content::load(file, new));
-        let outcome = compare(&old, &new, (&format!("a/{file}"), &format!("b/{file}")));
+        let Comparison { old, new, outcome } = diff::compare_file((file, old), (file, new));
         if matches!(outcome, Outcome::Same) {
             continue;
         }
@@ -410,135 +407,6 @@ fn limits(
         files.push(rel);
     }
     Ok((!files.is_empty()).then_some(files))
-}
-
-/// What one side of an agreement file holds, as far as diffing goes.
-pub(super) enum Content {
-    /// The file does not exist on this side.
-    Absent,
-    /// The file is not text charter compares; the reason says why.
-    Skipped(&'static str),
-    /// Text that is not plain data; the finding says where and why.
-    Unparseable { text: String, finding: Box<Finding> },
-    /// Plain data (a valid agreement or not), with its version id.
-    Data {
-        text: String,
-        version: VersionId,
-        data: Value,
-    },
-}
-
-impl Content {
-    /// Classify the bytes of `file` (a repository-relative path, for messages).
-    pub(super) fn load(file: &str, bytes: Option<Vec<u8>>) -> Content {
-        let Some(bytes) = bytes else {
-            return Content::Absent;
-        };
-        // Git's own test for binary: a NUL byte near the start.
-        if bytes.iter().take(8000).any(|&b| b == 0) {
-            return Content::Skipped("binary file");
-        }
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Content::Skipped("file too large to compare");
-        }
-        let (parsed, findings) = lint::check(file, &bytes, &Context::default());
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        match (parsed.version(), parsed.data()) {
-            (Some(version), Some(data)) => Content::Data {
-                version: version.clone(),
-                data: data.clone(),
-                text,
-            },
-            _ => {
-                let finding = findings
-                    .into_iter()
-                    .find(|f| f.rule == "yaml-syntax")
-                    .unwrap_or_else(|| {
-                        Finding::new("yaml-syntax", file, "the file does not parse")
-                    });
-                Content::Unparseable {
-                    text,
-                    finding: Box::new(finding),
-                }
-            }
-        }
-    }
-
-    /// The version id, when the side parses.
-    pub(super) fn version(&self) -> Option<&VersionId> {
-        match self {
-            Content::Data { version, .. } => Some(version),
-            _ => None,
-        }
-    }
-
-    fn text(&self) -> &str {
-        match self {
-            Content::Data { text, .. } | Content::Unparseable { text, .. } => text,
-            Content::Absent | Content::Skipped(_) => "",
-        }
-    }
-}
-
-/// How two sides of one file differ.
-pub(super) enum Outcome {
-    /// No difference in data (perhaps in comments or layout).
-    Same,
-    /// Semantic changes.
-    Changes(Vec<Change>),
-    /// A side does not parse: why, for each such side, and a unified line
-    /// diff instead of changes.
-    Lines {
-        old: Option<Box<Finding>>,
-        new: Option<Box<Finding>>,
-        diff: String,
-    },
-    /// A side is not text charter compares.
-    Skipped(&'static str),
-}
-
-/// Compare two sides of a file; `names` label the sides of a line diff
-/// (`a/…`, `b/…`; an absent side is labelled `/dev/null`).
-pub(super) fn compare(old: &Content, new: &Content, names: (&str, &str)) -> Outcome {
-    match (old, new) {
-        (Content::Absent, Content::Absent) => Outcome::Same,
-        (Content::Skipped(why), _) | (_, Content::Skipped(why)) => Outcome::Skipped(why),
-        (Content::Unparseable { .. }, _) | (_, Content::Unparseable { .. }) => {
-            let problem = |c: &Content| match c {
-                Content::Unparseable { finding, .. } => Some(finding.clone()),
-                _ => None,
-            };
-            let label = |c: &Content, name: &str| match c {
-                Content::Absent => "/dev/null".to_owned(),
-                _ => name.to_owned(),
-            };
-            let diff = similar::TextDiff::from_lines(old.text(), new.text())
-                .unified_diff()
-                .context_radius(3)
-                .header(&label(old, names.0), &label(new, names.1))
-                .to_string();
-            if diff.is_empty() {
-                return Outcome::Same;
-            }
-            Outcome::Lines {
-                old: problem(old),
-                new: problem(new),
-                diff,
-            }
-        }
-        _ => {
-            let data = |c: &Content| match c {
-                Content::Data { data, .. } => data.clone(),
-                _ => Value::Null,
-            };
-            let changes = diff::diff(&data(old), &data(new));
-            if changes.is_empty() {
-                Outcome::Same
-            } else {
-                Outcome::Changes(changes)
-            }
-        }
-    }
 }
 
 /// Write a unified line diff, the `-`/`+` lines coloured when asked.
