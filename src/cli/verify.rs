@@ -13,6 +13,7 @@ use charter::agreement::lint::id_of;
 use charter::agreement::types::is_valid_id;
 use charter::agreement::VersionId;
 use charter::history::{self, Chain};
+use charter::not_signed::{why_not_signed, NotSigned};
 use charter::plural::count;
 use charter::record::{self, Record, SignoffReport};
 use charter::render::style::{paint, DIM, ERROR, HEADING, OK, WARNING};
@@ -362,25 +363,23 @@ fn version_text(
     }
     // Both parties signed with the right `amends`, yet the version is not
     // signed: say why, since nothing else on screen would.
-    if !v.signed && v.effective.is_some() && v.missing.is_empty() && !v.concluding {
-        let keys = |role: charter::agreement::Role| -> BTreeSet<&str> {
-            mine.iter()
-                .filter(|s| {
-                    s.role == Some(role) && s.amends.as_deref().unwrap_or("none") == amends_text
-                })
-                .filter_map(|s| s.key_fingerprint.as_deref())
-                .collect()
+    if let Some(why) = why_not_signed(r, v) {
+        let why = match why {
+            NotSigned::SameKey => {
+                "the mentor and the mentee signed with the same key; two people need two keys"
+                    .to_owned()
+            }
+            NotSigned::PartyChange(change) => format!(
+                "{}; a party whose email changed must also sign with their previous email",
+                change.message()
+            ),
         };
-        let (mentor, mentee) = (
-            keys(charter::agreement::Role::Mentor),
-            keys(charter::agreement::Role::Mentee),
-        );
-        let why = if mentor.len() == 1 && mentor == mentee {
-            "the mentor and the mentee signed with the same key; two people need two keys"
-        } else {
-            "a party whose email changed must also sign with their previous email"
-        };
-        writeln!(out, "    {} {why}", paint(WARNING, "not signed:", color))?;
+        writeln!(
+            out,
+            "    {} {}",
+            paint(WARNING, "not signed:", color),
+            charter::render::escape::text(&why)
+        )?;
     }
     Ok(())
 }

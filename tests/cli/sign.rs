@@ -992,6 +992,53 @@ fn one_key_for_both_parties_signs_nothing() {
     );
 }
 
+/// A version that changes a party's email needs the previous principal's
+/// sign-off too: `verify` and `check` give the same reason for the version
+/// not being signed, in the same words.
+#[test]
+fn verify_and_check_say_alike_why_a_new_party_is_not_enough() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    env.write(
+        "allowed_signers",
+        format!(
+            "{}ada2@example.com {}\n",
+            env.read("allowed_signers"),
+            keys.mentee.line
+        ),
+    );
+    env.write(
+        AGREEMENT,
+        minimal()
+            .replace("email: ada@example.com", "email: ada2@example.com")
+            .replace("effective: 2026-01-12", "effective: 2026-03-01"),
+    );
+    env.commit_all("Ada's new address", CLOCK);
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    let why = "the mentee changes from ada@example.com to ada2@example.com, and ada@example.com has not signed this version";
+    let (_, text) = verify_text(&env);
+    assert!(text.contains(&format!("not signed: {why}")), "{text}");
+    let out = env
+        .charter(&["check", "--format", "json"])
+        .env("CHARTER_TODAY", LATER)
+        .output()
+        .unwrap();
+    let json = crate::common::findings_json(&out);
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "party-change" && f["message"] == why),
+        "{json:#}"
+    );
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "same-key"),
+        "{json:#}"
+    );
+}
+
 #[test]
 fn a_key_expired_when_the_signoff_landed_does_not_count() {
     for (landed, valid) in [
