@@ -1,6 +1,13 @@
 //! Findings: every problem charter reports, in one shape for every renderer.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
+
+/// Source texts by repository-relative path, so a renderer can show the
+/// offending line of a finding. It lives with findings rather than with the
+/// renderers because `check` and `validate` collect it while they judge.
+pub type Sources = HashMap<String, String>;
 
 /// How serious a finding is; errors fail `validate` and `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -189,5 +196,28 @@ impl Summary {
             warnings: count(Severity::Warning),
             info: count(Severity::Info),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `check` judges and `render` prints a check's report, so `render`
+    /// depends on `check` and never the other way round: what both need
+    /// (findings, [`super::Sources`]) lives here.
+    #[test]
+    fn check_does_not_depend_on_render() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/check");
+        let mut read = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            read += 1;
+            assert!(
+                !text.contains("crate::render") && !text.contains("super::super::render"),
+                "{} uses the renderers",
+                path.display()
+            );
+        }
+        assert!(read > 3, "src/check has its modules");
     }
 }

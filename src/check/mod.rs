@@ -22,10 +22,10 @@ use git2::{Oid, Repository};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::finding::Sources;
 use crate::finding::{Finding, Summary};
 use crate::history::{blob_at, resolve_commit, Chain};
 use crate::record::{load_all, Record};
-use crate::render::findings::Sources;
 use crate::report::AgreementSummary;
 use crate::settings::Settings;
 use crate::signoff::AllowedSigners;

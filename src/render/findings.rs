@@ -1,7 +1,6 @@
 //! Findings as text (with the offending line and a caret), JSON and GitHub
 //! workflow commands.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -11,8 +10,7 @@ use super::style::{paint, DIM, ERROR, HEADING, WARNING};
 use crate::finding::{Finding, Severity, Summary};
 use crate::plural::count;
 
-/// Source texts by repository-relative path, for showing the offending line.
-pub type Sources = HashMap<String, String>;
+pub use crate::finding::Sources;
 
 /// Human-readable findings: `error[rule]: message`, the place, the line, a caret, the hint.
 pub fn text(
