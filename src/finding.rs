@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Source texts by repository-relative path, so a renderer can show the
 /// offending line of a finding. It lives with findings rather than with the
@@ -10,7 +10,7 @@ use serde::Serialize;
 pub type Sources = HashMap<String, String>;
 
 /// How serious a finding is; errors fail `validate` and `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// For information only: never fails a command, not even with
@@ -42,7 +42,7 @@ impl Severity {
 }
 
 /// One problem, located as precisely as charter can.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// Kebab-case rule name, e.g. `term-order`.
     pub rule: String,
@@ -171,7 +171,7 @@ pub fn rule_info(name: &str) -> Option<&'static RuleInfo> {
 }
 
 /// Counts of errors and warnings, as every JSON report carries them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Number of error findings.
     pub errors: usize,
@@ -179,7 +179,7 @@ pub struct Summary {
     pub warnings: usize,
     /// Number of info findings (they never fail a check); present only
     /// when there are some, so reports without them keep their shape.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub info: usize,
 }
 

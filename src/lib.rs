@@ -21,6 +21,7 @@ pub mod finding;
 pub mod git;
 pub mod history;
 pub mod ident;
+pub mod json;
 pub mod not_signed;
 pub mod plural;
 pub mod policy;

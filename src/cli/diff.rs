@@ -10,13 +10,13 @@ use std::io::Write;
 
 use charter::agreement::types::is_valid_id;
 use charter::agreement::VersionId;
-use charter::diff::{self, Change, Comparison, Content, Outcome};
+use charter::diff::{self, Comparison, Content, Outcome};
 use charter::finding::Finding;
 use charter::history;
+use charter::json::{DiffAgreement, DiffSide};
 use charter::render::style::{paint, DIM, HEADING, NEW, OLD};
 use charter::workspace::Workspace;
 use git2::{Commit, Repository};
-use serde::Serialize;
 
 use super::error::{code, CliError, CliResult};
 use super::Global;
@@ -161,8 +161,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             }
         }
         Format::Json => {
-            let agreements: Vec<JsonAgreement> = entries.iter().map(JsonAgreement::of).collect();
-            serde_json::to_writer(&mut out, &serde_json::json!({ "agreements": agreements }))?;
+            let agreements = entries.iter().map(json_agreement).collect();
+            serde_json::to_writer(&mut out, &charter::json::Diff { agreements })?;
             writeln!(out)?;
         }
     }
@@ -499,14 +499,12 @@ impl<'a> Entry<'a> {
 }
 
 /// A present side of one agreement, as JSON and messages name it.
-#[derive(Serialize)]
 struct Side {
     /// The commit's full hex id, or `worktree`.
     rev: String,
     /// The version id, null when the side does not parse.
     version: Option<VersionId>,
     /// How messages name the side.
-    #[serde(skip)]
     label: String,
 }
 
@@ -587,46 +585,35 @@ fn longest_backtick_run(text: &str) -> usize {
     text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
-/// One agreement in `diff --format json` (DESIGN §5, "JSON shapes"); the
-/// fields after `changes` appear only when a side could not be compared as
-/// data.
-#[derive(Serialize)]
-struct JsonAgreement<'a> {
-    id: &'a str,
-    from: Option<&'a Side>,
-    to: Option<&'a Side>,
-    changes: &'a [Change],
-    /// Why a side does not parse.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    findings: Vec<&'a Finding>,
-    /// The unified line diff shown instead of changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line_diff: Option<&'a str>,
-    /// Why the file was not compared (`binary file`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    skipped: Option<&'a str>,
-}
-
-impl<'a> JsonAgreement<'a> {
-    fn of(entry: &'a Entry<'a>) -> Self {
-        let mut json = JsonAgreement {
-            id: entry.id(),
-            from: entry.from.as_ref(),
-            to: entry.to.as_ref(),
-            changes: &[],
-            findings: Vec::new(),
-            line_diff: None,
-            skipped: None,
-        };
-        match &entry.outcome {
-            Outcome::Same => {}
-            Outcome::Changes(changes) => json.changes = changes,
-            Outcome::Lines { diff, .. } => {
-                json.findings = entry.problems().into_iter().map(|(f, _)| f).collect();
-                json.line_diff = Some(diff);
-            }
-            Outcome::Skipped(why) => json.skipped = Some(why),
+/// One agreement in `diff --format json` ([`charter::json::DiffAgreement`]).
+fn json_agreement(entry: &Entry<'_>) -> DiffAgreement {
+    let side = |s: &Option<Side>| {
+        s.as_ref().map(|s| DiffSide {
+            rev: s.rev.clone(),
+            version: s.version.clone(),
+        })
+    };
+    let mut json = DiffAgreement {
+        id: entry.id().to_owned(),
+        from: side(&entry.from),
+        to: side(&entry.to),
+        changes: Vec::new(),
+        findings: Vec::new(),
+        line_diff: None,
+        skipped: None,
+    };
+    match &entry.outcome {
+        Outcome::Same => {}
+        Outcome::Changes(changes) => json.changes = changes.clone(),
+        Outcome::Lines { diff, .. } => {
+            json.findings = entry
+                .problems()
+                .into_iter()
+                .map(|(f, _)| f.clone())
+                .collect();
+            json.line_diff = Some(diff.clone());
         }
-        json
+        Outcome::Skipped(why) => json.skipped = Some((*why).to_owned()),
     }
+    json
 }

@@ -13,6 +13,7 @@ use charter::agreement::lint::id_of;
 use charter::agreement::types::is_valid_id;
 use charter::agreement::VersionId;
 use charter::history::{self, Chain};
+use charter::json::{Verify, VerifySummary};
 use charter::not_signed::{why_not_signed, NotSigned};
 use charter::plural::count;
 use charter::record::{self, Record, SignoffReport};
@@ -21,7 +22,6 @@ use charter::rules::{VersionReport, VersionState};
 use charter::settings::{self, Layout, Settings};
 use charter::signoff::AllowedSigners;
 use git2::Repository;
-use serde::Serialize;
 
 use super::error::{code, CliError, CliResult};
 use super::Global;
@@ -47,19 +47,6 @@ pub struct Args {
     /// The day whose states are shown (YYYY-MM-DD; default: today, UTC).
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
-}
-
-/// `verify --format json`: a contract, fields are only ever added.
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    signoffs: Vec<&'a SignoffReport>,
-    summary: JsonSummary,
-}
-
-#[derive(Debug, Clone, Copy, Serialize)]
-struct JsonSummary {
-    valid: usize,
-    invalid: usize,
 }
 
 /// Verify and report; exit 1 when any sign-off is invalid.
@@ -101,7 +88,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     }
     let all: Vec<&SignoffReport> = records.iter().flat_map(|r| &r.signoffs).collect();
     let valid = all.iter().filter(|s| s.valid).count();
-    let summary = JsonSummary {
+    let summary = VerifySummary {
         valid,
         invalid: all.len() - valid,
     };
@@ -110,8 +97,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         Format::Json => {
             serde_json::to_writer(
                 &mut out,
-                &JsonReport {
-                    signoffs: all,
+                &Verify {
+                    signoffs: all.into_iter().cloned().collect(),
                     summary,
                 },
             )?;

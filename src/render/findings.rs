@@ -3,8 +3,6 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
-
 use super::escape;
 use super::style::{paint, DIM, ERROR, HEADING, WARNING};
 use crate::finding::{Finding, Severity, Summary};
@@ -106,19 +104,9 @@ pub fn summary_line(summary: Summary, checked: &str, color: bool) -> String {
     )
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
-    findings: &'a [Finding],
-    summary: Summary,
-}
-
-/// `{"findings":[…],"summary":{"errors":N,"warnings":N}}`.
+/// `{"findings":[…],"summary":{"errors":N,"warnings":N}}` ([`crate::json::Findings`]).
 pub fn json(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    let report = Report {
-        findings,
-        summary: Summary::of(findings),
-    };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
+    serde_json::to_writer_pretty(&mut *out, &crate::json::Findings::of(findings))?;
     writeln!(out)
 }
 

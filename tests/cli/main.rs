@@ -18,6 +18,7 @@ mod ident;
 mod init;
 mod invisible;
 mod json_docs;
+mod json_types;
 mod lifecycle;
 mod new;
 mod newcomer;
