@@ -177,7 +177,7 @@ mod tests {
     //! Each kind as a user meets it, in real repositories.
 
     use super::*;
-    use crate::history::{head_commit, resolve_commit, Chain};
+    use crate::history::{head_commit, resolve_commit};
     use crate::test_repo::{open, Sandbox};
     use crate::workspace::{discover_repository, Workspace};
 
@@ -198,7 +198,15 @@ mod tests {
         );
         let repo = open(&s.path("shallow"));
         let head = head_commit(&repo).unwrap();
-        let (k, message, hint) = kind(Chain::walk(&repo, head.id(), None));
+        let walk = |repo: &git2::Repository, head| {
+            crate::history::Index::build(
+                repo,
+                head,
+                crate::history::index::roots_of(&Default::default()),
+                &mut |_| {},
+            )
+        };
+        let (k, message, hint) = kind(walk(&repo, head.id()));
         assert_eq!(k, ErrorKind::Shallow, "{message}");
         assert!(hint.unwrap().contains("fetch-depth: 0"));
         // A revision beyond the clone's depth may be in the missing history.
@@ -212,10 +220,7 @@ mod tests {
         // The full history walks.
         let full = open(&s.path("origin"));
         let head = head_commit(&full).unwrap();
-        assert_eq!(
-            Chain::walk(&full, head.id(), None).unwrap().commits.len(),
-            3
-        );
+        assert_eq!(walk(&full, head.id()).unwrap().commits().len(), 3);
     }
 
     #[test]

@@ -1,9 +1,16 @@
 //! Findings: every problem charter reports, in one shape for every renderer.
 
-use serde::Serialize;
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Source texts by repository-relative path, so a renderer can show the
+/// offending line of a finding. It lives with findings rather than with the
+/// renderers because `check` and `validate` collect it while they judge.
+pub type Sources = HashMap<String, String>;
 
 /// How serious a finding is; errors fail `validate` and `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// For information only: never fails a command, not even with
@@ -35,7 +42,7 @@ impl Severity {
 }
 
 /// One problem, located as precisely as charter can.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// Kebab-case rule name, e.g. `term-order`.
     pub rule: String,
@@ -164,7 +171,7 @@ pub fn rule_info(name: &str) -> Option<&'static RuleInfo> {
 }
 
 /// Counts of errors and warnings, as every JSON report carries them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Number of error findings.
     pub errors: usize,
@@ -172,7 +179,7 @@ pub struct Summary {
     pub warnings: usize,
     /// Number of info findings (they never fail a check); present only
     /// when there are some, so reports without them keep their shape.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub info: usize,
 }
 
@@ -189,5 +196,28 @@ impl Summary {
             warnings: count(Severity::Warning),
             info: count(Severity::Info),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `check` judges and `render` prints a check's report, so `render`
+    /// depends on `check` and never the other way round: what both need
+    /// (findings, [`super::Sources`]) lives here.
+    #[test]
+    fn check_does_not_depend_on_render() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/check");
+        let mut read = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            read += 1;
+            assert!(
+                !text.contains("crate::render") && !text.contains("super::super::render"),
+                "{} uses the renderers",
+                path.display()
+            );
+        }
+        assert!(read > 3, "src/check has its modules");
     }
 }

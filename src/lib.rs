@@ -8,6 +8,7 @@
 // built once per problem, so its size does not matter.
 #![allow(clippy::result_large_err)]
 pub mod agreement;
+pub mod amendment;
 pub mod calendar;
 pub mod check;
 pub mod checkin;
@@ -20,6 +21,8 @@ pub mod finding;
 pub mod git;
 pub mod history;
 pub mod ident;
+pub mod json;
+pub mod not_signed;
 pub mod plural;
 pub mod policy;
 pub mod programme;

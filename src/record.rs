@@ -19,7 +19,7 @@ use crate::signoff::decline::{DeclineName, DeclineReport};
 use crate::signoff::{self, AllowedSigners, SignoffFile};
 
 /// One sign-off file and the verdict on it, as `verify` reports it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SignoffReport {
     /// Repository-relative path.
     pub file: String,

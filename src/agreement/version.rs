@@ -14,6 +14,17 @@ use sha2::{Digest, Sha256};
 #[serde(transparent)]
 pub struct VersionId(String);
 
+/// Read back from JSON output: only the `sha256:<64 hex>` form is a
+/// version id, so a document cannot carry one that charter would not write.
+impl<'de> serde::Deserialize<'de> for VersionId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        VersionId::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{text}` is not a version id (sha256:<64 hex>)"))
+        })
+    }
+}
+
 impl VersionId {
     /// The id of plain data (as produced by [`crate::yaml::Node::to_json`]).
     ///

@@ -20,11 +20,11 @@ use git2::{Oid, Repository};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::finding::Sources;
 use crate::finding::{Finding, Summary};
 use crate::history::store::Want;
 use crate::history::{blob_at, resolve_commit, Index};
 use crate::record::{load_all, Record};
-use crate::render::findings::Sources;
 use crate::report::AgreementSummary;
 use crate::settings::Settings;
 use crate::signoff::AllowedSigners;
@@ -576,26 +576,7 @@ fn position_in(
 
 /// A description of a party change at `point` versus the previous signed version.
 fn party_change(record: &Record, point: usize) -> Option<(String, &'static str)> {
-    let e = &record.evaluation;
-    let agreement = record.history.points[point].state.parsed()?.agreement()?;
-    let previous = e
-        .versions
-        .iter()
-        .rev()
-        .find(|v| v.signed && v.point < point)
-        .and_then(|v| record.history.points[v.point].state.parsed()?.agreement())?;
-    for role in crate::agreement::Role::BOTH {
-        let (old, new) = (role.email(previous), role.email(agreement));
-        if old != new {
-            return Some((
-                format!(
-                    "the {role} changes from {old} to {new}, and {old} has not signed this version"
-                ),
-                role.as_str(),
-            ));
-        }
-    }
-    None
+    crate::not_signed::party_change(record, point).map(|c| (c.message(), c.role.as_str()))
 }
 
 /// The finding of a changed or deleted record file, per kind of record.

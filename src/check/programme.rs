@@ -9,7 +9,7 @@ use git2::{Commit, Repository};
 use crate::agreement::Agreement;
 use crate::error::Result;
 use crate::finding::Finding;
-use crate::render::findings::Sources;
+use crate::finding::Sources;
 use crate::settings::Settings;
 use crate::yaml::Segment;
 

@@ -6,7 +6,7 @@ use git2::{Commit, Repository};
 use crate::agreement::lint::{self, Context};
 use crate::error::{Error, Result};
 use crate::finding::Finding;
-use crate::render::findings::Sources;
+use crate::finding::Sources;
 use crate::settings::Layout;
 use crate::signoff::AllowedSigners;
 

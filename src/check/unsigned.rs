@@ -13,6 +13,7 @@ use git2::Repository;
 
 use crate::agreement::{Agreement, Role};
 use crate::finding::{Finding, Severity};
+use crate::not_signed::NotSigned;
 use crate::record::Record;
 use crate::rules::VersionReport;
 use crate::settings::GateLevel;
@@ -114,20 +115,8 @@ fn must_sign(record: &Record, head: &VersionReport, agreement: &Agreement) -> Ve
             .map(|r| (*r, r.email(agreement).to_owned()))
             .collect();
     }
-    if let Some((_, role)) = super::party_change(record, head.point) {
-        let role = Role::parse(role).unwrap_or(Role::Mentor);
-        let previous = record
-            .evaluation
-            .versions
-            .iter()
-            .rev()
-            .find(|v| v.signed && v.point < head.point)
-            .and_then(|v| record.history.points[v.point].state.parsed()?.agreement())
-            .map_or_else(
-                || role.email(agreement).to_owned(),
-                |a| role.email(a).to_owned(),
-            );
-        return vec![(role, previous)];
+    if let Some(NotSigned::PartyChange(change)) = crate::not_signed::why_not_signed(record, head) {
+        return vec![(change.role, change.old)];
     }
     // Both signed with the same key: either one signs again with their own.
     Role::BOTH

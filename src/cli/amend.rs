@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use charter::agreement::lint::{self, Context, Parsed};
+use charter::amendment::AmendVerdict;
 use charter::finding::{Severity, Summary};
-use charter::history::{ChainCommit, FileState};
 use charter::render::findings as render;
 
 use super::error::{code, CliError, CliResult};
@@ -58,73 +58,64 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         super::note(global, "nothing committed: fix the errors above first");
         return Ok(code::VERDICT);
     }
-    let Parsed::Valid { data, .. } = &parsed else {
+    let Parsed::Valid { .. } = &parsed else {
         return Err(CliError::new(format!("{rel} is not a valid agreement")));
     };
 
     let today = super::today(args.today.as_deref())?;
-    let (record, chain) = match charter::history::head_commit(repo) {
+    // The amendment lands with the commit made below: at its committer time,
+    // or at the day chosen with --today (charter::amendment's one rule).
+    let who = charter::ident::Identity::of(repo)?;
+    let clock = super::clock(
+        args.today.as_deref(),
+        charter::ident::time_of(who.committer_time())?,
+    )?;
+    let (record, tip) = match charter::history::head_commit(repo) {
         Ok(_) => {
             let (record, chain) = charter::record::load_at_head(repo, &ws.layout, &id, today)?;
-            (Some(record), Some(chain))
+            let tip = chain.chain().commits.last().map(|c| c.time);
+            (Some(record), tip)
         }
         Err(_) => (None, None),
     };
-    let previous_data = record
-        .as_ref()
-        .and_then(|r| r.history.current().parsed().and_then(|p| p.data()).cloned());
-    let changes = match &previous_data {
-        Some(old) => charter::diff::diff(old, data),
-        None => charter::diff::diff(&serde_json::Value::Null, data),
-    };
-    if previous_data.is_some() && changes.is_empty() {
-        super::note(
-            global,
-            &format!("{rel}: no change to the agreement's data since HEAD; nothing to amend"),
-        );
-        return Ok(code::VERDICT);
-    }
-
-    // Judge the amendment as if it were committed now.
-    if let (Some(record), Some(chain)) = (&record, &chain) {
-        let landing = midday(today);
-        let tip_time = chain.chain().commits.last().map_or(landing, |c| c.time);
-        let virtual_commit = ChainCommit {
-            id: git2::Oid::zero(),
-            raw_time: landing,
-            time: landing.max(tip_time),
-            author: String::new(),
-            subject: String::new(),
-        };
-        let history = record
-            .history
-            .with_uncommitted(virtual_commit, FileState::Present(parsed.clone()));
-        let evaluation = charter::rules::evaluate(&history, &record.approvals(), today);
-        if let Some(notice) = evaluation.versions.last().and_then(|v| v.notice.as_ref()) {
-            if !notice.ok() {
-                super::note(
+    let changes = match charter::amendment::judge_amendment(
+        record.as_ref(),
+        tip,
+        &parsed,
+        clock,
+        today,
+    ) {
+        AmendVerdict::Ready(changes) => changes,
+        AmendVerdict::Unchanged => {
+            super::note(
+                global,
+                &format!("{rel}: no change to the agreement's data since HEAD; nothing to amend"),
+            );
+            return Ok(code::VERDICT);
+        }
+        AmendVerdict::TooEarly(notice) => {
+            super::note(
                     global,
                     &format!(
                         "error: {rel}: effective {} is too early: renegotiation opened {} and the notice period is {}, so the earliest allowed date is {}",
                         notice.effective, notice.opened, charter::plural::count(notice.notice_days as usize, "day"), notice.earliest_effective
                     ),
                 );
-                super::note(
-                    global,
-                    &format!(
-                        "hint: set `effective: {}` or later",
-                        notice.earliest_effective
-                    ),
-                );
-                super::note(
+            super::note(
+                global,
+                &format!(
+                    "hint: set `effective: {}` or later",
+                    notice.earliest_effective
+                ),
+            );
+            super::note(
                     global,
                     "hint: if both parties agree to skip the notice, commit it with git and both sign with `charter sign --waive-notice`",
                 );
-                super::note(global, "nothing committed");
-                return Ok(code::VERDICT);
-            }
+            super::note(global, "nothing committed");
+            return Ok(code::VERDICT);
         }
-    }
+    };
 
     let subject = args
         .message
@@ -134,7 +125,6 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     for change in &changes {
         message.push_str(&format!("- {}\n", describe(change)));
     }
-    let who = charter::ident::Identity::of(repo)?;
     let oid = charter::git::commit_files(
         repo,
         &[(rel.clone(), bytes)],
@@ -151,12 +141,6 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         &format!("next: both parties sign with `charter sign {}`", id),
     );
     Ok(code::OK)
-}
-
-/// Noon UTC of a day, so that `--today` moves the judged landing time.
-fn midday(day: chrono::NaiveDate) -> i64 {
-    day.and_hms_opt(12, 0, 0)
-        .map_or(0, |t| t.and_utc().timestamp())
 }
 
 /// One line per change for the commit body.

@@ -237,6 +237,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         key: args.key.clone(),
         waive_notice: false,
         no_commit: false,
+        today: None,
     };
     match super::sign::run(&sign, global)? {
         code::OK => Ok(code::OK),

@@ -2,24 +2,22 @@
 //! agreements between two revisions, or between a revision and the working
 //! tree, as data rather than as lines of YAML.
 //!
-//! The comparison of one file's two sides ([`Content`], [`compare`]) is
-//! shared with the git diff driver (`git_diff.rs`).
+//! The comparison of one file's two sides is the library's
+//! (`charter::diff::compare_file`), shared with the git diff driver
+//! (`git_diff.rs`); this file chooses the sides and prints.
 
 use std::io::Write;
 
-use charter::agreement::lint::{self, Context};
 use charter::agreement::types::is_valid_id;
 use charter::agreement::VersionId;
-use charter::diff::{self, Change};
-use charter::document::MAX_FILE_BYTES;
+use charter::diff::{self, Comparison, Content, Outcome};
 use charter::error::Error;
 use charter::finding::Finding;
 use charter::history;
+use charter::json::{DiffAgreement, DiffSide};
 use charter::render::style::{paint, DIM, HEADING, NEW, OLD};
 use charter::workspace::Workspace;
 use git2::{Commit, Repository};
-use serde::Serialize;
-use serde_json::Value;
 
 use super::error::{code, CliError, CliResult};
 use super::Global;
@@ -124,8 +122,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         if old == new {
             continue;
         }
-        let (old, new) = (Content::load(file, old), Content::load(file, new));
-        let outcome = compare(&old, &new, (&format!("a/{file}"), &format!("b/{file}")));
+        let Comparison { old, new, outcome } = diff::compare_file((file, old), (file, new));
         if matches!(outcome, Outcome::Same) {
             continue;
         }
@@ -165,8 +162,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             }
         }
         Format::Json => {
-            let agreements: Vec<JsonAgreement> = entries.iter().map(JsonAgreement::of).collect();
-            serde_json::to_writer(&mut out, &serde_json::json!({ "agreements": agreements }))?;
+            let agreements = entries.iter().map(json_agreement).collect();
+            serde_json::to_writer(&mut out, &charter::json::Diff { agreements })?;
             writeln!(out)?;
         }
     }
@@ -406,135 +403,6 @@ fn limits(
     Ok((!files.is_empty()).then_some(files))
 }
 
-/// What one side of an agreement file holds, as far as diffing goes.
-pub(super) enum Content {
-    /// The file does not exist on this side.
-    Absent,
-    /// The file is not text charter compares; the reason says why.
-    Skipped(&'static str),
-    /// Text that is not plain data; the finding says where and why.
-    Unparseable { text: String, finding: Box<Finding> },
-    /// Plain data (a valid agreement or not), with its version id.
-    Data {
-        text: String,
-        version: VersionId,
-        data: Value,
-    },
-}
-
-impl Content {
-    /// Classify the bytes of `file` (a repository-relative path, for messages).
-    pub(super) fn load(file: &str, bytes: Option<Vec<u8>>) -> Content {
-        let Some(bytes) = bytes else {
-            return Content::Absent;
-        };
-        // Git's own test for binary: a NUL byte near the start.
-        if bytes.iter().take(8000).any(|&b| b == 0) {
-            return Content::Skipped("binary file");
-        }
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Content::Skipped("file too large to compare");
-        }
-        let (parsed, findings) = lint::check(file, &bytes, &Context::default());
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        match (parsed.version(), parsed.data()) {
-            (Some(version), Some(data)) => Content::Data {
-                version: version.clone(),
-                data: data.clone(),
-                text,
-            },
-            _ => {
-                let finding = findings
-                    .into_iter()
-                    .find(|f| f.rule == "yaml-syntax")
-                    .unwrap_or_else(|| {
-                        Finding::new("yaml-syntax", file, "the file does not parse")
-                    });
-                Content::Unparseable {
-                    text,
-                    finding: Box::new(finding),
-                }
-            }
-        }
-    }
-
-    /// The version id, when the side parses.
-    pub(super) fn version(&self) -> Option<&VersionId> {
-        match self {
-            Content::Data { version, .. } => Some(version),
-            _ => None,
-        }
-    }
-
-    fn text(&self) -> &str {
-        match self {
-            Content::Data { text, .. } | Content::Unparseable { text, .. } => text,
-            Content::Absent | Content::Skipped(_) => "",
-        }
-    }
-}
-
-/// How two sides of one file differ.
-pub(super) enum Outcome {
-    /// No difference in data (perhaps in comments or layout).
-    Same,
-    /// Semantic changes.
-    Changes(Vec<Change>),
-    /// A side does not parse: why, for each such side, and a unified line
-    /// diff instead of changes.
-    Lines {
-        old: Option<Box<Finding>>,
-        new: Option<Box<Finding>>,
-        diff: String,
-    },
-    /// A side is not text charter compares.
-    Skipped(&'static str),
-}
-
-/// Compare two sides of a file; `names` label the sides of a line diff
-/// (`a/…`, `b/…`; an absent side is labelled `/dev/null`).
-pub(super) fn compare(old: &Content, new: &Content, names: (&str, &str)) -> Outcome {
-    match (old, new) {
-        (Content::Absent, Content::Absent) => Outcome::Same,
-        (Content::Skipped(why), _) | (_, Content::Skipped(why)) => Outcome::Skipped(why),
-        (Content::Unparseable { .. }, _) | (_, Content::Unparseable { .. }) => {
-            let problem = |c: &Content| match c {
-                Content::Unparseable { finding, .. } => Some(finding.clone()),
-                _ => None,
-            };
-            let label = |c: &Content, name: &str| match c {
-                Content::Absent => "/dev/null".to_owned(),
-                _ => name.to_owned(),
-            };
-            let diff = similar::TextDiff::from_lines(old.text(), new.text())
-                .unified_diff()
-                .context_radius(3)
-                .header(&label(old, names.0), &label(new, names.1))
-                .to_string();
-            if diff.is_empty() {
-                return Outcome::Same;
-            }
-            Outcome::Lines {
-                old: problem(old),
-                new: problem(new),
-                diff,
-            }
-        }
-        _ => {
-            let data = |c: &Content| match c {
-                Content::Data { data, .. } => data.clone(),
-                _ => Value::Null,
-            };
-            let changes = diff::diff(&data(old), &data(new));
-            if changes.is_empty() {
-                Outcome::Same
-            } else {
-                Outcome::Changes(changes)
-            }
-        }
-    }
-}
-
 /// Write a unified line diff, the `-`/`+` lines coloured when asked.
 pub(super) fn write_line_diff(out: &mut dyn Write, diff: &str, color: bool) -> std::io::Result<()> {
     for (n, line) in diff.lines().enumerate() {
@@ -625,14 +493,12 @@ impl<'a> Entry<'a> {
 }
 
 /// A present side of one agreement, as JSON and messages name it.
-#[derive(Serialize)]
 struct Side {
     /// The commit's full hex id, or `worktree`.
     rev: String,
     /// The version id, null when the side does not parse.
     version: Option<VersionId>,
     /// How messages name the side.
-    #[serde(skip)]
     label: String,
 }
 
@@ -713,46 +579,35 @@ fn longest_backtick_run(text: &str) -> usize {
     text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
-/// One agreement in `diff --format json` (DESIGN §5, "JSON shapes"); the
-/// fields after `changes` appear only when a side could not be compared as
-/// data.
-#[derive(Serialize)]
-struct JsonAgreement<'a> {
-    id: &'a str,
-    from: Option<&'a Side>,
-    to: Option<&'a Side>,
-    changes: &'a [Change],
-    /// Why a side does not parse.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    findings: Vec<&'a Finding>,
-    /// The unified line diff shown instead of changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line_diff: Option<&'a str>,
-    /// Why the file was not compared (`binary file`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    skipped: Option<&'a str>,
-}
-
-impl<'a> JsonAgreement<'a> {
-    fn of(entry: &'a Entry<'a>) -> Self {
-        let mut json = JsonAgreement {
-            id: entry.id(),
-            from: entry.from.as_ref(),
-            to: entry.to.as_ref(),
-            changes: &[],
-            findings: Vec::new(),
-            line_diff: None,
-            skipped: None,
-        };
-        match &entry.outcome {
-            Outcome::Same => {}
-            Outcome::Changes(changes) => json.changes = changes,
-            Outcome::Lines { diff, .. } => {
-                json.findings = entry.problems().into_iter().map(|(f, _)| f).collect();
-                json.line_diff = Some(diff);
-            }
-            Outcome::Skipped(why) => json.skipped = Some(why),
+/// One agreement in `diff --format json` ([`charter::json::DiffAgreement`]).
+fn json_agreement(entry: &Entry<'_>) -> DiffAgreement {
+    let side = |s: &Option<Side>| {
+        s.as_ref().map(|s| DiffSide {
+            rev: s.rev.clone(),
+            version: s.version.clone(),
+        })
+    };
+    let mut json = DiffAgreement {
+        id: entry.id().to_owned(),
+        from: side(&entry.from),
+        to: side(&entry.to),
+        changes: Vec::new(),
+        findings: Vec::new(),
+        line_diff: None,
+        skipped: None,
+    };
+    match &entry.outcome {
+        Outcome::Same => {}
+        Outcome::Changes(changes) => json.changes = changes.clone(),
+        Outcome::Lines { diff, .. } => {
+            json.findings = entry
+                .problems()
+                .into_iter()
+                .map(|(f, _)| f.clone())
+                .collect();
+            json.line_diff = Some(diff.clone());
         }
-        json
+        Outcome::Skipped(why) => json.skipped = Some((*why).to_owned()),
     }
+    json
 }

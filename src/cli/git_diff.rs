@@ -15,7 +15,9 @@ use std::io::{Read, Write};
 use charter::document::MAX_FILE_BYTES;
 use charter::render::style::{paint, HEADING};
 
-use super::diff::{compare, write_line_diff, write_problem, Content, Outcome};
+use charter::diff::{Comparison, Content, Outcome};
+
+use super::diff::{write_line_diff, write_problem};
 use super::error::{code, CliError, CliResult};
 use super::Global;
 
@@ -127,9 +129,12 @@ fn write_pair(
         writeln!(out, "index {}..{}", short_hex(old.hex), short_hex(new.hex))?;
     }
 
-    let old_content = Content::load(old_path, old.read(global)?);
-    let new_content = Content::load(new_path, new.read(global)?);
-    match compare(&old_content, &new_content, (&a, &b)) {
+    let Comparison {
+        old: old_content,
+        new: new_content,
+        outcome,
+    } = charter::diff::compare_file((old_path, old.read(global)?), (new_path, new.read(global)?));
+    match outcome {
         Outcome::Same => writeln!(
             out,
             "no change to the agreement's data (comments or layout only)"

@@ -155,20 +155,39 @@ impl Global {
 
 /// Today's UTC date, or `CHARTER_TODAY` when set (for tests and reproducible demos).
 pub fn today(flag: Option<&str>) -> Result<chrono::NaiveDate, CliError> {
+    Ok(chosen_day(flag)?.unwrap_or_else(|| chrono::Utc::now().date_naive()))
+}
+
+/// The day chosen with `--today` or `CHARTER_TODAY`, if any: commands that
+/// judge an uncommitted change land it then rather than now
+/// (`charter::amendment::Clock`).
+pub fn chosen_day(flag: Option<&str>) -> Result<Option<chrono::NaiveDate>, CliError> {
     let from_env = std::env::var("CHARTER_TODAY")
         .ok()
         .filter(|v| !v.is_empty());
     let (source, value) = match (flag, from_env.as_deref()) {
         (Some(v), _) => ("--today", v),
         (None, Some(v)) => ("CHARTER_TODAY", v),
-        (None, None) => return Ok(chrono::Utc::now().date_naive()),
+        (None, None) => return Ok(None),
     };
     charter::agreement::types::Date::parse(value)
-        .map(|d| d.0)
+        .map(|d| Some(d.0))
         .map_err(|e| {
             CliError::new(format!("{source}: {e}"))
                 .hint("give a date as YYYY-MM-DD, e.g. 2026-06-10")
         })
+}
+
+/// The clock an uncommitted change is judged by: the chosen day when there
+/// is one, else `now` (the committer time of the commit that would record it).
+pub fn clock(
+    flag: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<charter::amendment::Clock, CliError> {
+    Ok(match chosen_day(flag)? {
+        Some(day) => charter::amendment::Clock::Day(day),
+        None => charter::amendment::Clock::Now(now),
+    })
 }
 
 /// Run the command line and turn the outcome into an exit code.

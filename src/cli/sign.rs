@@ -12,12 +12,13 @@ use std::path::PathBuf;
 
 use charter::agreement::lint::{self, Context, Parsed};
 use charter::agreement::{Agreement, Role, VersionId};
+use charter::amendment::{plan_signoff, SignRefusal};
 use charter::finding::Severity;
 use charter::history::index::roots_of_agreements;
 use charter::history::store::{self, Want};
-use charter::history::{self, Chain, ChainCommit, FileState, Index};
+use charter::history::{self, FileState, Index};
 use charter::record::{self, Record};
-use charter::rules::{evaluate, Evaluation, VersionReport};
+use charter::rules::NoticeCheck;
 use charter::signoff::allowed_signers::Untrusted;
 use charter::signoff::signer::choose_key;
 use charter::signoff::{verify_signoff, AllowedSigners, Claim, SignoffFile, NAMESPACE};
@@ -68,6 +69,9 @@ pub struct Args {
     /// then differ from HEAD (commit both together).
     #[arg(long)]
     pub no_commit: bool,
+    /// Judge the notice period as of this day (YYYY-MM-DD; default today, or CHARTER_TODAY).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 /// Sign, write and commit; exit 1 when the rules refuse the sign-off.
@@ -180,7 +184,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let principal = role.email(&agreement).to_owned();
 
     // The record at HEAD, judged with HEAD's trust root.
-    let today = super::today(None)?;
+    let today = super::today(args.today.as_deref())?;
     let head_signers = match &head {
         Some(head) => record::signers_at(repo, head, &ws.layout)?.0,
         None => AllowedSigners::default(),
@@ -201,43 +205,44 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         Some(who) => charter::ident::time_of(who.committer_time())?,
         None => charter::ident::committer_now()?,
     };
-    let evaluation = if committed {
-        record.evaluation.clone()
-    } else {
-        let state = FileState::Present(Parsed::Valid {
+    // An uncommitted version lands by charter::amendment's one rule, as
+    // `amend` judges it.
+    let working = (!committed).then(|| {
+        FileState::Present(Parsed::Valid {
             version: version.clone(),
             data,
             agreement: agreement.clone(),
-        });
-        as_if_committed(repo, index.chain(), &record, state, now, today)
+        })
+    });
+    let tip = index.chain().commits.last().map(|c| c.time);
+    let clock = super::clock(args.today.as_deref(), now)?;
+    let plan = match plan_signoff(
+        &record,
+        tip,
+        &version,
+        working,
+        clock,
+        today,
+        args.waive_notice,
+    ) {
+        Ok(plan) => plan,
+        Err(SignRefusal::NotInHistory) => {
+            return Err(CliError::new(format!(
+                "{rel}: charter could not find this version in the agreement's history"
+            )))
+        }
+        Err(SignRefusal::NothingNew(version)) => {
+            return refuse(
+                global,
+                CliError::new(format!(
+                    "{rel} is the same text as its signed version {}; there is nothing new to sign",
+                    version.short()
+                )),
+            )
+        }
+        Err(SignRefusal::Notice(notice)) => return refuse(global, notice_refusal(&notice, &rel)),
     };
-    let Some((target, earlier)) = evaluation.versions.split_last() else {
-        return Err(CliError::new(format!(
-            "{rel}: charter could not find this version in the agreement's history"
-        )));
-    };
-    if target.version.as_ref() != Some(&version) {
-        return Err(CliError::new(format!(
-            "{rel}: charter could not find this version in the agreement's history"
-        )));
-    }
-    let amends = earlier
-        .iter()
-        .rev()
-        .find(|v| v.signed)
-        .and_then(|v| v.version.clone());
-    if amends.as_ref() == Some(&version) {
-        return refuse(
-            global,
-            CliError::new(format!(
-                "{rel} is the same text as its signed version {}; there is nothing new to sign",
-                version.short()
-            )),
-        );
-    }
-    if let Some(refusal) = notice_refusal(target, args.waive_notice, &rel) {
-        return refuse(global, refusal);
-    }
+    let (target, amends) = (&plan.target, plan.amends);
 
     // The trust root in the working tree decides whether the key may sign.
     let signers = signers_in_worktree(&ws)?;
@@ -461,51 +466,18 @@ pub(super) fn signers_in_worktree(ws: &Workspace) -> Result<AllowedSigners, CliE
     }
 }
 
-/// The rules applied as if the working tree's version were committed now on
-/// top of HEAD (for `--no-commit` with an uncommitted version).
-fn as_if_committed(
-    repo: &Repository,
-    chain: &Chain,
-    record: &Record,
-    state: FileState,
-    now: DateTime<Utc>,
-    today: chrono::NaiveDate,
-) -> Evaluation {
-    let previous = chain.commits.last().map_or(i64::MIN, |c| c.time);
-    let time = now.timestamp().max(previous);
-    let author = repo
-        .signature()
-        .map(|s| format!("{} <{}>", s.name().unwrap_or("?"), s.email().unwrap_or("?")))
-        .unwrap_or_default();
-    let commit = ChainCommit {
-        id: git2::Oid::zero(),
-        raw_time: now.timestamp(),
-        time,
-        author,
-        subject: "(working tree)".to_owned(),
-    };
-    let history = record.history.with_uncommitted(commit, state);
-    evaluate(&history, &record.approvals(), today)
-}
-
 /// The refusal for an amendment that takes effect before the notice period
-/// allows, unless this signer waives it.
-fn notice_refusal(target: &VersionReport, waive: bool, rel: &str) -> Option<CliError> {
-    let n = target.notice.as_ref()?;
-    if waive || !n.material || n.effective >= n.earliest_effective {
-        return None;
-    }
-    Some(
-        CliError::new(format!(
-            "{rel}: this amendment takes effect on {}, but its notice period of {}, counted from {} when renegotiation was opened, allows {} at the earliest",
-            n.effective, charter::plural::count(n.notice_days as usize, "day"), n.opened, n.earliest_effective
-        ))
-        .hint(format!(
-            "set `effective: {}` or later and commit it, then sign",
-            n.earliest_effective
-        ))
-        .hint("or, if both parties agree to waive the notice, sign with --waive-notice (it is waived only when both sign-offs waive it)"),
-    )
+/// allows, for a signer who does not waive it.
+fn notice_refusal(n: &NoticeCheck, rel: &str) -> CliError {
+    CliError::new(format!(
+        "{rel}: this amendment takes effect on {}, but its notice period of {}, counted from {} when renegotiation was opened, allows {} at the earliest",
+        n.effective, charter::plural::count(n.notice_days as usize, "day"), n.opened, n.earliest_effective
+    ))
+    .hint(format!(
+        "set `effective: {}` or later and commit it, then sign",
+        n.earliest_effective
+    ))
+    .hint("or, if both parties agree to waive the notice, sign with --waive-notice (it is waived only when both sign-offs waive it)")
 }
 
 /// What makes two sign-offs the same in meaning: everything they sign but

@@ -14,6 +14,8 @@ use charter::agreement::types::is_valid_id;
 use charter::agreement::VersionId;
 use charter::history::store::{self, Want};
 use charter::history::{self};
+use charter::json::{Verify, VerifySummary};
+use charter::not_signed::{why_not_signed, NotSigned};
 use charter::plural::count;
 use charter::record::{self, Record, SignoffReport};
 use charter::render::style::{paint, DIM, ERROR, HEADING, OK, WARNING};
@@ -21,7 +23,6 @@ use charter::rules::{VersionReport, VersionState};
 use charter::settings::Layout;
 use charter::signoff::AllowedSigners;
 use git2::Repository;
-use serde::Serialize;
 
 use super::error::{code, CliError, CliResult};
 use super::Global;
@@ -47,19 +48,6 @@ pub struct Args {
     /// The day whose states are shown (YYYY-MM-DD; default: today, UTC).
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
-}
-
-/// `verify --format json`: a contract, fields are only ever added.
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    signoffs: Vec<&'a SignoffReport>,
-    summary: JsonSummary,
-}
-
-#[derive(Debug, Clone, Copy, Serialize)]
-struct JsonSummary {
-    valid: usize,
-    invalid: usize,
 }
 
 /// Verify and report; exit 1 when any sign-off is invalid.
@@ -101,7 +89,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     }
     let all: Vec<&SignoffReport> = records.iter().flat_map(|r| &r.signoffs).collect();
     let valid = all.iter().filter(|s| s.valid).count();
-    let summary = JsonSummary {
+    let summary = VerifySummary {
         valid,
         invalid: all.len() - valid,
     };
@@ -110,8 +98,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         Format::Json => {
             serde_json::to_writer(
                 &mut out,
-                &JsonReport {
-                    signoffs: all,
+                &Verify {
+                    signoffs: all.into_iter().cloned().collect(),
                     summary,
                 },
             )?;
@@ -360,25 +348,23 @@ fn version_text(
     }
     // Both parties signed with the right `amends`, yet the version is not
     // signed: say why, since nothing else on screen would.
-    if !v.signed && v.effective.is_some() && v.missing.is_empty() && !v.concluding {
-        let keys = |role: charter::agreement::Role| -> BTreeSet<&str> {
-            mine.iter()
-                .filter(|s| {
-                    s.role == Some(role) && s.amends.as_deref().unwrap_or("none") == amends_text
-                })
-                .filter_map(|s| s.key_fingerprint.as_deref())
-                .collect()
+    if let Some(why) = why_not_signed(r, v) {
+        let why = match why {
+            NotSigned::SameKey => {
+                "the mentor and the mentee signed with the same key; two people need two keys"
+                    .to_owned()
+            }
+            NotSigned::PartyChange(change) => format!(
+                "{}; a party whose email changed must also sign with their previous email",
+                change.message()
+            ),
         };
-        let (mentor, mentee) = (
-            keys(charter::agreement::Role::Mentor),
-            keys(charter::agreement::Role::Mentee),
-        );
-        let why = if mentor.len() == 1 && mentor == mentee {
-            "the mentor and the mentee signed with the same key; two people need two keys"
-        } else {
-            "a party whose email changed must also sign with their previous email"
-        };
-        writeln!(out, "    {} {why}", paint(WARNING, "not signed:", color))?;
+        writeln!(
+            out,
+            "    {} {}",
+            paint(WARNING, "not signed:", color),
+            charter::render::escape::text(&why)
+        )?;
     }
     Ok(())
 }

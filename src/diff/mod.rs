@@ -21,6 +21,7 @@
 //! - anything else that differs, including a change of type, is one
 //!   `changed`; long text is still one change, shown word by word.
 
+pub mod compare;
 mod engine;
 mod render;
 mod show;
@@ -33,6 +34,7 @@ mod tests;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use compare::{compare_file, Comparison, Content, Outcome};
 pub use render::{render_markdown, render_text, LEGEND, LEGEND_MARKDOWN};
 pub use summary::{headline, summary};
 

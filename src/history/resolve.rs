@@ -14,13 +14,16 @@ use git2::{Odb, Oid, Repository};
 use super::index::Entry;
 use crate::error::{Error, Result};
 
+/// A tree searched, and the entry found in it (if any).
+type Seen = (Oid, Option<Entry>);
+
 /// Looks up a set of paths in commit after commit.
 pub struct Resolver<'r> {
     odb: Odb<'r>,
     /// Each path's components.
     paths: Vec<Vec<String>>,
     /// Per path and level: the tree last searched and what it held.
-    last: Vec<Vec<Option<(Oid, Option<Entry>)>>>,
+    last: Vec<Vec<Option<Seen>>>,
 }
 
 impl<'r> Resolver<'r> {

@@ -1,18 +1,14 @@
 //! Findings as text (with the offending line and a caret), JSON and GitHub
 //! workflow commands.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
-
-use serde::Serialize;
 
 use super::escape;
 use super::style::{paint, DIM, ERROR, HEADING, WARNING};
 use crate::finding::{Finding, Severity, Summary};
 use crate::plural::count;
 
-/// Source texts by repository-relative path, for showing the offending line.
-pub type Sources = HashMap<String, String>;
+pub use crate::finding::Sources;
 
 /// Human-readable findings: `error[rule]: message`, the place, the line, a caret, the hint.
 pub fn text(
@@ -108,19 +104,9 @@ pub fn summary_line(summary: Summary, checked: &str, color: bool) -> String {
     )
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
-    findings: &'a [Finding],
-    summary: Summary,
-}
-
-/// `{"findings":[…],"summary":{"errors":N,"warnings":N}}`.
+/// `{"findings":[…],"summary":{"errors":N,"warnings":N}}` ([`crate::json::Findings`]).
 pub fn json(out: &mut dyn Write, findings: &[Finding]) -> io::Result<()> {
-    let report = Report {
-        findings,
-        summary: Summary::of(findings),
-    };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
+    serde_json::to_writer_pretty(&mut *out, &crate::json::Findings::of(findings))?;
     writeln!(out)
 }
 

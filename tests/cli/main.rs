@@ -20,6 +20,7 @@ mod index;
 mod init;
 mod invisible;
 mod json_docs;
+mod json_types;
 mod lifecycle;
 mod new;
 mod newcomer;

@@ -992,6 +992,53 @@ fn one_key_for_both_parties_signs_nothing() {
     );
 }
 
+/// A version that changes a party's email needs the previous principal's
+/// sign-off too: `verify` and `check` give the same reason for the version
+/// not being signed, in the same words.
+#[test]
+fn verify_and_check_say_alike_why_a_new_party_is_not_enough() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    env.write(
+        "allowed_signers",
+        format!(
+            "{}ada2@example.com {}\n",
+            env.read("allowed_signers"),
+            keys.mentee.line
+        ),
+    );
+    env.write(
+        AGREEMENT,
+        minimal()
+            .replace("email: ada@example.com", "email: ada2@example.com")
+            .replace("effective: 2026-01-12", "effective: 2026-03-01"),
+    );
+    env.commit_all("Ada's new address", CLOCK);
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    let why = "the mentee changes from ada@example.com to ada2@example.com, and ada@example.com has not signed this version";
+    let (_, text) = verify_text(&env);
+    assert!(text.contains(&format!("not signed: {why}")), "{text}");
+    let out = env
+        .charter(&["check", "--format", "json"])
+        .env("CHARTER_TODAY", LATER)
+        .output()
+        .unwrap();
+    let json = crate::common::findings_json(&out);
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "party-change" && f["message"] == why),
+        "{json:#}"
+    );
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "same-key"),
+        "{json:#}"
+    );
+}
+
 #[test]
 fn a_key_expired_when_the_signoff_landed_does_not_count() {
     for (landed, valid) in [
@@ -1226,6 +1273,58 @@ fn sign_refuses_to_break_the_notice_period_unless_waived() {
     );
     env.commit_all("Retitle", CLOCK);
     sign_ok(&env, "mentor", &keys.mentor, &[]);
+}
+
+/// `sign --no-commit` and `amend` judge the same uncommitted amendment by
+/// one landing rule: the start of `--today`, never earlier than HEAD. With
+/// charter's clock (the committer date) weeks before `--today`, landing at
+/// the clock would allow what landing at `--today` refuses.
+#[test]
+fn sign_and_amend_judge_a_pending_change_alike() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    let amended = minimal()
+        .replace("biweekly", "weekly")
+        .replace("effective: 2026-01-12", "effective: 2026-03-10");
+    env.write(AGREEMENT, &amended);
+    let before = head(&env);
+    let files = signoff_files(&env).len();
+
+    // Landing on 2026-03-01, 14 days of notice allow 2026-03-15 at the earliest.
+    let signed = sign(
+        &env,
+        "mentor",
+        &keys.mentor,
+        &["--no-commit", "--today", "2026-03-01"],
+    );
+    let amend = env.run(&["amend", "ada-grace", "--today", "2026-03-01"]);
+    assert_eq!(signed.status.code(), Some(1), "{}", stderr(&signed));
+    assert_eq!(amend.status.code(), Some(1), "{}", stderr(&amend));
+    assert!(
+        stderr(&signed).contains("allows 2026-03-15 at the earliest"),
+        "{}",
+        stderr(&signed)
+    );
+    assert!(
+        stderr(&amend).contains("the earliest allowed date is 2026-03-15"),
+        "{}",
+        stderr(&amend)
+    );
+    assert_eq!(head(&env), before);
+    assert_eq!(signoff_files(&env).len(), files);
+
+    // Landing on 2026-02-10 allows 2026-02-24: both accept it.
+    let signed = sign(
+        &env,
+        "mentor",
+        &keys.mentor,
+        &["--no-commit", "--today", "2026-02-10"],
+    );
+    assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
+    let amend = env.run(&["amend", "ada-grace", "--today", "2026-02-10"]);
+    assert_eq!(amend.status.code(), Some(0), "{}", stderr(&amend));
+    assert_ne!(head(&env), before);
 }
 
 #[test]

@@ -1,0 +1,226 @@
+//! An uncommitted change judged as if it landed: the one rule `sign` (a
+//! version signed with `--no-commit`) and `amend` share, so that the two can
+//! never disagree about the same pending change.
+//!
+//! **The landing rule.** An uncommitted change lands at the later of the
+//! chain tip's clamped time and the clock (DESIGN §4: a commit is never
+//! older than what it is built on). The clock is the start of the day given
+//! with `--today` (or `CHARTER_TODAY`) when there is one — the same landing
+//! `check --base` gives a pull request's commits — and otherwise the time of
+//! the commit that would record the change (charter's clock is the committer
+//! date: `GIT_COMMITTER_DATE`, else now).
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::agreement::lint::Parsed;
+use crate::agreement::VersionId;
+use crate::diff::Change;
+use crate::history::{ChainCommit, FileState};
+use crate::record::Record;
+use crate::rules::{evaluate, Evaluation, NoticeCheck, VersionReport};
+
+/// What "now" is when an uncommitted change is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// A day chosen with `--today` (or `CHARTER_TODAY`): the change lands
+    /// at its start, as `check --base` lands a pull request.
+    Day(NaiveDate),
+    /// No day chosen: the change lands at this time, the committer time of
+    /// the commit that would record it.
+    Now(DateTime<Utc>),
+}
+
+impl Clock {
+    /// The clock as seconds since the epoch (UTC).
+    pub fn timestamp(self) -> i64 {
+        match self {
+            Clock::Day(day) => day
+                .and_hms_opt(0, 0, 0)
+                .map_or(i64::MIN, |t| t.and_utc().timestamp()),
+            Clock::Now(now) => now.timestamp(),
+        }
+    }
+}
+
+/// When an uncommitted change lands: the later of the chain tip's clamped
+/// time (none for an empty chain) and the clock.
+pub fn landing_time(tip: Option<i64>, clock: Clock) -> i64 {
+    let at = clock.timestamp();
+    tip.map_or(at, |tip| tip.max(at))
+}
+
+/// The record's rules applied with `state` (the working tree's file) added
+/// as a commit on top of the chain, landing by [`landing_time`].
+pub fn as_if_landed(
+    record: &Record,
+    tip: Option<i64>,
+    state: FileState,
+    clock: Clock,
+    today: NaiveDate,
+) -> Evaluation {
+    let commit = ChainCommit {
+        id: git2::Oid::zero(),
+        raw_time: clock.timestamp(),
+        time: landing_time(tip, clock),
+        author: String::new(),
+        subject: "(working tree)".to_owned(),
+    };
+    let history = record.history.with_uncommitted(commit, state);
+    evaluate(&history, &record.approvals(), today)
+}
+
+/// A sign-off `sign` may make: the version it is for, as the rules see it,
+/// and the previous signed version it amends.
+#[derive(Debug, Clone)]
+pub struct SignPlan {
+    /// The version to sign (the newest on the chain, or the working tree's).
+    pub target: VersionReport,
+    /// The previous signed version, named by the sign-off's `amends`.
+    pub amends: Option<VersionId>,
+}
+
+/// Why the rules refuse a sign-off before any key is touched.
+#[derive(Debug, Clone)]
+pub enum SignRefusal {
+    /// The version is not the newest of the agreement's history.
+    NotInHistory,
+    /// The version is the text of its own previous signed version.
+    NothingNew(VersionId),
+    /// The amendment takes effect before its notice period allows, and the
+    /// signer does not waive it.
+    Notice(NoticeCheck),
+}
+
+/// Plan a sign-off of `version`. `working` is the working tree's state when
+/// it is not committed yet (judged by [`as_if_landed`]); `None` when the
+/// version is the chain tip's, judged by the record as loaded.
+pub fn plan_signoff(
+    record: &Record,
+    tip: Option<i64>,
+    version: &VersionId,
+    working: Option<FileState>,
+    clock: Clock,
+    today: NaiveDate,
+    waive_notice: bool,
+) -> Result<SignPlan, SignRefusal> {
+    let landed;
+    let evaluation = match working {
+        None => &record.evaluation,
+        Some(state) => {
+            landed = as_if_landed(record, tip, state, clock, today);
+            &landed
+        }
+    };
+    let Some((target, earlier)) = evaluation.versions.split_last() else {
+        return Err(SignRefusal::NotInHistory);
+    };
+    if target.version.as_ref() != Some(version) {
+        return Err(SignRefusal::NotInHistory);
+    }
+    let amends = earlier
+        .iter()
+        .rev()
+        .find(|v| v.signed)
+        .and_then(|v| v.version.clone());
+    if amends.as_ref() == Some(version) {
+        return Err(SignRefusal::NothingNew(version.clone()));
+    }
+    if let Some(n) = &target.notice {
+        // The signer's own waiver is enough to sign; the notice is waived
+        // only once both sign-offs waive it.
+        if !waive_notice && n.material && n.effective < n.earliest_effective {
+            return Err(SignRefusal::Notice(n.clone()));
+        }
+    }
+    Ok(SignPlan {
+        target: target.clone(),
+        amends,
+    })
+}
+
+/// `amend`'s verdict on the working tree's valid agreement.
+#[derive(Debug, Clone)]
+pub enum AmendVerdict {
+    /// The agreement's data is what the chain tip holds: nothing to amend.
+    Unchanged,
+    /// The amendment takes effect before its notice period allows.
+    TooEarly(NoticeCheck),
+    /// The amendment may be committed; these are its semantic changes
+    /// (from nothing, for a new agreement).
+    Ready(Vec<Change>),
+}
+
+/// Judge an amendment of `record` (none when the repository has no commit
+/// yet) to the working tree's `parsed` agreement, as if it landed by
+/// [`landing_time`].
+pub fn judge_amendment(
+    record: Option<&Record>,
+    tip: Option<i64>,
+    parsed: &Parsed,
+    clock: Clock,
+    today: NaiveDate,
+) -> AmendVerdict {
+    let Some(data) = parsed.data() else {
+        return AmendVerdict::Unchanged;
+    };
+    let previous = record.and_then(|r| r.history.current().parsed().and_then(|p| p.data()));
+    let changes = crate::diff::diff(previous.unwrap_or(&serde_json::Value::Null), data);
+    if previous.is_some() && changes.is_empty() {
+        return AmendVerdict::Unchanged;
+    }
+    if let Some(record) = record {
+        let evaluation = as_if_landed(
+            record,
+            tip,
+            FileState::Present(parsed.clone()),
+            clock,
+            today,
+        );
+        if let Some(notice) = evaluation.versions.last().and_then(|v| v.notice.as_ref()) {
+            if !notice.ok() {
+                return AmendVerdict::TooEarly(notice.clone());
+            }
+        }
+    }
+    AmendVerdict::Ready(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_chosen_day_lands_at_its_start_unless_the_tip_is_later() {
+        let start = Clock::Day(day("2026-03-01")).timestamp();
+        assert_eq!(
+            DateTime::from_timestamp(start, 0).unwrap().to_rfc3339(),
+            "2026-03-01T00:00:00+00:00"
+        );
+        assert_eq!(landing_time(None, Clock::Day(day("2026-03-01"))), start);
+        assert_eq!(
+            landing_time(Some(start - 10), Clock::Day(day("2026-03-01"))),
+            start
+        );
+        assert_eq!(
+            landing_time(Some(start + 10), Clock::Day(day("2026-03-01"))),
+            start + 10
+        );
+    }
+
+    #[test]
+    fn without_a_day_the_clock_is_now_clamped_to_the_tip() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        assert_eq!(
+            landing_time(Some(1_700_000_000), Clock::Now(now)),
+            1_800_000_000
+        );
+        assert_eq!(
+            landing_time(Some(1_900_000_000), Clock::Now(now)),
+            1_900_000_000
+        );
+    }
+}
