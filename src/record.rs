@@ -154,24 +154,23 @@ pub fn load_all(
     use rayon::prelude::*;
     let ids = ids(index, layout);
     let gitdir = repo.path().to_owned();
-    ids.par_iter()
-        .map_init(
-            || Repository::open(&gitdir),
-            |handle, id| {
-                let repo = handle
-                    .as_ref()
-                    .map_err(|e| Error::git("opening the repository again", clone_error(e)))?;
-                let mut record = load(repo, index, layout, id, signers, today)?;
-                record.keep_compared_data();
-                Ok(record)
-            },
-        )
-        .collect()
-}
-
-/// A copy of a libgit2 error (they are not `Clone`).
-fn clone_error(e: &git2::Error) -> git2::Error {
-    git2::Error::new(e.code(), e.class(), e.message())
+    // A few chunks per thread: enough to balance, few repository handles.
+    let chunk = ids.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+    let chunks: Vec<Vec<Record>> = ids
+        .par_chunks(chunk)
+        .map(|ids| {
+            let repo = Repository::open(&gitdir)
+                .map_err(|e| Error::git("opening the repository again", e))?;
+            ids.iter()
+                .map(|id| {
+                    let mut record = load(&repo, index, layout, id, signers, today)?;
+                    record.keep_compared_data();
+                    Ok(record)
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect::<Result<_>>()?;
+    Ok(chunks.into_iter().flatten().collect())
 }
 
 /// Check the sign-offs of `id` present at the chain's tip and evaluate.
