@@ -362,11 +362,7 @@ impl Record {
                 .find_blob(id)
                 .map_err(|e| Error::git(format!("reading {path}"), e))?;
             if point.state != crate::history::FileState::Absent {
-                let (parsed, _) = crate::agreement::lint::check(
-                    &path,
-                    blob.content(),
-                    &crate::agreement::lint::Context::default(),
-                );
+                let parsed = crate::agreement::lint::load(&path, blob.content());
                 point.state = crate::history::FileState::Present(parsed);
             }
         }

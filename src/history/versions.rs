@@ -4,7 +4,7 @@ use git2::{Oid, Repository};
 
 use super::chain::{Chain, ChainCommit};
 use super::entry_id;
-use crate::agreement::lint::{self, Context, Parsed};
+use crate::agreement::lint::{self, Parsed};
 use crate::agreement::VersionId;
 use crate::error::{Error, Result};
 
@@ -201,7 +201,7 @@ pub fn scan_dir(
                     let blob = repo
                         .find_blob(id)
                         .map_err(|e| Error::git(format!("reading {path}"), e))?;
-                    let (mut parsed, _) = lint::check(&path, blob.content(), &Context::default());
+                    let mut parsed = lint::load(&path, blob.content());
                     if !keep_data {
                         parsed.forget_data();
                     }
