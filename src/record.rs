@@ -373,7 +373,9 @@ pub fn check_signoff(
     report.signed_at = Some(parsed.signed_at.clone());
     report.waive_notice = parsed.waive_notice;
     report.amends = Some(parsed.amends.clone());
-    report.key_fingerprint = signoff::verify::signer_fingerprint(&parsed.signature);
+    // Read once: the key is named even when the sign-off is refused.
+    let signature = signoff::DecodedSignature::decode(&parsed.signature);
+    report.key_fingerprint = signature.fingerprint().map(str::to_owned);
     let path = Path::new(file);
     if let Err(e) = signoff::file::check_path(path, &parsed)
         .and_then(|()| signoff::file::check_content_hash(path, bytes))
@@ -399,7 +401,7 @@ pub fn check_signoff(
         ));
         return report;
     };
-    let valid = match signoff::verify_signoff(&parsed, signers, at) {
+    let valid = match signoff::verify_decoded_signoff(&parsed, &signature, signers, at) {
         Ok(v) => v,
         Err(e) => {
             report.reason = Some(e.to_string());

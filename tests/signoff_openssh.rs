@@ -847,3 +847,84 @@ fn sshsig_armor(public_key_blob: &[u8], algorithm: &str, raw_signature: &[u8]) -
     ssh_encoding::pem::encode_string("SSH SIGNATURE", ssh_encoding::pem::LineEnding::LF, &blob)
         .unwrap()
 }
+
+#[test]
+fn a_signature_decoded_once_names_its_key_and_verifies_from_many_threads() {
+    fn shareable<T: Send + Sync>() {}
+    // Sign-offs are verified in parallel: the trust root, a decoded
+    // signature and the verdicts cross threads.
+    shareable::<AllowedSigners>();
+    shareable::<charter::signoff::DecodedSignature>();
+    shareable::<SignoffFile>();
+    shareable::<charter::signoff::ValidSignoff<'static>>();
+    shareable::<InvalidSignoff>();
+
+    let f = fixture();
+    let listed = ssh_keygen()
+        .arg("-lf")
+        .arg(f.key.private.with_extension("pub"))
+        .output()
+        .expect("run ssh-keygen -l");
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    let openssh_fingerprint = listed.split_whitespace().nth(1).expect("a fingerprint");
+    let decoded = charter::signoff::DecodedSignature::decode(&f.signature);
+    assert_eq!(decoded.fingerprint(), Some(openssh_fingerprint));
+
+    let (signers, _) = AllowedSigners::parse(&format!("ada@example.com {}\n", f.key.public_line));
+    let file = f.file();
+    let mut tampered = f.file();
+    tampered.waive_notice = true;
+    let at = time("2026-11-22T10:00:00Z");
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    let valid =
+                        charter::signoff::verify_decoded_signoff(&file, &decoded, &signers, at)
+                            .expect("valid sign-off");
+                    let refused =
+                        charter::signoff::verify_decoded_signoff(&tampered, &decoded, &signers, at);
+                    (valid.signature.fingerprint, valid.trusted_by.line, refused)
+                })
+            })
+            .collect();
+        for worker in workers {
+            let (fingerprint, line, refused) = worker.join().unwrap();
+            assert_eq!(fingerprint, openssh_fingerprint);
+            assert_eq!(line, 1);
+            assert_eq!(
+                refused,
+                Err(InvalidSignoff::Signature(VerifyError::BadSignature))
+            );
+        }
+    });
+    // The key is named even when the signature is refused.
+    assert_eq!(
+        charter::signoff::verify::signer_fingerprint(&f.signature).as_deref(),
+        Some(openssh_fingerprint)
+    );
+
+    // Bytes after the signature: the key can still be named, but the
+    // signature is refused, as before it was decoded once.
+    let sig = SshSig::from_pem(&f.signature).unwrap();
+    let mut blob = Vec::new();
+    ssh_encoding::Encode::encode(&sig, &mut blob).unwrap();
+    blob.extend_from_slice(b"extra");
+    let armored =
+        ssh_encoding::pem::encode_string("SSH SIGNATURE", ssh_encoding::pem::LineEnding::LF, &blob)
+            .unwrap();
+    let trailing = charter::signoff::DecodedSignature::decode(&armored);
+    assert_eq!(trailing.fingerprint(), Some(openssh_fingerprint));
+    assert_eq!(
+        trailing.verify(&f.message, NAMESPACE),
+        Err(VerifyError::BadArmor(
+            "trailing data after the signature".to_owned()
+        ))
+    );
+    let garbage = charter::signoff::DecodedSignature::decode("not a signature");
+    assert_eq!(garbage.fingerprint(), None);
+    assert!(matches!(
+        garbage.verify(&f.message, NAMESPACE),
+        Err(VerifyError::BadArmor(_))
+    ));
+}

@@ -77,6 +77,40 @@ pub struct Context<'a> {
     pub is_known_signer: Option<&'a dyn Fn(&str) -> bool>,
 }
 
+/// Load an agreement file without linting it: the same [`Parsed`] as
+/// [`check`] gives, without the file-name check, the semantic rules or any
+/// finding. Reading a whole history needs each version's id and typed
+/// agreement, not its findings, which are reported only for the files a
+/// command looks at.
+pub fn load(file: &str, bytes: &[u8]) -> Parsed {
+    let Ok(node) = document::parse(file, bytes) else {
+        return Parsed::Unparseable;
+    };
+    let data = node.to_json();
+    let Ok(version) = VersionId::try_of(&data) else {
+        return Parsed::Unparseable;
+    };
+    if !matches!(node.value, Value::Map(_)) {
+        return Parsed::SchemaInvalid { version, data };
+    }
+    match typed_from(&data) {
+        Some(agreement) => Parsed::Valid {
+            version,
+            data,
+            agreement: Box::new(agreement),
+        },
+        None => Parsed::SchemaInvalid { version, data },
+    }
+}
+
+/// The typed agreement in plain data, when it is one. Deserialising the
+/// data already built succeeds exactly when [`document::typed_all`] does
+/// (it deserialises the same data), without building it a second time.
+fn typed_from(data: &serde_json::Value) -> Option<Agreement> {
+    use serde::Deserialize;
+    Agreement::deserialize(data).ok()
+}
+
 /// Parse and lint an agreement file. `file` is the repository-relative path.
 pub fn check(file: &str, bytes: &[u8], ctx: &Context<'_>) -> (Parsed, Vec<Finding>) {
     let mut findings = Vec::new();
@@ -123,7 +157,13 @@ pub fn check(file: &str, bytes: &[u8], ctx: &Context<'_>) -> (Parsed, Vec<Findin
         );
         return (Parsed::SchemaInvalid { version, data }, findings);
     }
-    let agreement: Agreement = match document::typed_all(file, &node) {
+    // Valid data is deserialised once; only invalid data is walked again
+    // to locate every problem.
+    let typed = match typed_from(&data) {
+        Some(a) => Ok(a),
+        None => document::typed_all(file, &node),
+    };
+    let agreement: Agreement = match typed {
         Ok(a) => a,
         Err(all) => {
             findings.extend(all);
@@ -367,6 +407,95 @@ fn email_problem(email: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every agreement file the project ships: examples, test fixtures
+    /// (valid and invalid) and fuzzing seeds.
+    fn sample_files() -> Vec<(String, Vec<u8>)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in [
+            "examples",
+            "tests/fixtures",
+            "tests/fixtures/invalid",
+            "fuzz/seeds/agreement",
+        ] {
+            let entries = std::fs::read_dir(root.join(dir)).expect("sample directory");
+            for entry in entries {
+                let path = entry.expect("directory entry").path();
+                if path.extension().is_some_and(|e| e == "yaml") {
+                    let name = path.file_name().unwrap().to_string_lossy();
+                    let bytes = std::fs::read(&path).expect("sample file");
+                    files.push((format!("agreements/{name}"), bytes));
+                }
+            }
+        }
+        files
+    }
+
+    fn kind(parsed: &Parsed) -> &'static str {
+        match parsed {
+            Parsed::Unparseable => "unparseable",
+            Parsed::SchemaInvalid { .. } => "schema-invalid",
+            Parsed::Valid { .. } => "valid",
+        }
+    }
+
+    #[test]
+    fn load_gives_what_check_gives_on_every_sample() {
+        let mut files = sample_files();
+        assert!(files.len() >= 20, "samples found: {}", files.len());
+        // Beyond the samples: a bad file name, each state reached another way.
+        for (name, text) in [
+            ("agreements/Bad Name.yaml", "charter: 1\n"),
+            ("agreements/empty.yaml", ""),
+            ("agreements/list.yaml", "- a\n- b\n"),
+            ("agreements/scalar.yaml", "just text\n"),
+            ("agreements/big.yaml", "n: 9007199254740993\n"),
+            ("agreements/nul.yaml", "a: \0\n"),
+        ] {
+            files.push((name.to_owned(), text.as_bytes().to_vec()));
+        }
+        files.push(("agreements/latin1.yaml".to_owned(), b"a: \xe9\n".to_vec()));
+        let mut kinds = std::collections::BTreeSet::new();
+        for (file, bytes) in &files {
+            let loaded = load(file, bytes);
+            assert_eq!(loaded, check(file, bytes, &Context::default()).0, "{file}");
+            kinds.insert(kind(&loaded));
+        }
+        assert_eq!(
+            kinds.into_iter().collect::<Vec<_>>(),
+            ["schema-invalid", "unparseable", "valid"],
+            "the samples reach every state"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 256,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Damaged samples (cut short, one byte replaced) load as they check.
+        #[test]
+        fn load_gives_what_check_gives_on_damaged_samples(
+            pick in 0usize..1000,
+            cut in 0usize..4000,
+            at in 0usize..4000,
+            byte in proptest::prelude::any::<u8>(),
+        ) {
+            static SAMPLES: std::sync::OnceLock<Vec<(String, Vec<u8>)>> = std::sync::OnceLock::new();
+            let files = SAMPLES.get_or_init(sample_files);
+            let (file, bytes) = &files[pick % files.len()];
+            let mut bytes = bytes[..cut.min(bytes.len())].to_vec();
+            if !bytes.is_empty() {
+                let i = at % bytes.len();
+                bytes[i] = byte;
+            }
+            let loaded = load(file, &bytes);
+            proptest::prop_assert_eq!(loaded, check(file, &bytes, &Context::default()).0);
+        }
+    }
 
     #[test]
     fn ids_from_paths() {

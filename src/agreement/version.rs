@@ -41,11 +41,7 @@ impl VersionId {
     /// canonical JSON has no id, rather than the id of empty bytes.
     pub fn try_of(data: &serde_json::Value) -> Result<Self, String> {
         let digest = Sha256::digest(try_canonical_json(data)?);
-        let mut hex = String::with_capacity(64);
-        for byte in digest {
-            hex.push_str(&format!("{byte:02x}"));
-        }
-        Ok(VersionId(format!("sha256:{hex}")))
+        Ok(VersionId(format!("sha256:{digest:x}")))
     }
 
     /// Accept an id in its written form, checking the shape.

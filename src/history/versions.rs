@@ -4,7 +4,7 @@ use git2::{Oid, Repository};
 
 use super::chain::ChainCommit;
 use super::index::Index;
-use crate::agreement::lint::{self, Context, Parsed};
+use crate::agreement::lint::{self, Parsed};
 use crate::agreement::VersionId;
 use crate::error::{Error, Result};
 
@@ -144,7 +144,7 @@ impl Parses {
         let blob = repo
             .find_blob(id)
             .map_err(|e| Error::git(format!("reading {path}"), e))?;
-        let (parsed, _) = lint::check(path, blob.content(), &Context::default());
+        let parsed = lint::load(path, blob.content());
         self.parsed.insert(id, parsed.clone());
         Ok(parsed)
     }

@@ -1,12 +1,15 @@
 //! Signed, in force, pending (DESIGN §4), computed from an agreement's
 //! history and the sign-offs that verified. Pure: no git, no clock.
 
+use std::borrow::Cow;
+use std::rc::Rc;
+
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use crate::agreement::lint::Parsed;
 use crate::agreement::{Agreement, Role, VersionId};
-use crate::diff::{self, ChangeKind};
+use crate::diff::{self, Change, ChangeKind};
 use crate::history::{ChainCommit, FileState, History};
 
 /// A sign-off that verified against the trust root, reduced to what the
@@ -260,28 +263,23 @@ fn agreement_of(state: &FileState) -> Option<&Agreement> {
 /// loaded without it), the typed agreement stands in: it differs only in
 /// presentation (`every 3 week` is written `every 3 weeks`), never in what
 /// is material.
-fn data_of(state: &FileState) -> Option<std::borrow::Cow<'_, serde_json::Value>> {
+fn data_of(state: &FileState) -> Option<Cow<'_, serde_json::Value>> {
     let parsed = state.parsed()?;
     match (parsed.data(), parsed.agreement()) {
-        (Some(serde_json::Value::Null), Some(a)) => {
-            serde_json::to_value(a).ok().map(std::borrow::Cow::Owned)
-        }
-        (Some(data), _) => Some(std::borrow::Cow::Borrowed(data)),
+        (Some(serde_json::Value::Null), Some(a)) => serde_json::to_value(a).ok().map(Cow::Owned),
+        (Some(data), _) => Some(Cow::Borrowed(data)),
         (None, _) => None,
     }
 }
 
-/// Whether the only difference between two versions is adding `concluded`.
-fn only_concludes(old: &serde_json::Value, new: &serde_json::Value) -> bool {
-    let changes = diff::diff(old, new);
-    changes.len() == 1 && changes[0].path == "concluded" && changes[0].kind == ChangeKind::Added
-}
+/// One point's data, made once by [`data_of`] and shared by the comparisons
+/// that need it (with the next version, and while it is the newest signed
+/// version, with every later one).
+type Data<'h> = Rc<Cow<'h, serde_json::Value>>;
 
-fn material_between(old: Option<&serde_json::Value>, new: &serde_json::Value) -> bool {
-    match old {
-        Some(old) => diff::diff(old, new).iter().any(|c| c.material),
-        None => true,
-    }
+/// Whether the only difference between two versions is adding `concluded`.
+fn only_concludes(changes: &[Change]) -> bool {
+    changes.len() == 1 && changes[0].path == "concluded" && changes[0].kind == ChangeKind::Added
 }
 
 /// Sign-offs that make a version signed: the earliest-completing choice.
@@ -301,6 +299,11 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
         .iter()
         .map(|a| credited_point(history, &a.version, a.time, a.position))
         .collect();
+    // The newest earlier point with data, and the newest signed version's
+    // point and data: the two a version is compared with. Each point's data
+    // is made once, when the loop reaches it.
+    let mut previous: Option<(usize, Data<'_>)> = None;
+    let mut last_signed: Option<(usize, Data<'_>)> = None;
 
     for (point, p) in history.points.iter().enumerate() {
         if p.state == FileState::Absent {
@@ -325,13 +328,16 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
             declined_by: Vec::new(),
             state: VersionState::Unparseable,
         };
-        let previous_data = versions
-            .iter()
-            .rev()
-            .find_map(|v| data_of(&history.points[v.point].state));
-        if let Some(data) = data_of(&p.state) {
-            report.material = material_between(previous_data.as_deref(), &data);
-        }
+        let data: Option<Data<'_>> = data_of(&p.state).map(Rc::new);
+        let Some(data) = data else {
+            versions.push(report);
+            continue;
+        };
+        // A version with no earlier data is all new, so material.
+        let from_previous = previous.as_ref().map(|(_, old)| diff::diff(old, &data));
+        report.material = from_previous.as_deref().is_none_or(diff::is_material);
+        let from_previous_point = previous.as_ref().map(|&(i, _)| i);
+        previous = Some((point, Rc::clone(&data)));
         let Some(agreement) = agreement_of(&p.state) else {
             versions.push(report);
             continue;
@@ -339,11 +345,16 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
         let prev_signed = signed.last().map(|&(i, _)| i);
         let prev = prev_signed.map(|i| &versions[i]);
         let prev_agreement = prev.and_then(|v| agreement_of(&history.points[v.point].state));
-        let prev_data = prev.and_then(|v| data_of(&history.points[v.point].state));
-        let data = data_of(&p.state).expect("a valid agreement has data");
-        report.concluding = prev_data
-            .as_deref()
-            .is_some_and(|old| only_concludes(old, &data));
+        // The change from the previous signed version, in one diff: the
+        // one just made when that version is also the previous one.
+        let from_signed: Option<Cow<'_, [Change]>> = match &last_signed {
+            Some((at, _)) if Some(*at) == from_previous_point => {
+                from_previous.as_deref().map(Cow::Borrowed)
+            }
+            Some((_, old)) => Some(Cow::Owned(diff::diff(old, &data))),
+            None => None,
+        };
+        report.concluding = from_signed.as_deref().is_some_and(only_concludes);
 
         let amends = prev.and_then(|v| v.version.clone());
         let mine: Vec<&Approval> = approvals
@@ -369,7 +380,7 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
         if let (Some(prev_index), Some(prev_agreement), false) =
             (prev_signed, prev_agreement, report.concluding)
         {
-            let material = material_between(prev_data.as_deref(), &data);
+            let material = from_signed.as_deref().is_none_or(diff::is_material);
             report.notice = notice_check(
                 history,
                 &versions,
@@ -412,6 +423,7 @@ pub fn evaluate(history: &History, approvals: &[Approval], today: NaiveDate) -> 
                 }
             }
             signed.push((versions.len(), false));
+            last_signed = Some((point, data));
         }
         versions.push(report);
     }

@@ -25,6 +25,7 @@
 //! `strptime`/`timegm` would roll them over, and `cert-authority` lines are
 //! kept but never trusted, because sign-offs are made with plain keys.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
@@ -195,12 +196,22 @@ pub enum Untrusted {
 }
 
 /// A parsed `allowed_signers` file: the usable lines, in file order.
+///
+/// Read-only once parsed (no interior mutability), so one instance can be
+/// shared by threads verifying sign-offs in parallel.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AllowedSigners {
     entries: Vec<SignerEntry>,
     /// Lines refused whose key could still be read, so that a refusal can
     /// name the line rather than say the key is not listed.
     refused: Vec<RefusedLine>,
+    /// For each key, the indices into `entries` of the lines listing it, in
+    /// file order: a signature's key is looked up once, not compared with
+    /// every line.
+    by_key: HashMap<KeyData, Vec<usize>>,
+    /// For each key, the index into `refused` of the first refused line
+    /// listing it.
+    refused_by_key: HashMap<KeyData, usize>,
 }
 
 /// A line that was refused although its key could be read.
@@ -256,7 +267,24 @@ impl AllowedSigners {
                 }
             }
         }
-        (AllowedSigners { entries, refused }, diagnostics)
+        let mut by_key: HashMap<KeyData, Vec<usize>> = HashMap::new();
+        for (i, entry) in entries.iter().enumerate() {
+            by_key
+                .entry(entry.key.key_data().clone())
+                .or_default()
+                .push(i);
+        }
+        let mut refused_by_key = HashMap::new();
+        for (i, line) in refused.iter().enumerate() {
+            refused_by_key.entry(line.key.clone()).or_insert(i);
+        }
+        let signers = AllowedSigners {
+            entries,
+            refused,
+            by_key,
+            refused_by_key,
+        };
+        (signers, diagnostics)
     }
 
     /// The usable lines, in file order.
@@ -275,14 +303,11 @@ impl AllowedSigners {
         namespace: &str,
         at: DateTime<Utc>,
     ) -> Result<&SignerEntry, Untrusted> {
-        let mut key_listed = false;
+        let lines = self.by_key.get(key).map_or(&[][..], Vec::as_slice);
+        let key_listed = !lines.is_empty();
         let mut plain_refusal = None;
         let mut ca_refusal = None;
-        for entry in &self.entries {
-            if entry.key.key_data() != key {
-                continue;
-            }
-            key_listed = true;
+        for entry in lines.iter().map(|&i| &self.entries[i]) {
             if !entry.matches_principal(principal) {
                 continue;
             }
@@ -301,7 +326,7 @@ impl AllowedSigners {
                 Untrusted::PrincipalNotAllowed {
                     principal: principal.to_owned(),
                 }
-            } else if let Some(refused) = self.refused.iter().find(|r| r.key == *key) {
+            } else if let Some(refused) = self.refused_by_key.get(key).map(|&i| &self.refused[i]) {
                 Untrusted::InvalidLine {
                     line: refused.line,
                     reason: refused.reason.clone(),
@@ -1012,6 +1037,164 @@ mod tests {
         assert!(s.principal_matches_any("zed@example.com"));
         assert!(!s.principal_matches_any("eve@example.com"));
         assert!(!s.principal_matches_any("ADA@EXAMPLE.COM"));
+    }
+
+    /// The trust decision by a plain scan of every line in file order: what
+    /// the key index must reproduce exactly.
+    fn check_by_scan(
+        s: &AllowedSigners,
+        principal: &str,
+        key: &KeyData,
+        namespace: &str,
+        at: DateTime<Utc>,
+    ) -> Result<usize, Untrusted> {
+        let mut key_listed = false;
+        let mut plain_refusal = None;
+        let mut ca_refusal = None;
+        for entry in s.entries() {
+            if entry.key.key_data() != key {
+                continue;
+            }
+            key_listed = true;
+            if !entry.matches_principal(principal) {
+                continue;
+            }
+            match entry.refusal(namespace, at) {
+                None => return Ok(entry.line),
+                Some(r @ Untrusted::CertAuthorityUnsupported { .. }) => {
+                    ca_refusal.get_or_insert(r);
+                }
+                Some(r) => {
+                    plain_refusal.get_or_insert(r);
+                }
+            }
+        }
+        Err(plain_refusal.or(ca_refusal).unwrap_or_else(|| {
+            if key_listed {
+                Untrusted::PrincipalNotAllowed {
+                    principal: principal.to_owned(),
+                }
+            } else if let Some(r) = s.refused.iter().find(|r| r.key == *key) {
+                Untrusted::InvalidLine {
+                    line: r.line,
+                    reason: r.reason.clone(),
+                }
+            } else {
+                Untrusted::UnknownKey
+            }
+        }))
+    }
+
+    #[test]
+    fn the_key_index_decides_as_a_scan_of_every_line() {
+        const ED3: &str =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPeKq0LxRxkxtmDizZihhFBpYfk8I3+UkBCVLiqcqMAo";
+        // One key on many lines, in an order where the first line that
+        // matches is not the one that trusts; a cert-authority line before
+        // a plain one; a refused line for a key that is listed nowhere else
+        // and another for a key that is.
+        let text = format!(
+            "ada@example.com valid-before=\"20260301Z\" {ED}\n\
+             *@example.com cert-authority {ED}\n\
+             ada@example.com,dan@example.com namespaces=\"git\" {ED}\n\
+             ada@example.com,bob@example.com valid-after=\"20260201Z\",valid-before=\"20270101Z\" {ED}\n\
+             !eve@example.com,*@example.com {ED2}\n\
+             eve@example.com valid-after=\"20270101Z\" {ED2}\n\
+             carol@example.com valid-after=\"2026\" {ED3}\n\
+             ada@example.com bogus=\"1\" {ED}\n"
+        );
+        let (s, diags) = AllowedSigners::parse(&text);
+        assert_eq!(s.entries().len(), 6, "{diags:?}");
+        let nowhere = KeyData::Ed25519(ssh_key::public::Ed25519PublicKey([7; 32]));
+        let keys = [key(ED), key(ED2), key(ED3), nowhere];
+        let mut verdicts = std::collections::BTreeSet::new();
+        for principal in [
+            "ada@example.com",
+            "bob@example.com",
+            "eve@example.com",
+            "carol@example.com",
+            "dan@example.com",
+            "zed@elsewhere.org",
+        ] {
+            for k in &keys {
+                for namespace in ["charter-signoff", "git"] {
+                    for at in ["20260115Z", "20260215Z", "20260315Z", "20270615Z"] {
+                        let at = t(at);
+                        let indexed = s.check(principal, k, namespace, at).map(|e| e.line);
+                        assert_eq!(
+                            indexed,
+                            check_by_scan(&s, principal, k, namespace, at),
+                            "{principal} {namespace} {at}"
+                        );
+                        verdicts.insert(match indexed {
+                            Ok(line) => format!("trusted by line {line}"),
+                            Err(e) => format!("{e:?}")
+                                .split([' ', '{'])
+                                .next()
+                                .unwrap_or("")
+                                .to_owned(),
+                        });
+                    }
+                }
+            }
+        }
+        // The grid reaches trust by several lines and every kind of refusal.
+        for expected in [
+            "trusted by line 1",
+            "trusted by line 3",
+            "trusted by line 4",
+            "trusted by line 5",
+            "CertAuthorityUnsupported",
+            "Expired",
+            "InvalidLine",
+            "NamespaceNotAllowed",
+            "NotYetValid",
+            "PrincipalNotAllowed",
+            "UnknownKey",
+        ] {
+            assert!(
+                verdicts.contains(expected),
+                "{expected} not in {verdicts:?}"
+            );
+        }
+        let at = t("20260215Z");
+        let ns = "charter-signoff";
+        assert_eq!(
+            s.check("ada@example.com", &keys[0], ns, at).unwrap().line,
+            1
+        );
+        assert_eq!(
+            s.check("bob@example.com", &keys[0], ns, at).unwrap().line,
+            4
+        );
+        assert_eq!(
+            s.check("ada@example.com", &keys[0], ns, t("20260315Z"))
+                .unwrap()
+                .line,
+            4,
+            "line 1 has expired; line 4 is the first that trusts"
+        );
+        assert_eq!(
+            s.check("bob@example.com", &keys[0], ns, t("20260115Z")),
+            Err(Untrusted::NotYetValid {
+                line: 4,
+                valid_after: t("20260201Z"),
+                at: t("20260115Z")
+            }),
+            "a plain line's refusal is preferred to the cert-authority line's"
+        );
+        assert_eq!(
+            s.check("carol@example.com", &keys[0], ns, at),
+            Err(Untrusted::CertAuthorityUnsupported { line: 2 })
+        );
+        assert!(matches!(
+            s.check("carol@example.com", &keys[2], ns, at),
+            Err(Untrusted::InvalidLine { line: 7, .. })
+        ));
+        assert!(matches!(
+            s.check("zed@elsewhere.org", &keys[0], ns, at),
+            Err(Untrusted::PrincipalNotAllowed { .. })
+        ));
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub use allowed_signers::{AllowedSigners, Diagnostic, Severity, SignerEntry, Unt
 pub use file::{SignoffFile, SignoffFileError};
 pub use message::{Claim, FieldError, Role};
 pub use sign::{sign_with_agent, KeyFile, PrivateKeyFile, SignError};
-pub use verify::{VerifiedSignature, VerifyError};
+pub use verify::{DecodedSignature, VerifiedSignature, VerifyError};
 
 /// The SSHSIG namespace of every sign-off. A signature made for git commits
 /// or any other purpose has another namespace and can never pass as one.
@@ -86,8 +86,21 @@ pub fn verify_signoff<'a>(
     signers: &'a AllowedSigners,
     signoff_time: DateTime<Utc>,
 ) -> Result<ValidSignoff<'a>, InvalidSignoff> {
+    let signature = verify::DecodedSignature::decode(&file.signature);
+    verify_decoded_signoff(file, &signature, signers, signoff_time)
+}
+
+/// As [`verify_signoff`], with the file's signature already decoded (by
+/// [`verify::DecodedSignature::decode`] of `file.signature`), so that a
+/// report can name the signing key without reading the signature twice.
+pub fn verify_decoded_signoff<'a>(
+    file: &SignoffFile,
+    signature: &verify::DecodedSignature,
+    signers: &'a AllowedSigners,
+    signoff_time: DateTime<Utc>,
+) -> Result<ValidSignoff<'a>, InvalidSignoff> {
     let claim = file.claim()?;
-    let signature = verify::verify(&file.signature, &claim.message())?;
+    let signature = signature.verify(&claim.message(), NAMESPACE)?;
     let trusted_by = signers.check(
         claim.principal(),
         signature.public_key.key_data(),

@@ -101,70 +101,91 @@ pub fn verify_in_namespace(
     message: &[u8],
     namespace: &str,
 ) -> Result<VerifiedSignature, VerifyError> {
-    if armored.len() > MAX_ARMOR_SIZE {
-        return Err(VerifyError::BadArmor(format!(
-            "the armor is {} bytes, more than {MAX_ARMOR_SIZE}",
-            armored.len()
-        )));
+    DecodedSignature::decode(armored).verify(message, namespace)
+}
+
+/// An armored SSHSIG read once: the key it names (for reports, even when the
+/// signature is refused) and the signature itself, or why it cannot be
+/// read. Reading is most of the cost of a signature that is then refused,
+/// and reports want the key's fingerprint either way, so a caller decodes
+/// once and both verifies and names the key from the result.
+#[derive(Debug, Clone)]
+pub struct DecodedSignature(Result<ReadSignature, VerifyError>);
+
+/// A signature blob that decoded.
+#[derive(Debug, Clone)]
+struct ReadSignature {
+    sig: SshSig,
+    /// The fingerprint of the key the signature names.
+    fingerprint: String,
+    /// Bytes followed the signature, which is refused for it.
+    trailing_data: bool,
+}
+
+impl DecodedSignature {
+    /// Reads an armored SSHSIG. Never fails: what cannot be read is kept as
+    /// the error [`DecodedSignature::verify`] reports.
+    pub fn decode(armored: &str) -> Self {
+        DecodedSignature(read(armored))
     }
-    let blob = dearmor(armored)?;
-    let mut reader = blob.as_slice();
-    let sig = match SshSig::decode(&mut reader) {
-        Ok(sig) if reader.is_empty() => sig,
-        Ok(_) => {
+
+    /// The fingerprint (`SHA256:<base64>`) of the key the signature names,
+    /// without verifying anything; `None` when it cannot be read.
+    pub fn fingerprint(&self) -> Option<&str> {
+        self.0.as_ref().ok().map(|r| r.fingerprint.as_str())
+    }
+
+    /// Verifies the signature over `message`, requiring `namespace`.
+    pub fn verify(
+        &self,
+        message: &[u8],
+        namespace: &str,
+    ) -> Result<VerifiedSignature, VerifyError> {
+        let read = self.0.as_ref().map_err(Clone::clone)?;
+        if read.trailing_data {
             return Err(VerifyError::BadArmor(
                 "trailing data after the signature".to_owned(),
-            ))
+            ));
         }
-        // ssh-key refuses to decode SHA-1 RSA and DSA signatures and
-        // certificates at all; look inside so the user hears the real
-        // cause, not "damaged".
-        Err(e) => {
-            return Err(if let Some(alg) = certificate_in(&blob) {
-                VerifyError::Certificate(alg)
-            } else if let Some(alg) = weak_algorithm_in(&blob) {
-                VerifyError::WeakAlgorithm(alg)
-            } else {
-                VerifyError::BadArmor(e.to_string())
-            })
+        let sig = &read.sig;
+        if sig.namespace() != namespace {
+            return Err(VerifyError::WrongNamespace {
+                found: sig.namespace().to_owned(),
+                expected: namespace.to_owned(),
+            });
         }
-    };
-    if sig.namespace() != namespace {
-        return Err(VerifyError::WrongNamespace {
-            found: sig.namespace().to_owned(),
-            expected: namespace.to_owned(),
-        });
+        let algorithm = sig.algorithm();
+        match algorithm {
+            Algorithm::Rsa { hash: None } | Algorithm::Dsa => {
+                return Err(VerifyError::WeakAlgorithm(algorithm.to_string()))
+            }
+            Algorithm::Other(_) => {
+                return Err(VerifyError::UnsupportedAlgorithm(algorithm.to_string()))
+            }
+            _ => {}
+        }
+        let public_key = PublicKey::new(sig.public_key().clone(), "");
+        match (sig.public_key(), &algorithm) {
+            (KeyData::Rsa(key), Algorithm::Rsa { hash: Some(hash) }) => {
+                verify_rsa(key, *hash, sig, namespace, message)?
+            }
+            _ => public_key
+                .verify(namespace, message, sig)
+                .map_err(|e| match e {
+                    ssh_key::Error::AlgorithmUnknown
+                    | ssh_key::Error::AlgorithmUnsupported { .. } => {
+                        VerifyError::UnsupportedAlgorithm(algorithm.to_string())
+                    }
+                    _ => VerifyError::BadSignature,
+                })?,
+        }
+        Ok(VerifiedSignature {
+            fingerprint: read.fingerprint.clone(),
+            public_key,
+            algorithm: algorithm.to_string(),
+            hash: sig.hash_alg(),
+        })
     }
-    let algorithm = sig.algorithm();
-    match algorithm {
-        Algorithm::Rsa { hash: None } | Algorithm::Dsa => {
-            return Err(VerifyError::WeakAlgorithm(algorithm.to_string()))
-        }
-        Algorithm::Other(_) => {
-            return Err(VerifyError::UnsupportedAlgorithm(algorithm.to_string()))
-        }
-        _ => {}
-    }
-    let public_key = PublicKey::new(sig.public_key().clone(), "");
-    match (sig.public_key(), &algorithm) {
-        (KeyData::Rsa(key), Algorithm::Rsa { hash: Some(hash) }) => {
-            verify_rsa(key, *hash, &sig, namespace, message)?
-        }
-        _ => public_key
-            .verify(namespace, message, &sig)
-            .map_err(|e| match e {
-                ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. } => {
-                    VerifyError::UnsupportedAlgorithm(algorithm.to_string())
-                }
-                _ => VerifyError::BadSignature,
-            })?,
-    }
-    Ok(VerifiedSignature {
-        fingerprint: public_key.fingerprint(HashAlg::Sha256).to_string(),
-        public_key,
-        algorithm: algorithm.to_string(),
-        hash: sig.hash_alg(),
-    })
 }
 
 /// Verifies an RSA SSHSIG as OpenSSH does. `ssh-key` builds its RSA keys with
@@ -215,14 +236,42 @@ fn verify_rsa(
 
 /// The fingerprint of the key inside an armored SSHSIG, without verifying
 /// anything: reports name the key even when the signature is refused.
+/// (To verify as well, decode once with [`DecodedSignature::decode`].)
 pub fn signer_fingerprint(armored: &str) -> Option<String> {
+    DecodedSignature::decode(armored)
+        .fingerprint()
+        .map(str::to_owned)
+}
+
+/// Reads an armored SSHSIG blob, or says why it cannot be read.
+fn read(armored: &str) -> Result<ReadSignature, VerifyError> {
     if armored.len() > MAX_ARMOR_SIZE {
-        return None;
+        return Err(VerifyError::BadArmor(format!(
+            "the armor is {} bytes, more than {MAX_ARMOR_SIZE}",
+            armored.len()
+        )));
     }
-    let blob = dearmor(armored).ok()?;
-    let sig = SshSig::decode(&mut blob.as_slice()).ok()?;
-    let key = PublicKey::new(sig.public_key().clone(), "");
-    Some(key.fingerprint(HashAlg::Sha256).to_string())
+    let blob = dearmor(armored)?;
+    let mut reader = blob.as_slice();
+    match SshSig::decode(&mut reader) {
+        Ok(sig) => Ok(ReadSignature {
+            fingerprint: PublicKey::new(sig.public_key().clone(), "")
+                .fingerprint(HashAlg::Sha256)
+                .to_string(),
+            trailing_data: !reader.is_empty(),
+            sig,
+        }),
+        // ssh-key refuses to decode SHA-1 RSA and DSA signatures and
+        // certificates at all; look inside so the user hears the real
+        // cause, not "damaged".
+        Err(e) => Err(if let Some(alg) = certificate_in(&blob) {
+            VerifyError::Certificate(alg)
+        } else if let Some(alg) = weak_algorithm_in(&blob) {
+            VerifyError::WeakAlgorithm(alg)
+        } else {
+            VerifyError::BadArmor(e.to_string())
+        }),
+    }
 }
 
 const ARMOR_BEGIN: &str = "-----BEGIN SSH SIGNATURE-----";

@@ -631,3 +631,114 @@ fn sign_offs_count_for_the_newest_occurrence_of_a_proposal_made_again() {
     assert!(e.versions[1].signed);
     assert!(!e.versions[3].signed);
 }
+
+#[test]
+fn an_unsigned_version_in_between_is_not_the_previous_signed_one() {
+    let retitled = BASE.replace("title: T", "title: Better title");
+    let concluded = |text: &str| format!("{text}concluded: {{ date: 2026-03-03 }}\n");
+
+    // Signed, then an unsigned editorial change, then `concluded` on top of
+    // it: against the signed version two things changed, so it does not
+    // merely conclude (against the version before, it would).
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    b.commit("2026-02-01", &retitled);
+    let v3 = b.commit("2026-03-01", &concluded(&retitled));
+    let mut a = both(&v1, None, "2026-01-06");
+    a.push(approval(
+        Role::Mentee,
+        "e@example.com",
+        &v3,
+        Some(&v1),
+        "ke",
+        "2026-03-02",
+    ));
+    let e = evaluate(&b.history(), &a, day("2026-03-04"));
+    let v = &e.versions[2];
+    assert!(
+        !v.concluding,
+        "the title changed too since the signed version"
+    );
+    assert!(!v.signed, "one party cannot sign more than a conclusion");
+    assert!(v.material);
+    assert!(v.notice.as_ref().is_some_and(|n| n.material));
+    assert_eq!(e.state, AgreementState::Pending);
+
+    // The other way round: the editorial change is undone as the agreement
+    // concludes, so against the signed version it only concludes.
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    b.commit("2026-02-01", &retitled);
+    let v3 = b.commit("2026-03-01", &concluded(BASE));
+    let mut a = both(&v1, None, "2026-01-06");
+    a.push(approval(
+        Role::Mentee,
+        "e@example.com",
+        &v3,
+        Some(&v1),
+        "ke",
+        "2026-03-02",
+    ));
+    let e = evaluate(&b.history(), &a, day("2026-03-04"));
+    let v = &e.versions[2];
+    assert!(v.concluding);
+    assert!(v.signed);
+    assert_eq!(e.state, AgreementState::Concluded);
+
+    // Signed, then an unsigned material change, then an editorial change of
+    // the signed text: material against the version before, editorial
+    // against the signed one, so no notice applies.
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    b.commit("2026-02-01", &amended("2026-02-20"));
+    b.commit("2026-03-01", &retitled);
+    let e = evaluate(
+        &b.history(),
+        &both(&v1, None, "2026-01-06"),
+        day("2026-03-02"),
+    );
+    let v = &e.versions[2];
+    assert!(v.material, "against the version before it");
+    let n = v.notice.as_ref().expect("an amendment of a signed version");
+    assert!(!n.material, "against the signed version");
+    assert!(n.ok());
+}
+
+#[test]
+fn agreements_whose_data_was_forgotten_are_classified_alike() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    b.commit(
+        "2026-02-01",
+        &BASE.replace("title: T", "title: Better title"),
+    );
+    b.commit("2026-03-01", &amended("2026-03-20"));
+    b.commit(
+        "2026-04-01",
+        &format!(
+            "{}concluded: {{ date: 2026-04-03 }}\n",
+            amended("2026-03-20")
+        ),
+    );
+    let kept = b.history();
+    let mut forgotten = b.history();
+    for p in &mut forgotten.points {
+        if let FileState::Present(parsed) = &mut p.state {
+            parsed.forget_data();
+        }
+    }
+    let a = both(&v1, None, "2026-01-06");
+    let summary = |h: &History| {
+        evaluate(h, &a, day("2026-04-05"))
+            .versions
+            .iter()
+            .map(|v| (v.material, v.concluding, v.notice.clone(), v.state))
+            .collect::<Vec<_>>()
+    };
+    let expected = summary(&kept);
+    assert_eq!(
+        expected.iter().map(|v| (v.0, v.1)).collect::<Vec<_>>(),
+        [(true, false), (false, false), (true, false), (true, false)]
+    );
+    assert_eq!(summary(&forgotten), expected);
+}
