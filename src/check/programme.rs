@@ -30,7 +30,13 @@ pub fn validate(
     let tree = tip
         .tree()
         .map_err(|e| crate::error::Error::git("reading a tree", e))?;
-    for (path, blob) in super::tree_files::blobs_under(repo, &tree, &layout.agreements, false)? {
+    let wanted = |name: &str| {
+        crate::agreement::lint::id_of(name)
+            .is_some_and(|id| only.is_none_or(|ids| ids.contains(id)))
+    };
+    for (path, blob) in
+        super::tree_files::blobs_under(repo, &tree, &layout.agreements, false, &wanted)?
+    {
         let Some(bytes) = blob else { continue };
         let Some(id) = crate::agreement::lint::id_of(&path) else {
             continue;

@@ -28,7 +28,11 @@ pub fn validate(
     let ctx = Context {
         is_known_signer: signers.map(|_| &known as &dyn Fn(&str) -> bool),
     };
-    for (path, blob) in blobs_under(repo, &tree, &layout.agreements, false)? {
+    let agreement_wanted = |name: &str| {
+        let id = name.trim_end_matches(".yaml").trim_end_matches(".yml");
+        (name.ends_with(".yaml") || name.ends_with(".yml")) && wanted(id)
+    };
+    for (path, blob) in blobs_under(repo, &tree, &layout.agreements, false, &agreement_wanted)? {
         let Some(bytes) = blob else {
             findings.push(Finding::new(
                 "invalid-path",
@@ -50,7 +54,7 @@ pub fn validate(
         }
         findings.extend(found);
     }
-    for (path, blob) in blobs_under(repo, &tree, &layout.signoffs, true)? {
+    for (path, blob) in blobs_under(repo, &tree, &layout.signoffs, true, &wanted)? {
         // Sign-offs live in one directory per agreement; other files at the
         // top (a .gitkeep, a README) are not sign-offs.
         let rest = &path[layout.signoffs.len() + 1..];
@@ -69,7 +73,7 @@ pub fn validate(
             )),
         }
     }
-    for (path, blob) in blobs_under(repo, &tree, &layout.checkins, true)? {
+    for (path, blob) in blobs_under(repo, &tree, &layout.checkins, true, &wanted)? {
         let rest = &path[layout.checkins.len() + 1..];
         let Some((id, _)) = rest.split_once('/') else {
             continue;
@@ -90,13 +94,16 @@ pub fn validate(
 }
 
 /// Files under `dir` (one level, or two for sign-offs), with their bytes;
-/// `None` for links and other non-files. Oversized blobs are cut at the
-/// size limit so parsing reports them.
+/// `None` for links and other non-files. Only entries whose name at the top
+/// level `keep` accepts are read (a pull request's agreements, not the
+/// thousands of others); non-files are listed either way. Oversized blobs
+/// are cut at the size limit so parsing reports them.
 pub(super) fn blobs_under(
     repo: &Repository,
     tree: &git2::Tree<'_>,
     dir: &str,
     nested: bool,
+    keep: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<(String, Option<Vec<u8>>)>> {
     let mut out = Vec::new();
     let Some(entry) = crate::history::entry_at(tree, dir)? else {
@@ -106,15 +113,32 @@ pub(super) fn blobs_under(
         return Ok(out);
     }
     let subtree = crate::history::tree_of(repo, entry.id(), dir)?;
-    for e in subtree.iter() {
+    list(repo, &subtree, dir, nested, keep, &mut out)?;
+    Ok(out)
+}
+
+fn list(
+    repo: &Repository,
+    tree: &git2::Tree<'_>,
+    dir: &str,
+    nested: bool,
+    keep: &dyn Fn(&str) -> bool,
+    out: &mut Vec<(String, Option<Vec<u8>>)>,
+) -> Result<()> {
+    for e in tree.iter() {
         let Some(name) = e.name() else { continue };
         let path = format!("{dir}/{name}");
         match e.kind() {
-            Some(git2::ObjectType::Tree) if nested => {
-                out.extend(blobs_under(repo, tree, &path, false)?)
+            Some(git2::ObjectType::Tree) if nested && keep(name) => {
+                let subtree = crate::history::tree_of(repo, e.id(), &path)?;
+                list(repo, &subtree, &path, false, &|_| true, out)?;
             }
             Some(git2::ObjectType::Tree) => {}
             Some(git2::ObjectType::Blob) if e.filemode() != 0o120000 => {
+                if !nested && !keep(name) {
+                    out.push((path, Some(Vec::new())));
+                    continue;
+                }
                 let blob = repo
                     .find_blob(e.id())
                     .map_err(|err| Error::git(format!("reading {path}"), err))?;
@@ -127,5 +151,5 @@ pub(super) fn blobs_under(
             _ => out.push((path, None)),
         }
     }
-    Ok(out)
+    Ok(())
 }
