@@ -16,8 +16,8 @@ use git2::{Oid, Repository};
 use serde::{Deserialize, Serialize};
 
 use super::chain::{Chain, ChainCommit, MAX_TIME, MIN_TIME};
+use super::raw_tree;
 use super::resolve::Resolver;
-use super::tree_diff;
 use crate::error::{Error, Result};
 use crate::settings::Layout;
 
@@ -205,6 +205,9 @@ impl Index {
             return Ok(0);
         }
         let mut resolver = Resolver::new(repo, self.roots.iter().map(|r| r.path.as_str()))?;
+        let odb = repo
+            .odb()
+            .map_err(|e| Error::git("opening the object store", e))?;
         let mut walked: Vec<Walked> = Vec::new();
         let mut newer_commit: Option<git2::Commit<'_>> = None;
         let mut current = Some(head);
@@ -240,7 +243,7 @@ impl Index {
             }
             // The newer commit's changes are known once its parent is read.
             if let (Some(newer), Some(newer_commit)) = (walked.last_mut(), &newer_commit) {
-                newer.changes = self.changes_between(repo, &roots, &newer.commit.roots)?;
+                newer.changes = self.changes_between(&odb, &roots, &newer.commit.roots)?;
                 if self.describes(&newer.changes) {
                     newer.commit.described = Some(describe(newer_commit));
                 }
@@ -275,7 +278,7 @@ impl Index {
                 Some(c) => c.roots.clone(),
                 None => vec![None; self.roots.len()],
             };
-            oldest.changes = self.changes_between(repo, &before, &oldest.commit.roots)?;
+            oldest.changes = self.changes_between(&odb, &before, &oldest.commit.roots)?;
             if self.describes(&oldest.changes) {
                 if let Some(commit) = &newer_commit {
                     oldest.commit.described = Some(describe(commit));
@@ -348,7 +351,7 @@ impl Index {
     /// The files that differ between two snapshots of the roots.
     fn changes_between(
         &self,
-        repo: &Repository,
+        odb: &git2::Odb<'_>,
         old: &[Option<Entry>],
         new: &[Option<Entry>],
     ) -> Result<Vec<(String, Option<Entry>)>> {
@@ -365,22 +368,10 @@ impl Index {
             // A file replaced by a directory (or back) is both a change of
             // the path and of the files below it.
             if a.is_some() && !is_tree(a) || b.is_some() && !is_tree(b) {
-                out.push((root.path.clone(), b.filter(|e| !is_tree(&Some(*e)))));
+                out.push((root.path.clone(), b.filter(|e| e.mode != 0o040000)));
             }
-            let tree = |e: &Option<Entry>| {
-                e.filter(|e| e.mode == 0o040000)
-                    .map(|e| super::tree_of(repo, e.id, &root.path))
-                    .transpose()
-            };
-            let (ta, tb) = (tree(a)?, tree(b)?);
-            for change in tree_diff::changes(repo, ta.as_ref(), tb.as_ref(), root.depth)? {
-                let path = if root.path.is_empty() {
-                    change.path
-                } else {
-                    format!("{}/{}", root.path, change.path)
-                };
-                out.push((path, change.new.map(|(id, mode)| Entry { id, mode })));
-            }
+            let tree = |e: &Option<Entry>| e.filter(|e| e.mode == 0o040000).map(|e| e.id);
+            raw_tree::changes(odb, tree(a), tree(b), root.depth, &root.path, &mut out)?;
         }
         Ok(out)
     }

@@ -7,6 +7,7 @@
 
 mod chain;
 pub mod index;
+mod raw_tree;
 mod resolve;
 pub mod store;
 pub mod tree_diff;

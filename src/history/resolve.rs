@@ -12,6 +12,7 @@
 use git2::{Odb, Oid, Repository};
 
 use super::index::Entry;
+use super::raw_tree;
 use crate::error::{Error, Result};
 
 /// A tree searched, and the entry found in it (if any).
@@ -75,50 +76,21 @@ impl<'r> Resolver<'r> {
     /// The entry named by component `level` of path `i` in tree `tree`.
     fn lookup(&self, tree: Oid, i: usize, level: usize) -> Result<Option<Entry>> {
         let shown = self.paths[i][..level].join("/");
-        let object = self.odb.read(tree).map_err(|e| {
-            Error::git(
-                format!(
-                    "reading {} (tree {tree})",
-                    if shown.is_empty() { "/" } else { &shown }
-                ),
-                e,
-            )
-        })?;
-        if object.kind() != git2::ObjectType::Tree {
-            return Err(Error::other(
-                format!("object {tree} is not a tree, though a tree names it as one"),
-                Some("the repository is damaged; run `git fsck`"),
-            ));
-        }
-        find(object.data(), self.paths[i][level].as_bytes()).ok_or_else(|| {
-            Error::other(
-                format!("tree {tree} ({shown}/) cannot be read: its entries are malformed"),
-                Some("the repository is damaged; run `git fsck`"),
-            )
-        })
+        let shown = if shown.is_empty() { "/" } else { &shown };
+        let object = raw_tree::read(&self.odb, tree, shown)?;
+        find(object.data(), self.paths[i][level].as_bytes())
+            .ok_or_else(|| raw_tree::malformed(tree, shown))
     }
 }
 
-/// Find `name` in the raw bytes of a tree object: entries are
-/// `<octal mode> <name>\0<20-byte id>`. `None` when the bytes are not a
+/// Find `name` among a raw tree's entries. `None` when the bytes are not a
 /// well-formed tree; `Some(None)` when the name is absent.
-fn find(mut data: &[u8], name: &[u8]) -> Option<Option<Entry>> {
-    const ID: usize = 20;
-    while !data.is_empty() {
-        let space = data.iter().position(|&b| b == b' ')?;
-        let nul = space + 1 + data[space + 1..].iter().position(|&b| b == 0)?;
-        let id = data.get(nul + 1..nul + 1 + ID)?;
-        if &data[space + 1..nul] == name {
-            let mode = data[..space].iter().try_fold(0i32, |m, &d| {
-                (b'0'..=b'7')
-                    .contains(&d)
-                    .then(|| m.checked_mul(8)?.checked_add(i32::from(d - b'0')))
-                    .flatten()
-            })?;
-            let id = Oid::from_bytes(id).ok()?;
-            return Some(Some(Entry { id, mode }));
+fn find(data: &[u8], name: &[u8]) -> Option<Option<Entry>> {
+    for entry in raw_tree::entries(data) {
+        let entry = entry?;
+        if entry.name == name {
+            return Some(Some(entry.entry()?));
         }
-        data = &data[nul + 1 + ID..];
     }
     Some(None)
 }
