@@ -2,14 +2,14 @@
 //! `check` so both speak the same shapes (DESIGN §5).
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::agreement::Agreement;
+use crate::agreement::{Agreement, Role};
 use crate::record::Record;
 use crate::rules::{AgreementState, VersionReport};
 
 /// The version in force (or a scheduled one).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InForce {
     /// Its version id.
     pub version: String,
@@ -25,7 +25,7 @@ pub struct InForce {
 }
 
 /// The pending amendment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pending {
     /// Its version id.
     pub version: Option<String>,
@@ -43,15 +43,15 @@ pub struct Pending {
     /// Whether both parties waived the notice.
     pub waived: bool,
     /// Roles that have signed it.
-    pub signed_by: Vec<&'static str>,
+    pub signed_by: Vec<Role>,
     /// Roles still to sign.
-    pub missing: Vec<&'static str>,
+    pub missing: Vec<Role>,
     /// Roles that refused it (`charter decline`) and have not signed it since.
-    pub declined_by: Vec<&'static str>,
+    pub declined_by: Vec<Role>,
 }
 
 /// One agreement's state for `check --format json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AgreementSummary {
     /// The agreement id.
     pub id: String,
@@ -88,9 +88,9 @@ fn pending(index: usize, v: &VersionReport) -> Pending {
         effective: v.effective,
         notice_ok: notice.is_none_or(|n| n.ok()),
         waived: notice.is_some_and(|n| n.waived),
-        signed_by: v.signed_by.iter().map(|r| r.as_str()).collect(),
-        missing: v.missing.iter().map(|r| r.as_str()).collect(),
-        declined_by: v.declined_by.iter().map(|r| r.as_str()).collect(),
+        signed_by: v.signed_by.clone(),
+        missing: v.missing.clone(),
+        declined_by: v.declined_by.clone(),
     }
 }
 

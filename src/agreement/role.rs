@@ -38,6 +38,13 @@ impl Role {
         }
     }
 
+    /// The words of several roles joined by `sep` (`mentor and mentee`),
+    /// for output that lists who signed, who is missing, who declined.
+    pub fn join(roles: &[Role], sep: &str) -> String {
+        let words: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        words.join(sep)
+    }
+
     /// Parse `mentor` or `mentee`.
     pub fn parse(s: &str) -> Option<Role> {
         match s {

@@ -17,7 +17,6 @@ mod unsigned;
 
 use chrono::NaiveDate;
 use git2::{Oid, Repository};
-use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::finding::Sources;
@@ -67,23 +66,16 @@ pub struct Report {
     pub sources: Sources,
 }
 
-/// The stable JSON of `check --format json`.
-#[derive(Debug, Serialize)]
-pub struct ReportJson<'a> {
-    /// Findings.
-    pub findings: &'a [Finding],
-    /// Agreement states.
-    pub agreements: &'a [AgreementSummary],
-    /// Counts.
-    pub summary: Summary,
-}
+/// The stable JSON of `check --format json`, an owned document that reads
+/// back ([`crate::json::Check`]).
+pub type ReportJson = crate::json::Check;
 
 impl Report {
     /// The JSON form.
-    pub fn json(&self) -> ReportJson<'_> {
+    pub fn json(&self) -> ReportJson {
         ReportJson {
-            findings: &self.findings,
-            agreements: &self.agreements,
+            findings: self.findings.clone(),
+            agreements: self.agreements.clone(),
             summary: Summary::of(&self.findings),
         }
     }

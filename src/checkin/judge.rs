@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::file::{check_path, CheckinFile, GoalReport, ParsedCheckin, Score};
 use super::NAMESPACE;
@@ -17,7 +17,7 @@ use crate::signoff::AllowedSigners;
 use crate::yaml::{Pos, Segment};
 
 /// One check-in file and the verdict on it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckinReport {
     /// Repository-relative path.
     pub file: String,

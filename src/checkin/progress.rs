@@ -3,13 +3,13 @@
 //! in, data out.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{CheckinReport, GoalStatus};
 use crate::agreement::Agreement;
 
 /// One goal of the governing version, as `status` reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoalProgress {
     /// The goal id.
     pub id: String,

@@ -2,11 +2,12 @@
 
 use std::io::Write;
 
+use charter::agreement::Role;
 use charter::checkin::CheckinReport;
+use charter::json::{Log, LogEntry};
 use charter::record::Record;
 use charter::render::style::{paint, DIM, HEADING, NEW, WARNING};
 use charter::rules::{VersionReport, VersionState};
-use serde::Serialize;
 
 use super::error::{code, CliError, CliResult};
 use super::Global;
@@ -31,34 +32,6 @@ pub struct Args {
     /// Judge states as of this day (YYYY-MM-DD; default today, or CHARTER_TODAY).
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
-}
-
-/// One version in `log --format json`.
-#[derive(Debug, Serialize)]
-pub struct LogEntry {
-    commit: String,
-    date: String,
-    author: String,
-    version: Option<String>,
-    effective: Option<String>,
-    material: bool,
-    summary: String,
-    signed_by: Vec<&'static str>,
-    /// Roles that refused this version and have not signed it since.
-    declined_by: Vec<&'static str>,
-    state: &'static str,
-    takes_effect: Option<String>,
-    notice: Option<charter::rules::NoticeCheck>,
-}
-
-#[derive(Debug, Serialize)]
-struct LogJson<'a> {
-    agreement: &'a str,
-    /// The agreement's state, the same word `status` and `check` use.
-    state: &'static str,
-    versions: Vec<LogEntry>,
-    /// Check-ins, oldest first (invalid ones too, with the reason).
-    checkins: Vec<&'a CheckinReport>,
 }
 
 /// Check-ins in time order: by date, then landing time, then path.
@@ -91,9 +64,9 @@ pub fn entries(record: &Record) -> Vec<LogEntry> {
             effective: v.effective.map(|d| d.to_string()),
             material: v.material,
             summary,
-            signed_by: v.signed_by.iter().map(|r| r.as_str()).collect(),
-            declined_by: v.declined_by.iter().map(|r| r.as_str()).collect(),
-            state: v.state.as_str(),
+            signed_by: v.signed_by.clone(),
+            declined_by: v.declined_by.clone(),
+            state: v.state,
             takes_effect: v.takes_effect.map(|d| d.to_string()),
             notice: v.notice.clone(),
         });
@@ -126,11 +99,11 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         Format::Json => {
             serde_json::to_writer_pretty(
                 &mut out,
-                &LogJson {
-                    agreement: &id,
-                    state: record.evaluation.state.as_str(),
+                &Log {
+                    agreement: id,
+                    state: record.evaluation.state,
                     versions: entries,
-                    checkins: checkins_in_order(&record),
+                    checkins: checkins_in_order(&record).into_iter().cloned().collect(),
                 },
             )?;
             writeln!(out)?;
@@ -236,7 +209,7 @@ fn text_entry(
         paint(HEADING, &e.commit[..10], color),
         e.date,
         version,
-        paint(state_style, e.state, color)
+        paint(state_style, e.state.as_str(), color)
     )?;
     writeln!(
         out,
@@ -255,7 +228,7 @@ fn text_entry(
     let signers = if e.signed_by.is_empty() {
         "none".to_owned()
     } else {
-        e.signed_by.join(", ")
+        Role::join(&e.signed_by, ", ")
     };
     writeln!(out, "  signed by: {signers}")?;
     if !e.declined_by.is_empty() {
@@ -264,7 +237,7 @@ fn text_entry(
             "  {}",
             paint(
                 WARNING,
-                &format!("declined by: {}", e.declined_by.join(", ")),
+                &format!("declined by: {}", Role::join(&e.declined_by, ", ")),
                 color
             )
         )?;

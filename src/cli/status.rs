@@ -2,14 +2,14 @@
 
 use std::io::Write;
 
-use charter::agreement::model::Person;
-use charter::checkin::progress::{progress, GoalProgress};
+use charter::agreement::Role;
+use charter::checkin::progress::progress;
 use charter::checkin::GoalStatus;
+use charter::json::{GoalDue, Status, StatusEntry};
 use charter::render::style::{paint, DIM, HEADING, WARNING};
-use charter::report::{governing, AgreementSummary, InForce, Pending};
+use charter::report::{governing, AgreementSummary};
 use charter::rules::AgreementState;
-use chrono::{Days, NaiveDate};
-use serde::Serialize;
+use chrono::Days;
 
 use super::error::{code, CliResult};
 use super::Global;
@@ -36,59 +36,6 @@ pub struct Args {
     /// Judge as of this day (YYYY-MM-DD; default today, or CHARTER_TODAY).
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
-}
-
-/// A goal due within 30 days, or overdue.
-#[derive(Debug, Serialize)]
-struct GoalDue {
-    id: String,
-    due: NaiveDate,
-    overdue: bool,
-}
-
-/// One agreement in `status --format json`.
-#[derive(Debug, Serialize)]
-struct StatusEntry {
-    id: String,
-    title: Option<String>,
-    state: AgreementState,
-    mentor: Option<Person>,
-    mentee: Option<Person>,
-    in_force: Option<InForce>,
-    pending: Option<Pending>,
-    scheduled: Vec<InForce>,
-    next_review: Option<NaiveDate>,
-    /// Every goal of the governing version with its latest status.
-    goals: Vec<GoalProgress>,
-    /// The day of the last recorded review.
-    last_review: Option<NaiveDate>,
-    /// Whether the next review's day has passed.
-    review_overdue: bool,
-    /// Kept for compatibility: goals due within 30 days or overdue, not settled.
-    goals_due: Vec<GoalDue>,
-    term_end: Option<NaiveDate>,
-    /// How it ended, once a concluding version is in force.
-    concluded: Option<charter::agreement::model::Concluded>,
-    /// What is wrong with the committed file, when it cannot be signed.
-    problem: Option<String>,
-}
-
-impl StatusEntry {
-    fn needs_attention(&self) -> bool {
-        self.problem.is_some()
-            || matches!(
-                self.state,
-                AgreementState::Draft | AgreementState::Pending | AgreementState::Declined
-            )
-            || self.pending.as_ref().is_some_and(|p| !p.notice_ok)
-            || self.goals.iter().any(|g| g.overdue)
-            || self.review_overdue
-    }
-}
-
-#[derive(Debug, Serialize)]
-struct StatusJson {
-    agreements: Vec<StatusEntry>,
 }
 
 /// Print the state of every agreement at HEAD.
@@ -154,7 +101,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         Format::Json => {
             serde_json::to_writer_pretty(
                 &mut out,
-                &StatusJson {
+                &Status {
                     agreements: entries,
                 },
             )?;
@@ -244,13 +191,19 @@ fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Res
                 .map_or("(unparseable)".to_owned(), |v| version(p.index, v))
         );
         if !p.declined_by.is_empty() {
-            line.push_str(&format!(" by the {}", p.declined_by.join(" and the ")));
+            line.push_str(&format!(
+                " by the {}",
+                Role::join(&p.declined_by, " and the ")
+            ));
         }
         if let (Some(opened), Some(earliest)) = (p.opened, p.earliest_effective) {
             line.push_str(&format!(", opened {opened}, earliest effective {earliest}"));
         }
         if p.declined_by.is_empty() && !p.missing.is_empty() {
-            line.push_str(&format!(", waiting for {}", p.missing.join(" and ")));
+            line.push_str(&format!(
+                ", waiting for {}",
+                Role::join(&p.missing, " and ")
+            ));
         }
         writeln!(out, "{line}")?;
         if !p.notice_ok {

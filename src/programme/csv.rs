@@ -65,7 +65,7 @@ pub fn write(out: &mut dyn Write, r: &Report) -> io::Result<()> {
             opt(row.in_force_since),
             row.pending.clone().unwrap_or_default(),
             opt(row.pending_since),
-            row.missing.join(" "),
+            crate::agreement::Role::join(&row.missing, " "),
             opt(row.term_start),
             opt(row.term_end),
             opt(row.next_review),

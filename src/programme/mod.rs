@@ -16,9 +16,9 @@ pub mod text;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::agreement::Agreement;
+use crate::agreement::{Agreement, Role};
 use crate::record::Record;
 use crate::report::governing;
 use crate::rules::AgreementState;
@@ -29,7 +29,7 @@ pub use progress::GoalStatus;
 pub const STATES: [AgreementState; 7] = AgreementState::ALL;
 
 /// Which agreements a report covers and how it judges them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Filters {
     /// Only agreements where this email is mentor, mentee or observer.
     pub party: Option<String>,
@@ -40,7 +40,7 @@ pub struct Filters {
 }
 
 /// A person as reports name them.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Party {
     /// Full name.
     pub name: String,
@@ -49,7 +49,7 @@ pub struct Party {
 }
 
 /// A version waiting for signatures for longer than the stale limit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Waiting {
     /// The agreement id.
     pub id: String,
@@ -60,13 +60,13 @@ pub struct Waiting {
     /// Days since then.
     pub days: i64,
     /// Roles still to sign.
-    pub missing: Vec<&'static str>,
+    pub missing: Vec<Role>,
     /// Their emails.
     pub who: Vec<String>,
 }
 
 /// A periodic review that is due and not recorded.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReviewOverdue {
     /// The agreement id.
     pub id: String,
@@ -79,7 +79,7 @@ pub struct ReviewOverdue {
 }
 
 /// A goal past its due date and neither done nor dropped.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GoalOverdue {
     /// The agreement id.
     pub id: String,
@@ -92,16 +92,16 @@ pub struct GoalOverdue {
 }
 
 /// Goals of the agreements in force, by status.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Goals {
     /// How many goals have each status (every status is present).
-    pub by_status: BTreeMap<&'static str, usize>,
+    pub by_status: BTreeMap<String, usize>,
     /// Goals past due.
     pub overdue: Vec<GoalOverdue>,
 }
 
 /// How many agreements a mentor has in force.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MentorLoad {
     /// The mentor.
     pub mentor: Party,
@@ -112,7 +112,7 @@ pub struct MentorLoad {
 }
 
 /// An agreement whose term ran out without a concluding version.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EndedUnconcluded {
     /// The agreement id.
     pub id: String,
@@ -121,7 +121,7 @@ pub struct EndedUnconcluded {
 }
 
 /// A pending amendment whose notice period has not ended yet.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NoticeEnd {
     /// The agreement id.
     pub id: String,
@@ -136,7 +136,7 @@ pub struct NoticeEnd {
 }
 
 /// One agreement's row (the CSV has one line per row).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Row {
     /// The agreement id.
     pub id: String,
@@ -157,7 +157,7 @@ pub struct Row {
     /// Committed on.
     pub pending_since: Option<NaiveDate>,
     /// Roles still to sign it.
-    pub missing: Vec<&'static str>,
+    pub missing: Vec<Role>,
     /// The term.
     pub term_start: Option<NaiveDate>,
     /// The term's end.
@@ -177,7 +177,7 @@ pub struct Row {
 }
 
 /// The programme report: the stable JSON of `charter report --format json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     /// The day judged.
     pub today: NaiveDate,
@@ -188,7 +188,7 @@ pub struct Report {
     /// Agreements covered.
     pub total: usize,
     /// Agreements by state (every state is present).
-    pub by_state: BTreeMap<&'static str, usize>,
+    pub by_state: BTreeMap<String, usize>,
     /// Versions waiting for signatures longer than the stale limit.
     pub waiting: Vec<Waiting>,
     /// Reviews due and not recorded.
@@ -260,10 +260,12 @@ pub fn build(
     program: Option<String>,
     filters: Filters,
 ) -> Report {
-    let mut by_state: BTreeMap<&'static str, usize> =
-        STATES.iter().map(|s| (s.as_str(), 0)).collect();
-    let mut goal_counts: BTreeMap<&'static str, usize> =
-        GoalStatus::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+    let mut by_state: BTreeMap<String, usize> =
+        STATES.iter().map(|s| (s.as_str().to_owned(), 0)).collect();
+    let mut goal_counts: BTreeMap<String, usize> = GoalStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().to_owned(), 0))
+        .collect();
     let mut report = Report {
         today,
         program,
@@ -298,7 +300,7 @@ pub fn build(
             continue;
         }
         report.total += 1;
-        *by_state.entry(state.as_str()).or_default() += 1;
+        *by_state.entry(state.as_str().to_owned()).or_default() += 1;
 
         let in_force = e.in_force.map(|i| &e.versions[i]);
         let pending = e.pending.map(|i| &e.versions[i]);
@@ -321,7 +323,7 @@ pub fn build(
                     version: v.version.as_ref().map(|x| x.as_str().to_owned()),
                     since,
                     days,
-                    missing: v.missing.iter().map(|r| r.as_str()).collect(),
+                    missing: v.missing.clone(),
                     who: v.missing.iter().map(|r| r.email(a).to_owned()).collect(),
                 });
             }
@@ -353,7 +355,7 @@ pub fn build(
             }
             for g in &lived.goals {
                 let status = g.status.unwrap_or(GoalStatus::NotStarted);
-                *goal_counts.entry(status.as_str()).or_default() += 1;
+                *goal_counts.entry(status.as_str().to_owned()).or_default() += 1;
                 if g.overdue {
                     goals_overdue += 1;
                     report.goals.overdue.push(GoalOverdue {
@@ -392,9 +394,7 @@ pub fn build(
             in_force_since: in_force.and_then(|v| v.takes_effect),
             pending: pending.and_then(|v| v.version.as_ref().map(|x| x.as_str().to_owned())),
             pending_since: pending.map(|v| v.commit.date()),
-            missing: pending
-                .map(|v| v.missing.iter().map(|r| r.as_str()).collect())
-                .unwrap_or_default(),
+            missing: pending.map(|v| v.missing.clone()).unwrap_or_default(),
             term_start: agreement.map(|a| a.term.start.0),
             term_end: agreement.and_then(|a| a.term.end.map(|d| d.0)),
             next_review: agreement

@@ -87,7 +87,7 @@ pub fn text(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     Ok(())
 }
 
-fn sign_by(roles: &[&str], who: &[String]) -> String {
+fn sign_by(roles: &[crate::agreement::Role], who: &[String]) -> String {
     let parts: Vec<String> = roles
         .iter()
         .zip(who)

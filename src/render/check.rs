@@ -65,7 +65,7 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 writeln!(
                     out,
                     "Waiting for sign-off by: {}.",
-                    pending.missing.join(", ")
+                    crate::agreement::Role::join(&pending.missing, ", ")
                 )?;
             }
         }

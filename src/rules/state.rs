@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::rc::Rc;
 
 use chrono::{Days, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::agreement::lint::Parsed;
 use crate::agreement::{Agreement, Role, VersionId};
@@ -58,7 +58,7 @@ pub fn credited_point(
 }
 
 /// The state of one version, as `log` and JSON show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum VersionState {
     /// Signed and in force today.
@@ -97,7 +97,7 @@ impl VersionState {
 }
 
 /// The state of an agreement as a whole.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AgreementState {
     /// Nothing signed yet.
@@ -143,7 +143,7 @@ impl AgreementState {
 }
 
 /// The notice rule applied to one amendment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeCheck {
     /// The previous signed version the amendment renegotiates.
     pub amends: VersionId,
