@@ -21,35 +21,31 @@ pub struct Landed {
     pub pr_commits: Vec<Oid>,
 }
 
+/// How deep a tree is followed, as git's `core.maxTreeDepth` default.
+const MAX_DEPTH: usize = 4096;
+
 /// Paths changed between two trees, with their new blob and mode (none when deleted).
 fn changes(
     repo: &Repository,
     old: &git2::Tree<'_>,
     new: &git2::Tree<'_>,
 ) -> Result<HashMap<String, Option<(Oid, u32)>>> {
-    let diff = repo
-        .diff_tree_to_tree(Some(old), Some(new), None)
-        .map_err(|e| Error::git("comparing trees", e))?;
-    let mut out = HashMap::new();
-    for delta in diff.deltas() {
-        let old_path = delta
-            .old_file()
-            .path()
-            .and_then(|p| p.to_str())
-            .map(str::to_owned);
-        let new_file = delta.new_file();
-        let new_path = new_file.path().and_then(|p| p.to_str()).map(str::to_owned);
-        if let Some(p) = old_path.filter(|p| Some(p) != new_path.as_ref()) {
-            out.insert(p, None);
-        }
-        if let Some(p) = new_path {
-            let entry = new_file
-                .exists()
-                .then(|| (new_file.id(), u32::from(new_file.mode())));
-            out.insert(p, entry);
-        }
-    }
-    Ok(out)
+    let odb = repo
+        .odb()
+        .map_err(|e| Error::git("opening the object store", e))?;
+    let mut found = Vec::new();
+    crate::history::raw_tree::changes(
+        &odb,
+        Some(old.id()),
+        Some(new.id()),
+        MAX_DEPTH,
+        "",
+        &mut found,
+    )?;
+    Ok(found
+        .into_iter()
+        .map(|(path, entry)| (path, entry.map(|e| (e.id, e.mode as u32))))
+        .collect())
 }
 
 /// Land `head` on `base`, reporting `rebase-needed` for paths changed on both sides.

@@ -204,6 +204,9 @@ impl Index {
             self.truncate(p + 1);
             return Ok(0);
         }
+        // The walk reads every commit once and trees as raw objects, so
+        // libgit2's object cache (up to 256 MiB) would only hold memory.
+        let _uncached = Uncached::new();
         let mut resolver = Resolver::new(repo, self.roots.iter().map(|r| r.path.as_str()))?;
         let odb = repo
             .odb()
@@ -433,6 +436,23 @@ impl Index {
             .range(prefix.clone()..)
             .take_while(move |(p, _)| p.starts_with(&prefix))
             .map(|(p, c)| (p.as_str(), c.as_slice()))
+    }
+}
+
+/// libgit2's object cache switched off while a walk runs (it is a process
+/// setting, restored when the walk ends).
+struct Uncached;
+
+impl Uncached {
+    fn new() -> Uncached {
+        git2::opts::enable_caching(false);
+        Uncached
+    }
+}
+
+impl Drop for Uncached {
+    fn drop(&mut self) {
+        git2::opts::enable_caching(true);
     }
 }
 

@@ -7,7 +7,7 @@
 
 mod chain;
 pub mod index;
-mod raw_tree;
+pub mod raw_tree;
 mod resolve;
 pub mod store;
 pub mod tree_diff;
