@@ -174,11 +174,24 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         &mut findings,
         &mut sources,
     )?;
+    // A pull request that changes a template can make every agreement
+    // made from it drift, touched or not.
+    let templates_changed = match &base {
+        Some(base) => {
+            let dir = settings.templates_dir();
+            let at = |c: &git2::Commit<'_>| -> Result<Option<Oid>> {
+                let tree = c.tree().map_err(|e| Error::git("reading a tree", e))?;
+                crate::history::entry_id(&tree, &dir)
+            };
+            at(base)? != at(&tip)?
+        }
+        None => false,
+    };
     programme::validate(
         repo,
         &tip,
         &settings,
-        touched.as_ref(),
+        touched.as_ref().filter(|_| !templates_changed),
         &mut findings,
         &mut sources,
     )?;

@@ -137,6 +137,16 @@ fn templates_from_init_to_drift() {
     assert_eq!(json["summary"]["info"], 1);
     assert_eq!(json["summary"]["errors"], 0, "{json:#}");
     assert_eq!(out.status.code(), Some(0), "info never fails the gate");
+    // A pull request that changes only the template shows the drift too,
+    // though it touches no agreement.
+    let head = env.git(&["rev-parse", "HEAD"]).trim().to_owned();
+    let base = env.git(&["rev-parse", "HEAD~1"]).trim().to_owned();
+    let pr = env.run(&["check", "--format", "json", "--base", &base, "--head", &head]);
+    let pr_json = findings_json(&pr);
+    assert!(
+        rules(&pr_json).contains(&"template-drift".to_owned()),
+        "{pr_json:#}"
+    );
     let out = env.run(&["check", "--format", "json", "--deny-warnings"]);
     let json = findings_json(&out);
     assert!(json["findings"]
