@@ -141,7 +141,9 @@ fn templates_from_init_to_drift() {
     // though it touches no agreement.
     let head = env.git(&["rev-parse", "HEAD"]).trim().to_owned();
     let base = env.git(&["rev-parse", "HEAD~1"]).trim().to_owned();
-    let pr = env.run(&["check", "--format", "json", "--base", &base, "--head", &head]);
+    let pr = env.run(&[
+        "check", "--format", "json", "--base", &base, "--head", &head,
+    ]);
     let pr_json = findings_json(&pr);
     assert!(
         rules(&pr_json).contains(&"template-drift".to_owned()),
