@@ -195,7 +195,7 @@ if section scale; then
     PR_ID=mentoring-00000
     PR_PATHS="agreements/$PR_ID.yaml signoffs/$PR_ID"
     COLD="rm -rf .git/charter"
-    WARM="$CHARTER index >/dev/null"
+    WARM="$CHARTER index"
     (cd "$S" && rm -rf .git/charter && "$CHARTER" check >/dev/null \
         && "$CHARTER" check --base main --head pr >/dev/null \
         && "$CHARTER" verify >/dev/null && "$CHARTER" validate >/dev/null 2>&1)
