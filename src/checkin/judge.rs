@@ -132,8 +132,12 @@ pub fn judge(
     report.goals = c.goals.clone();
     report.scores = c.scores.clone();
     report.note = c.note.clone();
-    report.key_fingerprint = crate::signoff::verify::signer_fingerprint(&c.signature);
-    match problem(path, &parsed, bytes, time, id, history, evaluation, signers) {
+    // Decoded once: the report names the key even when it is refused.
+    let decoded = crate::signoff::verify::DecodedSignature::decode(&c.signature);
+    report.key_fingerprint = decoded.fingerprint().map(str::to_owned);
+    match problem(
+        path, &parsed, &decoded, bytes, time, id, history, evaluation, signers,
+    ) {
         Ok(fingerprint) => {
             report.key_fingerprint = Some(fingerprint);
             report.valid = true;
@@ -152,6 +156,7 @@ type Problem<'a> = (String, Vec<Segment<'a>>);
 fn problem<'a>(
     path: &str,
     parsed: &'a ParsedCheckin,
+    decoded: &crate::signoff::verify::DecodedSignature,
     bytes: &[u8],
     time: i64,
     id: &str,
@@ -168,9 +173,9 @@ fn problem<'a>(
             vec![Segment::Key("agreement")],
         ));
     }
-    let verified =
-        crate::signoff::verify::verify_in_namespace(&c.signature, &c.message(), NAMESPACE)
-            .map_err(|e| (e.to_string(), vec![Segment::Key("signature")]))?;
+    let verified = decoded
+        .verify(&c.message(), NAMESPACE)
+        .map_err(|e| (e.to_string(), vec![Segment::Key("signature")]))?;
     let Some((agreement, signed)) = version_on_chain(history, evaluation, &c.version) else {
         return Err((
             format!(
