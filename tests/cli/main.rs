@@ -33,7 +33,7 @@ mod sign;
 mod sign_concurrency;
 mod status;
 mod trust;
-mod two_machines;
+mod tutorial;
 mod validate;
 mod words;
 mod yaml_limits;
