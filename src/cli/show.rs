@@ -149,7 +149,12 @@ pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
             None => format!("{what}; no version of this agreement is in force yet."),
         }
     });
-    let ended = agreement.term.end.is_some_and(|end| end.0 < today);
+    // A concluded agreement has ended too: its goals are no longer chased.
+    let ended = agreement.term.end.is_some_and(|end| end.0 < today)
+        || agreement
+            .concluded
+            .as_ref()
+            .is_some_and(|c| c.date.0 <= today);
     let goal_status = agreement
         .goals
         .iter()
@@ -221,7 +226,7 @@ fn state_words(state: &str) -> String {
 
 /// A goal's status on the page: judged against `today` only for the
 /// version in force during its term, since a draft's dates are proposals
-/// and an ended term has nothing left to chase.
+/// and an ended term (or a concluded agreement) has nothing left to chase.
 fn goal_status(due: NaiveDate, today: NaiveDate, current: bool) -> String {
     if !current {
         return "—".into();

@@ -19,6 +19,7 @@ use charter::not_signed::{why_not_signed, NotSigned};
 use charter::plural::count;
 use charter::record::{self, Record, SignoffReport};
 use charter::render::style::{paint, DIM, ERROR, HEADING, OK, WARNING};
+use charter::render::words;
 use charter::rules::{VersionReport, VersionState};
 use charter::settings::Layout;
 use charter::signoff::AllowedSigners;
@@ -260,8 +261,9 @@ fn text(out: &mut dyn Write, r: &Record, color: bool) -> std::io::Result<()> {
     if r.evaluation.versions.is_empty() {
         writeln!(out, "  no versions on HEAD's history")?;
     }
-    for (v, amends) in r.evaluation.versions.iter().zip(&expected_amends).rev() {
-        version_text(out, r, v, amends.as_ref(), color)?;
+    let versions = r.evaluation.versions.iter().zip(&expected_amends);
+    for (index, (v, amends)) in versions.enumerate().rev() {
+        version_text(out, r, index, v, amends.as_ref(), color)?;
     }
     let invalid: Vec<&SignoffReport> = r.signoffs.iter().filter(|s| !s.valid).collect();
     if !invalid.is_empty() {
@@ -281,11 +283,15 @@ fn text(out: &mut dyn Write, r: &Record, color: bool) -> std::io::Result<()> {
 fn version_text(
     out: &mut dyn Write,
     r: &Record,
+    index: usize,
     v: &VersionReport,
     amends: Option<&VersionId>,
     color: bool,
 ) -> std::io::Result<()> {
-    let short = v.version.as_ref().map_or("(no version)", VersionId::short);
+    let short = v.version.as_ref().map_or_else(
+        || format!("v{} (no version)", words::version_number(index)),
+        |id| words::version(index, id.as_str()),
+    );
     let commit = v.commit.id.to_string();
     let mut line = format!(
         "  {short}  {}  {}  {}",

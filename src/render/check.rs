@@ -6,6 +6,20 @@ use crate::check::Report;
 use crate::finding::{Severity, Summary};
 use crate::plural::count;
 
+/// The newest version at head as people call it (`v3 (3a5a96a15b22)`):
+/// the pending one, else the last scheduled, else the one in force.
+fn newest_version(summary: &crate::report::AgreementSummary) -> Option<String> {
+    let pending = summary
+        .pending
+        .as_ref()
+        .and_then(|p| Some(super::words::version(p.index, p.version.as_deref()?)));
+    let signed = || {
+        let v = summary.scheduled.last().or(summary.in_force.as_ref())?;
+        Some(super::words::version(v.index, &v.version))
+    };
+    pending.or_else(signed)
+}
+
 /// A pull-request comment: the semantic diff of each changed agreement, the
 /// findings, and questions for each party to review.
 pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
@@ -25,12 +39,12 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     )?;
     let mut legend = false;
     for changed in &report.changed {
-        let state = report
-            .agreements
-            .iter()
-            .find(|a| a.id == changed.id)
-            .map_or("", |a| a.state.as_str());
-        writeln!(out, "### `{}` ({state})\n", changed.id)?;
+        let summary = report.agreements.iter().find(|a| a.id == changed.id);
+        let state = summary.map_or("", |a| a.state.as_str());
+        match summary.and_then(newest_version) {
+            Some(version) => writeln!(out, "### `{}` {version} ({state})\n", changed.id)?,
+            None => writeln!(out, "### `{}` ({state})\n", changed.id)?,
+        }
         match (&changed.from, &changed.to) {
             (None, Some(to)) if readable(to).is_some() => {
                 let agreement = readable(to).expect("checked above");

@@ -175,6 +175,24 @@ pub fn html(s: &str) -> String {
     out
 }
 
+/// A CSS string's content (between double quotes): quotes, backslashes,
+/// the characters that could end a `<style>` element, and control and
+/// invisible characters as CSS hex escapes, so user text never ends the
+/// string, the rule or the element.
+pub fn css_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '"' | '\'' | '<' | '>' | '&' => out.push_str(&format!("\\{:x} ", u32::from(c))),
+            c if must_escape(c) || c.is_control() => {
+                out.push_str(&format!("\\{:x} ", u32::from(c)))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +208,15 @@ mod tests {
         );
         assert!(!shown.chars().any(must_escape));
         assert!(matches!(text("plain text, é 日本"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn css_strings_cannot_end_the_string_or_the_style_element() {
+        assert_eq!(
+            css_string("a\"b\\c</style>\n"),
+            "a\\22 b\\5c c\\3c /style\\3e \\a "
+        );
+        assert_eq!(css_string("v3 (3a5a96a15b22) é"), "v3 (3a5a96a15b22) é");
     }
 
     #[test]

@@ -198,7 +198,7 @@ pub fn summary(a: &Agreement, ctx: &Context) -> Vec<Block> {
         rhythm.push_str(&format!(", {} each", words::duration(length)));
     }
     if let Some(channels) = &a.meetings.channels {
-        rhythm.push_str(&format!(", by {}", words::list(channels)));
+        rhythm.push_str(&format!(" ({})", words::alternatives(channels)));
     }
     b.push(Para(format!("{rhythm}.")));
     if let Some(availability) = &a.meetings.availability {
@@ -444,7 +444,8 @@ pub fn render_markdown(blocks: &[Block]) -> String {
 }
 
 /// The page as one self-contained, printable HTML document. A draft
-/// carries a banner that the browser repeats on every printed page.
+/// carries a banner on screen and a mark in the top margin of every printed
+/// page (a page margin box, so it never covers the page's text).
 pub fn html(a: &Agreement, ctx: &Context) -> String {
     render_html(&a.title, &blocks(a, ctx))
 }
@@ -462,6 +463,7 @@ pub fn render_html(title: &str, blocks: &[Block]) -> String {
     };
     let mut body = String::new();
     let mut banner = String::new();
+    let mut page_mark = String::new();
     for block in blocks {
         match block {
             Block::Title(t) => body.push_str(&format!("<h1>{}</h1>\n", esc(t))),
@@ -516,25 +518,24 @@ pub fn render_html(title: &str, blocks: &[Block]) -> String {
                 }
                 body.push_str(&checkins::html_table(rows, esc));
             }
-            // One fixed banner: browsers repeat fixed elements on every
-            // printed page.
+            // One banner: sticky on screen, and on paper at the top of
+            // page one and in the top margin of every page.
             Block::Banner(t) if banner.is_empty() => {
                 banner = format!(
                     "<div class=\"draft\" role=\"note\"><strong>DRAFT</strong> · {}</div>\n",
                     esc(t)
+                );
+                page_mark = format!(
+                    "@page {{ @top-center {{ content: \"DRAFT · {}\"; font: 600 9pt system-ui, sans-serif; color: #6b4e00; }} }}\n",
+                    super::escape::css_string(t)
                 );
             }
             Block::Banner(_) => {}
             Block::Rule => body.push_str("<hr class=\"page\">\n"),
         }
     }
-    let class = if banner.is_empty() {
-        ""
-    } else {
-        " class=\"has-draft\""
-    };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body{class}>\n{banner}<main>\n{body}</main>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{STYLE}{page_mark}</style>\n</head>\n<body>\n{banner}<main>\n{body}</main>\n</body>\n</html>\n",
         esc(title)
     )
 }
@@ -561,7 +562,6 @@ svg.chart { max-width: 100%; height: auto; font-family: system-ui, sans-serif; }
   main { margin: 0; max-width: none; padding: 0; }
   hr.page { break-after: page; }
   a { color: inherit; }
-  .draft { position: fixed; top: 0; left: 0; right: 0; padding: 0.2rem; border: 1px solid #d9a400; }
-  body.has-draft main { padding-top: 2.2rem; }
+  .draft { position: static; padding: 0.2rem; border: 1px solid #d9a400; margin-bottom: 0.8rem; }
 }
 ";

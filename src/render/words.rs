@@ -17,11 +17,21 @@ pub fn duration(d: Duration) -> String {
 
 /// A list in words: "a", "a and b", "a, b and c".
 pub fn list<S: AsRef<str>>(items: &[S]) -> String {
+    join_last(items, " and ")
+}
+
+/// Alternatives in English: "video call", "video call or chat",
+/// "a, b or c" (e.g. the channels a meeting may use).
+pub fn alternatives<S: AsRef<str>>(items: &[S]) -> String {
+    join_last(items, " or ")
+}
+
+fn join_last<S: AsRef<str>>(items: &[S], last_word: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.as_ref().to_owned(),
         [init @ .., last] => format!(
-            "{} and {}",
+            "{}{last_word}{}",
             init.iter()
                 .map(AsRef::as_ref)
                 .collect::<Vec<_>>()
@@ -68,6 +78,8 @@ mod tests {
         assert_eq!(list(&["in person", "chat"]), "in person and chat");
         assert_eq!(list(&["a", "b", "c"]), "a, b and c");
         assert_eq!(list::<&str>(&[]), "");
+        assert_eq!(alternatives(&["video call", "chat"]), "video call or chat");
+        assert_eq!(alternatives(&["a", "b", "c"]), "a, b or c");
         assert_eq!(notice(14), "14 days' notice");
         assert_eq!(notice(1), "1 day's notice");
     }

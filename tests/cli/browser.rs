@@ -119,8 +119,60 @@ fn the_printed_page_has_the_summary_first_and_the_appendix_after_a_break() {
         .position(|p| p.contains("Appendix"))
         .expect("an appendix page");
     assert!(appendix >= 1, "after page one");
-    // The draft mark repeats on every printed page.
+    // The draft mark repeats on every printed page, above the page's text
+    // and never over it.
     for (n, text) in pages.iter().enumerate() {
         assert!(text.contains("DRAFT"), "page {}: {text}", n + 1);
+        let words = pdf_words(&pdf, n + 1);
+        let top = words.iter().map(|w| w.y_min).fold(f64::INFINITY, f64::min);
+        let mark: Vec<&Word> = words.iter().filter(|w| w.y_min == top).collect();
+        assert_eq!(mark[0].text, "DRAFT", "page {}: {words:?}", n + 1);
+        let bottom = mark.iter().map(|w| w.y_max).fold(0.0, f64::max);
+        let overlapping: Vec<&Word> = words
+            .iter()
+            .filter(|w| w.y_min != top && w.y_min < bottom)
+            .collect();
+        assert!(
+            overlapping.is_empty(),
+            "page {}: the mark covers {overlapping:?}",
+            n + 1
+        );
     }
+}
+
+/// A word on a PDF page and its box, as `pdftotext -bbox` reports it.
+#[derive(Debug)]
+struct Word {
+    text: String,
+    y_min: f64,
+    y_max: f64,
+}
+
+/// The words of page `n` of a PDF, with their boxes.
+fn pdf_words(pdf: &Path, n: usize) -> Vec<Word> {
+    let out = Command::new("pdftotext")
+        .args(["-f", &n.to_string(), "-l", &n.to_string(), "-bbox"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let xhtml = String::from_utf8_lossy(&out.stdout);
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[start..start + tag[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    xhtml
+        .split("<word ")
+        .skip(1)
+        .map(|w| {
+            let (tag, rest) = w.split_once('>').unwrap();
+            Word {
+                text: rest[..rest.find("</word>").unwrap()].to_owned(),
+                y_min: attr(tag, "yMin"),
+                y_max: attr(tag, "yMax"),
+            }
+        })
+        .collect()
 }

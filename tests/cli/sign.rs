@@ -400,7 +400,7 @@ fn both_parties_sign_and_verify_shows_both_valid() {
     assert_eq!(code, Some(0));
     assert!(text.starts_with("ada-grace (in-force)\n"), "{text}");
     assert!(
-        text.contains(&format!("  {}  2026-01-05", &version[7..19])),
+        text.contains(&format!("  v1 ({})  2026-01-05", &version[7..19])),
         "{text}"
     );
     assert!(text.contains("in-force since 20"), "{text}");
@@ -915,7 +915,7 @@ fn a_signoff_replayed_onto_another_version_is_rejected() {
     // The originals still count for the first version.
     assert_eq!(report(&json, &original)["valid"], true);
     let (_, text) = verify_text(&env);
-    assert!(text.contains(&format!("{}  ", &v2[7..19])), "{text}");
+    assert!(text.contains(&format!("  v2 ({})  ", &v2[7..19])), "{text}");
     assert!(text.contains("pending, missing: mentor, mentee"), "{text}");
 }
 
@@ -950,7 +950,10 @@ fn signoffs_do_not_revive_after_a_revert() {
     );
     let (_, text) = verify_text(&env);
     let newest = text.lines().nth(1).unwrap();
-    assert!(newest.starts_with(&format!("  {}  ", &v1[7..19])), "{text}");
+    assert!(
+        newest.starts_with(&format!("  v3 ({})  ", &v1[7..19])),
+        "{text}"
+    );
     assert!(
         newest.contains("pending, missing: mentor, mentee"),
         "{text}"
@@ -958,7 +961,10 @@ fn signoffs_do_not_revive_after_a_revert() {
     // The old sign-offs stay with the first occurrence of the text, which
     // they signed; none is listed under (or counts for) the revert.
     let after = text.lines().nth(2).unwrap();
-    assert!(after.starts_with(&format!("  {}  ", &v2[7..19])), "{text}");
+    assert!(
+        after.starts_with(&format!("  v2 ({})  ", &v2[7..19])),
+        "{text}"
+    );
     assert!(text.starts_with("ada-grace (pending)"), "{text}");
     // Signing the reverted text now names v2 as what it amends.
     sign_ok(&env, "mentee", &keys.mentee, &[]);

@@ -45,6 +45,35 @@ fn versions_are_numbered_beside_their_ids() {
     // The same numbers in show.
     let show = run(&env, &["show", "ada-grace", "--pending"]);
     assert!(show.contains("version v3 ("), "{show}");
+    // And in verify, one line per version, newest first.
+    let verify = run(&env, &["verify", "ada-grace", "--today", "2026-06-10"]);
+    let versions: Vec<&str> = verify
+        .lines()
+        .filter_map(|l| l.strip_prefix("  v"))
+        .map(|l| &l[..1])
+        .collect();
+    assert_eq!(versions, ["3", "2", "1"], "{verify}");
+    assert!(
+        verify.contains("  v3 (64adcb2ba133)  2026-06-01"),
+        "{verify}"
+    );
+    // And in the pull-request comment's heading of each changed agreement.
+    let md = run(
+        &env,
+        &[
+            "check",
+            "--base",
+            "HEAD~3",
+            "--format",
+            "markdown",
+            "--today",
+            "2026-06-10",
+        ],
+    );
+    assert!(
+        md.contains("### `lin-sam-onboarding` v3 (4f893d3acf50) (concluded)"),
+        "{md}"
+    );
 }
 
 #[test]
