@@ -2,8 +2,8 @@
 //! and prints it to PDF with the print stylesheet; pdftotext then reads the
 //! pages. Skipped, with a message, where no browser is installed.
 
+use crate::sandbox;
 use std::path::Path;
-use std::process::Command;
 
 use crate::common::{stderr, stdout, Env};
 
@@ -12,7 +12,7 @@ fn browser() -> Option<&'static str> {
     ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
         .find(|b| {
-            Command::new(b)
+            sandbox::command(b, sandbox::empty_home())
                 .arg("--version")
                 .output()
                 .is_ok_and(|o| o.status.success())
@@ -21,7 +21,7 @@ fn browser() -> Option<&'static str> {
 
 /// Runs headless Chromium on `page` with one output flag.
 fn render(browser: &str, page: &Path, profile: &Path, output: &str) {
-    let out = Command::new(browser)
+    let out = sandbox::command(browser, profile.parent().unwrap())
         .args([
             "--headless",
             "--no-sandbox",
@@ -46,7 +46,7 @@ fn render(browser: &str, page: &Path, profile: &Path, output: &str) {
 
 /// The text of page `n` of a PDF.
 fn pdf_page(pdf: &Path, n: usize) -> String {
-    let out = Command::new("pdftotext")
+    let out = sandbox::command("pdftotext", sandbox::empty_home())
         .args(["-f", &n.to_string(), "-l", &n.to_string(), "-layout"])
         .arg(pdf)
         .arg("-")
@@ -61,7 +61,11 @@ fn the_printed_page_has_the_summary_first_and_the_appendix_after_a_break() {
         eprintln!("skipped: no chromium installed (apt-get install chromium poppler-utils)");
         return;
     };
-    if Command::new("pdftotext").arg("-v").output().is_err() {
+    if sandbox::command("pdftotext", sandbox::empty_home())
+        .arg("-v")
+        .output()
+        .is_err()
+    {
         eprintln!("skipped: no pdftotext installed (apt-get install poppler-utils)");
         return;
     }
@@ -150,7 +154,7 @@ struct Word {
 
 /// The words of page `n` of a PDF, with their boxes.
 fn pdf_words(pdf: &Path, n: usize) -> Vec<Word> {
-    let out = Command::new("pdftotext")
+    let out = sandbox::command("pdftotext", sandbox::empty_home())
         .args(["-f", &n.to_string(), "-l", &n.to_string(), "-bbox"])
         .arg(pdf)
         .arg("-")

@@ -483,9 +483,10 @@ fn stray_files_among_sign_offs_are_not_sign_offs() {
 
 #[test]
 fn a_closed_pipe_keeps_the_verdict() {
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let env = sample();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("charter"))
+    let mut child = env
+        .process(assert_cmd::cargo::cargo_bin("charter"))
         .args([
             "-C",
             "sample",
@@ -496,9 +497,6 @@ fn a_closed_pipe_keeps_the_verdict() {
             "2026-06-10",
         ])
         .current_dir(&env.repo)
-        .env("HOME", &env.home)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", env.home.join(".gitconfig"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -530,7 +530,7 @@ fn shellcheck_clean(script: &str, shell: &str) {
         eprintln!("shellcheck is not installed: skipping the shell scripts");
         return;
     };
-    let mut child = std::process::Command::new(bin)
+    let mut child = crate::sandbox::command(bin, crate::sandbox::empty_home())
         .args(["-s", shell, "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -565,7 +565,7 @@ fn actionlint_clean(files: &[PathBuf]) {
     };
     // actionlint runs shellcheck on `run:` scripts when it is on PATH
     // (`.ci/run` installs it); there are no Python scripts to give pyflakes.
-    let out = std::process::Command::new(&bin)
+    let out = crate::sandbox::command(&bin, crate::sandbox::empty_home())
         .args(["-no-color", "-oneline", "-pyflakes="])
         .args(files)
         .output()

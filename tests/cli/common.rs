@@ -8,6 +8,9 @@ use std::process::Output;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+use crate::sandbox;
+pub use crate::sandbox::Key;
+
 /// One test's sandbox.
 pub struct Env {
     _tmp: TempDir,
@@ -53,25 +56,36 @@ impl Env {
         env
     }
 
-    fn apply(&self, cmd: &mut Command) {
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &self.home)
-            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("LANG", "C")
-            .env("CHARTER_TODAY", "2026-11-21")
+    /// The sandbox's environment (see [`sandbox::command`]) plus charter's
+    /// fixed "today" and, when clocked, git's dates.
+    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::from_std(sandbox::command(program, &self.home));
+        cmd.env("CHARTER_TODAY", "2026-11-21")
             .current_dir(&self.repo);
         if let Some(date) = &self.clock {
             cmd.env("GIT_AUTHOR_DATE", date)
                 .env("GIT_COMMITTER_DATE", date);
         }
+        cmd
+    }
+
+    /// Any program as a plain `std::process::Command` (for spawning with
+    /// pipes, or killing), in the same environment as charter.
+    #[allow(dead_code)]
+    pub fn process(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+        let mut cmd = sandbox::command(program, &self.home);
+        cmd.env("CHARTER_TODAY", "2026-11-21")
+            .current_dir(&self.repo);
+        if let Some(date) = &self.clock {
+            cmd.env("GIT_AUTHOR_DATE", date)
+                .env("GIT_COMMITTER_DATE", date);
+        }
+        cmd
     }
 
     /// `charter ARGS` in the repository.
     pub fn charter(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("charter").unwrap();
-        self.apply(&mut cmd);
+        let mut cmd = self.command(assert_cmd::cargo::cargo_bin("charter"));
         cmd.args(args);
         cmd
     }
@@ -79,9 +93,7 @@ impl Env {
     /// Any program, in the same hermetic environment as charter.
     #[allow(dead_code)]
     pub fn program(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
-        let mut cmd = Command::new(program);
-        self.apply(&mut cmd);
-        cmd
+        self.command(program)
     }
 
     /// A new SSH key made by the real `ssh-keygen` under HOME/keys/NAME:
@@ -97,36 +109,7 @@ impl Env {
     /// Like [`Env::keygen`], at a chosen path (e.g. `~/.ssh/id_ed25519`).
     #[allow(dead_code)]
     pub fn keygen_at(&self, private: &Path, kind: &str, passphrase: &str) -> Key {
-        std::fs::create_dir_all(private.parent().unwrap()).unwrap();
-        let bits: &[&str] = match kind {
-            "ecdsa" => &["-b", "256"],
-            "rsa" => &["-b", "3072"],
-            _ => &[],
-        };
-        let out = std::process::Command::new("ssh-keygen")
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &self.home)
-            .stdin(std::process::Stdio::null())
-            .args(["-q", "-t", kind, "-N", passphrase, "-C"])
-            .arg(private.file_name().unwrap())
-            .args(bits)
-            .arg("-f")
-            .arg(private)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "ssh-keygen: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let public = PathBuf::from(format!("{}.pub", private.display()));
-        let line = std::fs::read_to_string(&public).unwrap().trim().to_owned();
-        Key {
-            private: private.to_owned(),
-            public,
-            line,
-        }
+        sandbox::keygen(&self.home, private, sandbox::kind_args(kind), passphrase)
     }
 
     /// Commit everything with git's real clock, for a sandbox whose charter
@@ -169,13 +152,8 @@ impl Env {
 
     /// Real git in the repository, with this sandbox's environment only.
     pub fn git_command(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new("git");
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &self.home)
-            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .current_dir(&self.repo);
+        let mut cmd = sandbox::command("git", &self.home);
+        cmd.current_dir(&self.repo);
         cmd
     }
 
@@ -224,30 +202,6 @@ impl Env {
         self.git_at(&["add", "-A"], date);
         self.git_at(&["commit", "-q", "-m", message], date);
         self.git(&["rev-parse", "HEAD"]).trim().to_owned()
-    }
-}
-
-/// An SSH key pair made by `ssh-keygen`.
-#[allow(dead_code)]
-pub struct Key {
-    /// The private key file.
-    pub private: PathBuf,
-    /// The public key file (`.pub`).
-    pub public: PathBuf,
-    /// The public key line: `type base64 comment`.
-    pub line: String,
-}
-
-#[allow(dead_code)]
-impl Key {
-    /// The private key's path as a string, for `--key`.
-    pub fn path(&self) -> &str {
-        self.private.to_str().unwrap()
-    }
-
-    /// The public key's path as a string.
-    pub fn pub_path(&self) -> &str {
-        self.public.to_str().unwrap()
     }
 }
 

@@ -34,18 +34,11 @@ fn builds_a_sample_repository_with_history() {
             "{id}"
         );
     }
-    let log = std::process::Command::new("git")
-        .args(["-C", sample.to_str().unwrap(), "log", "--format=%cs %s"])
-        .output()
-        .unwrap();
-    let log = String::from_utf8(log.stdout).unwrap();
+    let log = env.git(&["-C", sample.to_str().unwrap(), "log", "--format=%cs %s"]);
     assert!(log.lines().count() >= 5, "{log}");
     assert!(log.contains("Amend ada-grace"), "{log}");
-    let status = std::process::Command::new("git")
-        .args(["-C", sample.to_str().unwrap(), "status", "--porcelain"])
-        .output()
-        .unwrap();
-    assert!(status.stdout.is_empty(), "the working tree is clean");
+    let status = env.git(&["-C", sample.to_str().unwrap(), "status", "--porcelain"]);
+    assert_eq!(status, "", "the working tree is clean");
     assert_eq!(
         env.run(&["-C", "sample", "validate"]).status.code(),
         Some(0)

@@ -72,13 +72,8 @@ fn tree_files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 /// first) and reports whether it was killed.
 fn run_and_kill(env: &Env, args: &[&str], delay: Duration) -> bool {
     let charter = assert_cmd::cargo::cargo_bin("charter");
-    let mut child = std::process::Command::new(charter)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &env.home)
-        .env("GIT_CONFIG_GLOBAL", env.home.join(".gitconfig"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("LANG", "C")
+    let mut child = env
+        .process(charter)
         .current_dir(&env.repo)
         .args(args)
         .stdin(std::process::Stdio::null())
@@ -277,7 +272,7 @@ fn a_kill_during_sign_leaves_the_index_in_step_with_head() {
 /// ignores file modes), else by file modes.
 fn read_only(env: &Env, args: &[&str]) -> std::process::Output {
     let charter = assert_cmd::cargo::cargo_bin("charter");
-    let uid = std::process::Command::new("id").arg("-u").output().unwrap();
+    let uid = env.process("id").arg("-u").output().unwrap();
     let root = String::from_utf8_lossy(&uid.stdout).trim() == "0";
     let repo = env.repo.to_str().unwrap();
     if root {
@@ -299,10 +294,7 @@ fn read_only(env: &Env, args: &[&str]) -> std::process::Output {
         out
     } else {
         let mode = |m: &str| {
-            let status = std::process::Command::new("chmod")
-                .args(["-R", m, repo])
-                .status()
-                .unwrap();
+            let status = env.process("chmod").args(["-R", m, repo]).status().unwrap();
             assert!(status.success());
         };
         mode("a-w");

@@ -84,9 +84,10 @@ fn man_dir_writes_every_page_charter_1_refers_to() {
 #[test]
 fn a_closed_pipe_ends_quietly() {
     use std::io::Read;
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let env = Env::new();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("charter"))
+    let mut child = env
+        .process(assert_cmd::cargo::cargo_bin("charter"))
         .args(["man"])
         .current_dir(&env.repo)
         .stdout(Stdio::piped())

@@ -110,7 +110,8 @@ fn ssh_keygen_verify(env: &Env, principal: &str, namespace: &str, file: &str) ->
     assert_eq!(sig.status.code(), Some(0), "{}", stderr(&sig));
     let sig_path = env.home.join("record.sig");
     std::fs::write(&sig_path, &sig.stdout).unwrap();
-    let mut child = std::process::Command::new("ssh-keygen")
+    let mut child = env
+        .process("ssh-keygen")
         .args(["-Y", "verify", "-f"])
         .arg(env.path("allowed_signers"))
         .args(["-I", principal, "-n", namespace, "-s"])
@@ -131,7 +132,8 @@ fn ssh_keygen_sign(env: &Env, key: &Key, namespace: &str, message: &str) -> Stri
     std::fs::write(&msg_path, message).unwrap();
     let sig_path = env.home.join("message.txt.sig");
     let _ = std::fs::remove_file(&sig_path);
-    let out = std::process::Command::new("ssh-keygen")
+    let out = env
+        .process("ssh-keygen")
         .args(["-Y", "sign", "-f", key.path(), "-n", namespace])
         .arg(&msg_path)
         .output()

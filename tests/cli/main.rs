@@ -1,4 +1,9 @@
-//! End-to-end tests of the real `charter` binary, all in one test binary.
+//! charter's integration tests, in one test binary (one link, one run):
+//! the real `charter` binary end to end in temporary git repositories, the
+//! library against the real OpenSSH tools, property tests, the JSON
+//! Schemas and the version-id vectors. Every program a test starts goes
+//! through `sandbox::command`. The fuzz targets are a workspace of their
+//! own (`fuzz/`), since they build only with cargo-fuzz.
 
 mod browser;
 mod calendar;
@@ -24,16 +29,22 @@ mod json_types;
 mod lifecycle;
 mod new;
 mod newcomer;
+mod openssh_keys;
 mod openssh_recipe;
 mod programme;
+mod properties;
 mod report;
+mod sandbox;
 mod sarif;
+mod schema;
 mod show;
 mod sign;
 mod sign_concurrency;
+mod signoff_openssh;
 mod status;
 mod trust;
 mod tutorial;
 mod validate;
+mod version_id;
 mod words;
 mod yaml_limits;

@@ -3,14 +3,14 @@
 //! interoperability both ways.
 
 use std::path::PathBuf;
-use std::process::{Child, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Output, Stdio};
 
 use charter::agreement::lint::{check, Context};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::common::{stderr, stdout, Env, Key};
+use crate::sandbox::Agent;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 const AGREEMENT: &str = "agreements/ada-grace.yaml";
@@ -194,10 +194,8 @@ fn keygen_sign(env: &Env, key: &Key, namespace: &str, message: &[u8]) -> String 
     std::fs::write(&msg, message).unwrap();
     let sig = env.home.join("message.sig");
     let _ = std::fs::remove_file(&sig);
-    let out = std::process::Command::new("ssh-keygen")
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &env.home)
+    let out = env
+        .process("ssh-keygen")
         .stdin(Stdio::null())
         .args(["-Y", "sign", "-n", namespace, "-f"])
         .arg(&key.private)
@@ -238,10 +236,7 @@ fn openssh_verify(env: &Env, file: &str, principal: &str, extra: &[&str]) -> Out
     let sig = env.home.join("verify-signature");
     std::fs::write(&msg, &message.stdout).unwrap();
     std::fs::write(&sig, &signature.stdout).unwrap();
-    std::process::Command::new("ssh-keygen")
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &env.home)
+    env.process("ssh-keygen")
         .args(["-Y", "verify", "-f"])
         .arg(env.path("allowed_signers"))
         .args(["-I", principal, "-n", "charter-signoff", "-s"])
@@ -250,60 +245,6 @@ fn openssh_verify(env: &Env, file: &str, principal: &str, extra: &[&str]) -> Out
         .stdin(std::fs::File::open(&msg).unwrap())
         .output()
         .unwrap()
-}
-
-/// A real `ssh-agent`, stopped when dropped.
-struct Agent {
-    child: Child,
-    socket: PathBuf,
-}
-
-impl Agent {
-    fn start(env: &Env) -> Agent {
-        let socket = env.home.join("agent.sock");
-        let child = std::process::Command::new("ssh-agent")
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &env.home)
-            .arg("-D")
-            .arg("-a")
-            .arg(&socket)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("run ssh-agent");
-        let agent = Agent { child, socket };
-        let start = Instant::now();
-        while !agent.socket.exists() {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "ssh-agent did not start"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        agent
-    }
-
-    fn add(&self, env: &Env, key: &Key) {
-        let out = std::process::Command::new("ssh-add")
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", &env.home)
-            .env("SSH_AUTH_SOCK", &self.socket)
-            .stdin(Stdio::null())
-            .arg(&key.private)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "ssh-add: {}", stderr(&out));
-    }
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// A script that prints the passphrase, for `SSH_ASKPASS`.
@@ -592,8 +533,8 @@ fn charter_accepts_signoffs_made_by_ssh_keygen() {
 #[test]
 fn signs_through_a_real_ssh_agent() {
     let (env, keys) = setup();
-    let agent = Agent::start(&env);
-    agent.add(&env, &keys.mentee);
+    let agent = Agent::start(&env.home);
+    agent.add(&keys.mentee.private);
     // A public key names the agent's key, as git's user.signingkey does.
     let out = env
         .charter(&[
@@ -609,7 +550,7 @@ fn signs_through_a_real_ssh_agent() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // With no key named and no ~/.ssh keys, the agent's trusted key is used.
-    agent.add(&env, &keys.mentor);
+    agent.add(&keys.mentor.private);
     let out = env
         .charter(&["sign", "ada-grace", "--as", "mentor"])
         .env("SSH_AUTH_SOCK", &agent.socket)
@@ -647,10 +588,9 @@ fn an_encrypted_key_in_the_agent_needs_no_passphrase() {
         format!("{}{MENTEE} {}\n", env.read("allowed_signers"), key.line),
     );
     env.commit_all("Trust the locked key", "2026-01-06T10:00:00Z");
-    let agent = Agent::start(&env);
-    let out = std::process::Command::new("ssh-add")
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+    let agent = Agent::start(&env.home);
+    let out = env
+        .process("ssh-add")
         .env("SSH_AUTH_SOCK", &agent.socket)
         .env("SSH_ASKPASS", askpass(&env))
         .env("SSH_ASKPASS_REQUIRE", "force")
@@ -1342,12 +1282,8 @@ fn sign_refuses_during_a_merge() {
     env.write("notes.txt", "side\n");
     env.commit_all("notes on the side", "2026-01-06T11:00:00Z");
     env.git(&["checkout", "-q", "main"]);
-    let merge = std::process::Command::new("git")
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &env.home)
-        .env("GIT_CONFIG_GLOBAL", env.home.join(".gitconfig"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
+    let merge = env
+        .process("git")
         .current_dir(&env.repo)
         .args(["merge", "-q", "side"])
         .output()

@@ -41,15 +41,8 @@ fn concurrent_signs_keep_the_index_in_step_and_both_commits() {
     for round in 0..20 {
         let (env, mentor, mentee) = setup();
         let spawn = |role: &str, key: &Key| {
-            std::process::Command::new(assert_cmd::cargo::cargo_bin("charter"))
+            env.process(assert_cmd::cargo::cargo_bin("charter"))
                 .args(["sign", "ada-grace", "--as", role, "--key", key.path()])
-                .env_clear()
-                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-                .env("HOME", &env.home)
-                .env("GIT_CONFIG_GLOBAL", env.home.join(".gitconfig"))
-                .env("GIT_CONFIG_NOSYSTEM", "1")
-                .env("LANG", "C")
-                .env("CHARTER_TODAY", "2026-11-21")
                 .current_dir(&env.repo)
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::piped())

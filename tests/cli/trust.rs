@@ -89,10 +89,8 @@ fn forge(env: &Env, key: &Key, role: &str, amends: &str, signed_at: &str) -> Str
     std::fs::write(&message, &out.stdout).unwrap();
     let signature = env.home.join("message.sig");
     let _ = std::fs::remove_file(&signature);
-    let out = std::process::Command::new("ssh-keygen")
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &env.home)
+    let out = env
+        .process("ssh-keygen")
         .stdin(Stdio::null())
         .args(["-Y", "sign", "-n", "charter-signoff", "-f"])
         .arg(&key.private)
@@ -415,7 +413,8 @@ fn moving_the_trust_root_lists_the_keys_it_adds_and_removes() {
     );
     let messages = trust_root_messages(&json);
     let fingerprint = |key: &Key| {
-        let out = std::process::Command::new("ssh-keygen")
+        let out = env
+            .process("ssh-keygen")
             .args(["-l", "-E", "sha256", "-f"])
             .arg(&key.public)
             .output()

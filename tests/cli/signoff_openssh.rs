@@ -6,8 +6,7 @@
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 use charter::signoff::allowed_signers::{AllowedSigners, Untrusted};
 use charter::signoff::file::SignoffFile;
@@ -28,15 +27,14 @@ struct Key {
     public_line: String,
 }
 
-fn ssh_keygen() -> Command {
-    let mut cmd = Command::new("ssh-keygen");
-    cmd.env_remove("SSH_AUTH_SOCK").stdin(Stdio::null());
-    cmd
+/// `ssh-keygen` in the sandbox, with `home` as its HOME.
+fn ssh_keygen(home: &Path) -> Command {
+    crate::sandbox::command("ssh-keygen", home)
 }
 
 fn generate(dir: &Path, name: &str, args: &[&str], passphrase: &str) -> Key {
     let private = dir.join(name);
-    let out = ssh_keygen()
+    let out = ssh_keygen(dir)
         .args(["-q", "-N", passphrase, "-C", name, "-f"])
         .arg(&private)
         .args(args)
@@ -102,7 +100,7 @@ fn keygen_sign(
     fs::write(&msg, message).unwrap();
     let sig = dir.join("message.sig");
     let _ = fs::remove_file(&sig);
-    let mut cmd = ssh_keygen();
+    let mut cmd = ssh_keygen(dir);
     cmd.args(["-Y", "sign", "-n", namespace, "-f"])
         .arg(&key.private)
         .arg(&msg);
@@ -140,7 +138,7 @@ fn keygen_verify(
     fs::write(&allowed, allowed_signers).unwrap();
     let sig = dir.join("verify.sig");
     fs::write(&sig, signature).unwrap();
-    let mut cmd = ssh_keygen();
+    let mut cmd = ssh_keygen(dir);
     cmd.args(["-Y", "verify", "-f"])
         .arg(&allowed)
         .args(["-I", principal, "-n", NAMESPACE, "-s"])
@@ -305,57 +303,6 @@ fn public_key_files_are_recognised() {
     ));
 }
 
-/// A throwaway `ssh-agent` in the foreground (`-D`), killed on drop.
-struct Agent {
-    child: Child,
-    socket: PathBuf,
-}
-
-impl Agent {
-    fn start(dir: &Path) -> Agent {
-        let socket = dir.join("agent.sock");
-        let child = Command::new("ssh-agent")
-            .arg("-D")
-            .arg("-a")
-            .arg(&socket)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start ssh-agent");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !socket.exists() {
-            assert!(
-                Instant::now() < deadline,
-                "ssh-agent did not create its socket"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Agent { child, socket }
-    }
-
-    fn add(&self, key: &Key) {
-        let out = Command::new("ssh-add")
-            .arg(&key.private)
-            .env("SSH_AUTH_SOCK", &self.socket)
-            .stdin(Stdio::null())
-            .output()
-            .expect("run ssh-add");
-        assert!(
-            out.status.success(),
-            "ssh-add: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn signing_through_a_real_ssh_agent() {
     let dir = TempDir::new().unwrap();
@@ -364,9 +311,9 @@ fn signing_through_a_real_ssh_agent() {
         (ecdsa(dir.path()), "ecdsa-sha2-nistp256"),
         (rsa(dir.path()), "rsa-sha2-512"),
     ];
-    let agent = Agent::start(dir.path());
+    let agent = crate::sandbox::Agent::start(dir.path());
     for (key, _) in &keys {
-        agent.add(key);
+        agent.add(&key.private);
     }
     let principal = "grace@example.com";
     let claim = claim(principal, Role::Mentor);
@@ -860,7 +807,7 @@ fn a_signature_decoded_once_names_its_key_and_verifies_from_many_threads() {
     shareable::<InvalidSignoff>();
 
     let f = fixture();
-    let listed = ssh_keygen()
+    let listed = ssh_keygen(f.key.private.parent().unwrap())
         .arg("-lf")
         .arg(f.key.private.with_extension("pub"))
         .output()

@@ -1,5 +1,5 @@
 //! The committed JSON Schemas must be exactly what the Rust types generate.
-//! Regenerate with `CHARTER_UPDATE_SCHEMAS=1 cargo test --test schema`.
+//! Regenerate with `CHARTER_UPDATE_SCHEMAS=1 cargo test --test cli schema::`.
 
 use std::path::Path;
 
@@ -22,7 +22,7 @@ fn committed_schemas_match_the_types() {
     }
     assert!(
         stale.is_empty(),
-        "schema/{stale:?} differ from the types; run CHARTER_UPDATE_SCHEMAS=1 cargo test --test schema and commit the result"
+        "schema/{stale:?} differ from the types; run CHARTER_UPDATE_SCHEMAS=1 cargo test --test cli schema:: and commit the result"
     );
 }
 

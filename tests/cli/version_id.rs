@@ -4,7 +4,7 @@
 use charter::agreement::version::{canonical_json, VersionId};
 
 fn vectors() -> serde_json::Value {
-    let text = include_str!("vectors/version-id.json");
+    let text = include_str!("../vectors/version-id.json");
     serde_json::from_str(text).expect("vectors are JSON")
 }
 

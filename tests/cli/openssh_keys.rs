@@ -19,10 +19,9 @@ use tempfile::TempDir;
 const ADA: &str = "ada@example.com";
 const NOON: &str = "2026-11-22T12:00:00Z";
 
-fn ssh_keygen() -> Command {
-    let mut cmd = Command::new("ssh-keygen");
-    cmd.env_remove("SSH_AUTH_SOCK").stdin(Stdio::null());
-    cmd
+/// `ssh-keygen` in the sandbox, with `home` as its HOME.
+fn ssh_keygen(home: &Path) -> Command {
+    crate::sandbox::command("ssh-keygen", home)
 }
 
 fn run(cmd: &mut Command) -> String {
@@ -38,7 +37,7 @@ fn run(cmd: &mut Command) -> String {
 /// A key pair made by `ssh-keygen`; returns the private key path and the public line.
 fn generate(dir: &Path, name: &str, args: &[&str]) -> (PathBuf, String) {
     let private = dir.join(name);
-    run(ssh_keygen()
+    run(ssh_keygen(dir)
         .args(["-q", "-N", "", "-C", name, "-f"])
         .arg(&private)
         .args(args));
@@ -66,7 +65,7 @@ fn keygen_sign(dir: &Path, key: &Path) -> String {
     fs::write(&msg, message()).unwrap();
     let sig = dir.join("message.sig");
     let _ = fs::remove_file(&sig);
-    run(ssh_keygen()
+    run(ssh_keygen(dir)
         .args(["-Y", "sign", "-n", NAMESPACE, "-f"])
         .arg(key)
         .arg(&msg));
@@ -79,7 +78,7 @@ fn keygen_verify(dir: &Path, allowed: &str, signature: &str) -> Result<String, S
     fs::write(&allowed_path, allowed).unwrap();
     let sig = dir.join("verify.sig");
     fs::write(&sig, signature).unwrap();
-    let mut child = ssh_keygen()
+    let mut child = ssh_keygen(dir)
         .args(["-Y", "verify", "-f"])
         .arg(&allowed_path)
         .args(["-I", ADA, "-n", NAMESPACE, "-s"])
@@ -170,7 +169,7 @@ fn a_signature_made_with_a_certificate_is_refused_as_unsupported() {
     let dir = TempDir::new().unwrap();
     let (ca, ca_line) = generate(dir.path(), "ca", &["-t", "ed25519"]);
     let (user, user_line) = generate(dir.path(), "user", &["-t", "ed25519"]);
-    run(ssh_keygen()
+    run(ssh_keygen(dir.path())
         .args(["-q", "-s"])
         .arg(&ca)
         .args(["-I", "ada", "-n", ADA])
