@@ -458,11 +458,13 @@ pub(super) fn role_from_git(repo: &Repository, agreement: &Agreement) -> Result<
 
 /// `allowed_signers` in the working tree (empty when absent).
 pub(super) fn signers_in_worktree(ws: &Workspace) -> Result<AllowedSigners, CliError> {
+    let tree = charter::revision::Tree::Working(&ws.root);
     let path = &ws.layout.allowed_signers;
-    match ws.read(path) {
-        Ok(Some(bytes)) => Ok(AllowedSigners::parse(&String::from_utf8_lossy(&bytes)).0),
-        Ok(None) => Ok(AllowedSigners::default()),
-        Err(f) => Err(CliError::new(format!("{path}: {}", f.message))),
+    match tree.read(path)? {
+        charter::revision::File::Unreadable(f) => {
+            Err(CliError::new(format!("{path}: {}", f.message)))
+        }
+        _ => Ok(tree.signers(&ws.layout)?.0),
     }
 }
 

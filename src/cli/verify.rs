@@ -20,6 +20,7 @@ use charter::plural::count;
 use charter::record::{self, Record, SignoffReport};
 use charter::render::style::{paint, DIM, ERROR, HEADING, OK, WARNING};
 use charter::render::words;
+use charter::revision::{Inputs, Tree};
 use charter::rules::{VersionReport, VersionState};
 use charter::settings::Layout;
 use charter::signoff::AllowedSigners;
@@ -63,8 +64,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     };
     let today = super::today(args.today.as_deref())?;
     let head = history::head_commit(repo)?;
-    let layout = layout_at(repo, &head)?;
-    let signers = trust_root_at(repo, &head, &layout.allowed_signers, global)?;
+    let (layout, signers) = trust_root_at(repo, &head, global)?;
     let given = args
         .ids
         .iter()
@@ -138,38 +138,28 @@ pub(super) fn layout_at(repo: &Repository, head: &git2::Commit<'_>) -> Result<La
     Ok(charter::revision::Tree::Commit(repo, head).layout()?)
 }
 
-/// HEAD's `allowed_signers`, with its problems reported on stderr by line.
+/// HEAD's layout and trust root, read by the one loader of a revision's
+/// inputs (as `check` and `show` read them), with the trust root's
+/// problems reported on stderr by line.
 fn trust_root_at(
     repo: &Repository,
     head: &git2::Commit<'_>,
-    path: &str,
     global: &Global,
-) -> Result<AllowedSigners, CliError> {
-    let Some(bytes) = history::blob_at(repo, head, path)? else {
-        super::note(
-            global,
-            &format!(
-                "{}: {path} does not exist at HEAD, so no key is trusted",
-                paint(WARNING, "warning", global.color_err)
-            ),
-        );
-        return Ok(AllowedSigners::default());
+) -> Result<(Layout, AllowedSigners), CliError> {
+    let inputs = Inputs::load(&Tree::Commit(repo, head))?;
+    let path = &inputs.layout.allowed_signers;
+    let warn = |what: &str| {
+        let warning = paint(WARNING, "warning", global.color_err);
+        super::note(global, &format!("{warning}: {path} {what}"));
     };
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            super::note(
-                global,
-                &format!(
-                    "{}: {path} is not UTF-8 text; lines that are not are skipped",
-                    paint(WARNING, "warning", global.color_err)
-                ),
-            );
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
+    match &inputs.signers_bytes {
+        None => warn("does not exist at HEAD, so no key is trusted"),
+        Some(bytes) if std::str::from_utf8(bytes).is_err() => {
+            warn("is not UTF-8 text; lines that are not are skipped")
         }
-    };
-    let (signers, diagnostics) = AllowedSigners::parse(&text);
-    for d in diagnostics {
+        Some(_) => {}
+    }
+    for d in &inputs.signer_diagnostics {
         let style = match d.severity {
             charter::signoff::Severity::Error => ERROR,
             charter::signoff::Severity::Warning => WARNING,
@@ -184,7 +174,7 @@ fn trust_root_at(
             ),
         );
     }
-    Ok(signers)
+    Ok((inputs.layout, inputs.signers))
 }
 
 /// The agreements to verify: those named (each must exist at HEAD as an

@@ -704,3 +704,55 @@ fn moving_the_check_ins_orphans_them() {
     );
     assert_eq!(orphaned["severity"], "error");
 }
+
+/// `verify` reads HEAD's trust root through the same loader as `check` and
+/// `show`, and says so when it is missing or not text.
+#[test]
+fn verify_warns_about_a_missing_or_binary_trust_root() {
+    let env = Env::new();
+    assert_eq!(env.run(&["demo", "sample"]).status.code(), Some(0));
+    let sample = env.path("sample");
+    let sample = sample.to_str().unwrap();
+    let trusted = env.run(&["-C", sample, "verify", "--today", "2026-06-10"]);
+    assert_eq!(trusted.status.code(), Some(0), "{}", stderr(&trusted));
+    assert!(
+        !stderr(&trusted).contains("warning"),
+        "{}",
+        stderr(&trusted)
+    );
+
+    let mut bytes = b"x\xff y\n".to_vec();
+    bytes.extend(std::fs::read(env.path("sample/allowed_signers")).unwrap());
+    std::fs::write(env.path("sample/allowed_signers"), bytes).unwrap();
+    env.git(&[
+        "-C",
+        sample,
+        "commit",
+        "-q",
+        "-am",
+        "A byte that is not UTF-8",
+    ]);
+    let binary = env.run(&["-C", sample, "verify", "--today", "2026-06-10"]);
+    assert!(
+        stderr(&binary).contains("warning: allowed_signers is not UTF-8 text"),
+        "{}",
+        stderr(&binary)
+    );
+    assert!(
+        stderr(&binary).contains("allowed_signers:1: error:"),
+        "{}",
+        stderr(&binary)
+    );
+    assert_eq!(binary.status.code(), Some(0), "the other lines still count");
+
+    env.git(&["-C", sample, "rm", "-q", "allowed_signers"]);
+    env.git(&["-C", sample, "commit", "-q", "-m", "No trust root"]);
+    let missing = env.run(&["-C", sample, "verify", "--today", "2026-06-10"]);
+    assert!(
+        stderr(&missing)
+            .contains("warning: allowed_signers does not exist at HEAD, so no key is trusted"),
+        "{}",
+        stderr(&missing)
+    );
+    assert_eq!(missing.status.code(), Some(1), "{}", stdout(&missing));
+}
