@@ -6,7 +6,7 @@
 # the output directory; summary.md has them all.
 #
 #   benches/run.sh                 # everything (about 20 minutes on 2 cores)
-#   benches/run.sh --only diff     # one section: diff, log, scale, verify, commit-graph
+#   benches/run.sh --only diff     # some sections, comma-separated: diff, log, scale, verify, commit-graph
 #   benches/run.sh --quick         # small sizes, no graphtage: a smoke test of the script
 #   benches/run.sh --keep          # keep the generated repositories
 #   benches/run.sh --out DIR       # where the tables go (default: a new temporary directory)
@@ -50,7 +50,7 @@ export NO_COLOR=1
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_PAGER=cat
 export PATH="$HOME/.cargo/bin:$PATH"
 
-section() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
+section() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 have() { command -v "$1" >/dev/null 2>&1; }
 log() { printf '\n== %s\n' "$*" >&2; }
 

@@ -13,7 +13,7 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Node, Finding> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Finding::new(
-            "yaml-syntax",
+            crate::finding::Rule::YamlSyntax,
             file,
             format!("the file is larger than {MAX_FILE_BYTES} bytes, the most charter reads"),
         )
@@ -21,14 +21,18 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Node, Finding> {
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let pos = position_of_byte(bytes, e.valid_up_to());
-        Finding::new("yaml-syntax", file, "the file is not valid UTF-8")
-            .at(pos)
-            .hint("save the file as UTF-8 text")
+        Finding::new(
+            crate::finding::Rule::YamlSyntax,
+            file,
+            "the file is not valid UTF-8",
+        )
+        .at(pos)
+        .hint("save the file as UTF-8 text")
     })?;
     if text.contains('\0') {
         let offset = text.find('\0').unwrap_or(0);
         return Err(Finding::new(
-            "yaml-syntax",
+            crate::finding::Rule::YamlSyntax,
             file,
             "the file contains NUL bytes; it looks binary",
         )
@@ -36,7 +40,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Node, Finding> {
         .hint("agreements are plain UTF-8 text"));
     }
     yaml::parse(text.strip_prefix('\u{feff}').unwrap_or(text)).map_err(|e| {
-        let finding = Finding::new("yaml-syntax", file, e.message).at(e.pos);
+        let finding = Finding::new(crate::finding::Rule::YamlSyntax, file, e.message).at(e.pos);
         match e.hint {
             Some(h) => finding.hint(h),
             None => finding,
@@ -87,7 +91,9 @@ pub fn typed<T: DeserializeOwned>(file: &str, node: &Node) -> Result<T, Finding>
         } else {
             "see the schema in schema/ for the expected form"
         };
-        Finding::new("schema", file, message).at(pos).hint(hint)
+        Finding::new(crate::finding::Rule::Schema, file, message)
+            .at(pos)
+            .hint(hint)
     })
 }
 
@@ -202,7 +208,7 @@ impl<'a> Walk<'a> {
             format!("`{path}`: {message}")
         };
         self.found.push(
-            Finding::new("schema", self.file, message)
+            Finding::new(crate::finding::Rule::Schema, self.file, message)
                 .at(pos)
                 .hint(hint),
         );

@@ -44,8 +44,8 @@ impl Severity {
 /// One problem, located as precisely as charter can.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Kebab-case rule name, e.g. `term-order`.
-    pub rule: String,
+    /// The rule (kebab-case in output, e.g. `term-order`).
+    pub rule: Rule,
     /// Error or warning, after settings are applied.
     pub severity: Severity,
     /// Path relative to the repository root, with `/` separators.
@@ -64,10 +64,10 @@ pub struct Finding {
 
 impl Finding {
     /// A finding of `rule` at its catalogue severity.
-    pub fn new(rule: &str, file: &str, message: impl Into<String>) -> Self {
+    pub fn new(rule: Rule, file: &str, message: impl Into<String>) -> Self {
         Finding {
-            rule: rule.to_owned(),
-            severity: rule_info(rule).map_or(Severity::Error, |r| r.severity),
+            rule,
+            severity: rule.info().severity,
             file: file.to_owned(),
             line: None,
             column: None,
@@ -101,6 +101,8 @@ impl Finding {
 /// guards the integrity of the record (those can never be silenced).
 #[derive(Debug, Clone, Copy)]
 pub struct RuleInfo {
+    /// The rule.
+    pub rule: Rule,
     /// Kebab-case name.
     pub name: &'static str,
     /// Severity unless settings say otherwise.
@@ -111,61 +113,129 @@ pub struct RuleInfo {
     pub summary: &'static str,
 }
 
-const fn rule(
-    name: &'static str,
-    severity: Severity,
-    integrity: bool,
-    summary: &'static str,
-) -> RuleInfo {
-    RuleInfo {
-        name,
-        severity,
-        integrity,
-        summary,
+use Severity::{Error as E, Info as I, Warning as W};
+
+/// The rules, each once: its variant, its name in output and settings, its
+/// default severity, whether it guards integrity, and its summary.
+macro_rules! rules {
+    ($($variant:ident = $name:literal, $severity:ident, $integrity:literal, $summary:literal;)*) => {
+        /// Every rule charter reports. A finding names its rule with this
+        /// type, so a misspelt rule is a compile error rather than a finding
+        /// no setting can match; in output and settings it is the kebab-case
+        /// name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $(
+                #[doc = $summary]
+                $variant,
+            )*
+        }
+
+        impl Rule {
+            /// The rule's name in output and in `charter.yaml`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => $name,)*
+                }
+            }
+        }
+
+        /// Every rule charter reports, in the order docs list them.
+        pub const RULES: &[RuleInfo] = &[
+            $(RuleInfo {
+                rule: Rule::$variant,
+                name: $name,
+                severity: $severity,
+                integrity: $integrity,
+                summary: $summary,
+            },)*
+        ];
+    };
+}
+
+rules! {
+    YamlSyntax = "yaml-syntax", E, false, "the file is not YAML charter can read (syntax, tags, duplicate keys, non-integer numbers, size)";
+    Schema = "schema", E, false, "a field is missing, unknown or of the wrong type";
+    InvalidId = "invalid-id", E, false, "an agreement or goal id is not [a-z0-9][a-z0-9-]{0,63}";
+    InvalidPath = "invalid-path", E, false, "a file charter reads is not a regular file inside the repository";
+    InvalidEmail = "invalid-email", E, false, "a party's email cannot serve as a signing principal";
+    Placeholder = "placeholder", E, false, "a template placeholder (<…>) was left unfilled";
+    DuplicateGoalId = "duplicate-goal-id", E, false, "two goals share an id";
+    TermOrder = "term-order", E, false, "the term ends before it starts";
+    EffectiveBeforeStart = "effective-before-start", E, false, "a version takes effect before the term starts";
+    GoalDueOutsideTerm = "goal-due-outside-term", W, false, "a goal is due outside the term";
+    SameParty = "same-party", E, false, "mentor and mentee are the same person";
+    NoticeZero = "notice-zero", W, false, "the notice period is zero";
+    GoalMissingEvidence = "goal-missing-evidence", W, false, "a goal says nothing about evidence";
+    OpenEnded = "open-ended", W, false, "no term end and no reviews";
+    UnknownSigner = "unknown-signer", W, false, "a party's email matches no principal in allowed_signers";
+    Settings = "settings", E, false, "charter.yaml is invalid";
+    AllowedSigners = "allowed-signers", E, true, "allowed_signers cannot be read or has unsupported lines";
+    InvalidSignoff = "invalid-signoff", E, true, "a sign-off is malformed or does not verify";
+    SignoffModified = "signoff-modified", E, true, "a sign-off file was changed, deleted or left outside the sign-off directory";
+    InvalidCheckin = "invalid-checkin", E, true, "a check-in is malformed, does not verify, or does not fit the version it reports on";
+    CheckinModified = "checkin-modified", E, true, "a check-in file was changed or deleted";
+    InvalidDecline = "invalid-decline", E, true, "a signed refusal of a proposal is malformed or does not verify";
+    NoticePeriod = "notice-period", E, true, "a signed amendment takes effect before its notice period ends";
+    NoticePending = "notice-pending", W, true, "a pending amendment would take effect before its notice period ends";
+    SameKey = "same-key", W, true, "mentor and mentee signed with the same key, so the version is not signed";
+    PartyChange = "party-change", E, true, "a party changed without the previous party signing";
+    AgreementRemoved = "agreement-removed", E, true, "an agreement with a signed version was deleted, renamed or left outside the agreements directory";
+    ConcludedChanged = "concluded-changed", E, true, "an agreement changed after a concluding version was signed";
+    RebaseNeeded = "rebase-needed", E, true, "a path changed both in the pull request and on its base";
+    SuspiciousTime = "suspicious-time", W, true, "a commit's time is in the future, before its parent's or a merged commit's, or moved by clamping";
+    TrustRootChange = "trust-root-change", W, true, "allowed_signers, or where charter.yaml says the trust root or records are, changed";
+    Unsigned = "unsigned", E, true, "in a pull request, an agreement's version at head is not signed by the parties that must sign it (charter.yaml gate.unsigned)";
+    Policy = "policy", E, false, "an agreement breaks the programme's policy in charter.yaml";
+    TemplateDrift = "template-drift", I, false, "the template an agreement was made from has changed since";
+}
+
+impl Rule {
+    /// What the catalogue says about the rule.
+    pub fn info(self) -> &'static RuleInfo {
+        RULES
+            .iter()
+            .find(|r| r.rule == self)
+            .expect("every rule is in the catalogue")
     }
 }
 
-use Severity::{Error as E, Info as I, Warning as W};
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
-/// Every rule charter reports.
-pub const RULES: &[RuleInfo] = &[
-    rule("yaml-syntax", E, false, "the file is not YAML charter can read (syntax, tags, duplicate keys, non-integer numbers, size)"),
-    rule("schema", E, false, "a field is missing, unknown or of the wrong type"),
-    rule("invalid-id", E, false, "an agreement or goal id is not [a-z0-9][a-z0-9-]{0,63}"),
-    rule("invalid-path", E, false, "a file charter reads is not a regular file inside the repository"),
-    rule("invalid-email", E, false, "a party's email cannot serve as a signing principal"),
-    rule("placeholder", E, false, "a template placeholder (<…>) was left unfilled"),
-    rule("duplicate-goal-id", E, false, "two goals share an id"),
-    rule("term-order", E, false, "the term ends before it starts"),
-    rule("effective-before-start", E, false, "a version takes effect before the term starts"),
-    rule("goal-due-outside-term", W, false, "a goal is due outside the term"),
-    rule("same-party", E, false, "mentor and mentee are the same person"),
-    rule("notice-zero", W, false, "the notice period is zero"),
-    rule("goal-missing-evidence", W, false, "a goal says nothing about evidence"),
-    rule("open-ended", W, false, "no term end and no reviews"),
-    rule("unknown-signer", W, false, "a party's email matches no principal in allowed_signers"),
-    rule("settings", E, false, "charter.yaml is invalid"),
-    rule("allowed-signers", E, true, "allowed_signers cannot be read or has unsupported lines"),
-    rule("invalid-signoff", E, true, "a sign-off is malformed or does not verify"),
-    rule("signoff-modified", E, true, "a sign-off file was changed, deleted or left outside the sign-off directory"),
-    rule("invalid-checkin", E, true, "a check-in is malformed, does not verify, or does not fit the version it reports on"),
-    rule("checkin-modified", E, true, "a check-in file was changed or deleted"),
-    rule("invalid-decline", E, true, "a signed refusal of a proposal is malformed or does not verify"),
-    rule("notice-period", E, true, "a signed amendment takes effect before its notice period ends"),
-    rule("notice-pending", W, true, "a pending amendment would take effect before its notice period ends"),
-    rule("same-key", W, true, "mentor and mentee signed with the same key, so the version is not signed"),
-    rule("party-change", E, true, "a party changed without the previous party signing"),
-    rule("agreement-removed", E, true, "an agreement with a signed version was deleted, renamed or left outside the agreements directory"),
-    rule("concluded-changed", E, true, "an agreement changed after a concluding version was signed"),
-    rule("rebase-needed", E, true, "a path changed both in the pull request and on its base"),
-    rule("suspicious-time", W, true, "a commit's time is in the future, before its parent's or a merged commit's, or moved by clamping"),
-    rule("trust-root-change", W, true, "allowed_signers, or where charter.yaml says the trust root or records are, changed"),
-    rule("unsigned", E, true, "in a pull request, an agreement's version at head is not signed by the parties that must sign it (charter.yaml gate.unsigned)"),
-    rule("policy", E, false, "an agreement breaks the programme's policy in charter.yaml"),
-    rule("template-drift", I, false, "the template an agreement was made from has changed since"),
-];
+impl std::str::FromStr for Rule {
+    type Err = String;
 
-/// Look a rule up by name.
+    fn from_str(name: &str) -> Result<Rule, String> {
+        rule_info(name)
+            .map(|r| r.rule)
+            .ok_or_else(|| format!("`{name}` is not a charter rule"))
+    }
+}
+
+impl PartialEq<&str> for Rule {
+    fn eq(&self, name: &&str) -> bool {
+        self.name() == *name
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Rule, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Look a rule up by name (settings name rules as text).
 pub fn rule_info(name: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|r| r.name == name)
 }
@@ -219,5 +289,23 @@ mod tests {
             );
         }
         assert!(read > 3, "src/check has its modules");
+    }
+
+    /// Each rule is in the catalogue once, under the name it prints, and
+    /// reads back from that name (settings and JSON name rules as text).
+    #[test]
+    fn every_rule_has_one_entry_and_reads_back_from_its_name() {
+        use super::{Rule, RULES};
+        for info in RULES {
+            assert_eq!(info.rule.name(), info.name);
+            assert_eq!(info.name.parse::<Rule>(), Ok(info.rule));
+            assert_eq!(RULES.iter().filter(|r| r.rule == info.rule).count(), 1);
+            let json = serde_json::to_string(&info.rule).unwrap();
+            assert_eq!(json, format!("\"{}\"", info.name));
+            assert_eq!(serde_json::from_str::<Rule>(&json).unwrap(), info.rule);
+        }
+        assert!(RULES.len() >= 30);
+        assert!("no-such-rule".parse::<Rule>().is_err());
+        assert!(serde_json::from_str::<Rule>("\"no-such-rule\"").is_err());
     }
 }

@@ -149,7 +149,7 @@ pub fn check(file: &str, bytes: &[u8], policy: &Policy) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut push = |path: &[Segment<'_>], message: String, hint: String| {
         findings.push(
-            Finding::new("policy", file, message)
+            Finding::new(crate::finding::Rule::Policy, file, message)
                 .at(node.locate(path.iter().copied()))
                 .hint(hint),
         );

@@ -50,7 +50,79 @@ impl File {
     }
 }
 
+/// What an entry of a directory is, read without following links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file (a blob that is not a link).
+    File,
+    /// A directory (a tree).
+    Dir,
+    /// Anything else: a link, a submodule, a device.
+    Other,
+}
+
 impl Tree<'_> {
+    /// The entries directly in directory `dir`, sorted by name; none when
+    /// `dir` is absent or not a directory. Every listing of charter's
+    /// directories goes through here, for either kind of tree.
+    pub fn entries(&self, dir: &str) -> Result<Vec<(String, EntryKind)>> {
+        let mut entries = match self {
+            Tree::Working(root) => {
+                let path = root.join(dir);
+                let read = match std::fs::read_dir(&path) {
+                    Ok(read) => read,
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                        ) =>
+                    {
+                        return Ok(Vec::new())
+                    }
+                    Err(e) => return Err(crate::error::Error::io(path, e)),
+                };
+                let mut entries = Vec::new();
+                for entry in read {
+                    let entry = entry.map_err(|e| crate::error::Error::io(&path, e))?;
+                    let kind = match entry.file_type() {
+                        Ok(t) if t.is_file() => EntryKind::File,
+                        Ok(t) if t.is_dir() => EntryKind::Dir,
+                        _ => EntryKind::Other,
+                    };
+                    entries.push((entry.file_name().to_string_lossy().into_owned(), kind));
+                }
+                entries
+            }
+            Tree::Commit(repo, commit) => {
+                let tree = commit
+                    .tree()
+                    .map_err(|e| crate::error::Error::git("reading a commit's tree", e))?;
+                let Some(entry) = crate::history::entry_at(&tree, dir)? else {
+                    return Ok(Vec::new());
+                };
+                if entry.kind() != Some(git2::ObjectType::Tree) {
+                    return Ok(Vec::new());
+                }
+                let subtree = crate::history::tree_of(repo, entry.id(), dir)?;
+                subtree
+                    .iter()
+                    .filter_map(|e| {
+                        let kind = match (e.kind(), e.filemode()) {
+                            (Some(git2::ObjectType::Tree), _) => EntryKind::Dir,
+                            (Some(git2::ObjectType::Blob), mode) if mode != 0o120000 => {
+                                EntryKind::File
+                            }
+                            _ => EntryKind::Other,
+                        };
+                        Some((e.name()?.to_owned(), kind))
+                    })
+                    .collect()
+            }
+        };
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(entries)
+    }
+
     /// The repository-relative file `rel`.
     pub fn read(&self, rel: &str) -> Result<File> {
         Ok(match self {
@@ -179,6 +251,36 @@ mod tests {
         let working = Inputs::load(&Tree::Working(&root)).unwrap();
         let committed = Inputs::load(&Tree::Commit(&repo, &head)).unwrap();
         (working, committed)
+    }
+
+    /// A directory lists the same from the working tree and from a commit:
+    /// files, directories and links told apart, sorted by name, and an
+    /// absent directory (or a file in its place) lists nothing.
+    #[test]
+    fn working_tree_and_commit_list_a_directory_alike() {
+        let s = Sandbox::new();
+        s.repo_with_commits("r", 1);
+        s.write("r/agreements/b.yaml", "b");
+        s.write("r/agreements/a.yaml", "a");
+        s.write("r/agreements/nested/c.yaml", "c");
+        s.write("r/not-a-dir", "x");
+        std::os::unix::fs::symlink("a.yaml", s.path("r/agreements/link.yaml")).unwrap();
+        s.git("r", &["add", "-A"]);
+        s.git("r", &["commit", "-q", "-m", "listing"]);
+        let repo = open(&s.path("r"));
+        let head = crate::history::head_commit(&repo).unwrap();
+        let root = s.path("r");
+        let expected = vec![
+            ("a.yaml".to_owned(), EntryKind::File),
+            ("b.yaml".to_owned(), EntryKind::File),
+            ("link.yaml".to_owned(), EntryKind::Other),
+            ("nested".to_owned(), EntryKind::Dir),
+        ];
+        for tree in [Tree::Working(&root), Tree::Commit(&repo, &head)] {
+            assert_eq!(tree.entries("agreements").unwrap(), expected);
+            assert!(tree.entries("missing").unwrap().is_empty());
+            assert!(tree.entries("not-a-dir").unwrap().is_empty());
+        }
     }
 
     #[test]

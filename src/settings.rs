@@ -174,14 +174,14 @@ impl Settings {
             Ok(s) => s,
             Err(mut all) => {
                 for f in &mut all {
-                    f.rule = "settings".into();
+                    f.rule = crate::finding::Rule::Settings;
                 }
                 return (Settings::default(), all);
             }
         };
         let mut bad = |path: &[Segment<'_>], message: String, hint: &str| {
             findings.push(
-                Finding::new("settings", FILE, message)
+                Finding::new(crate::finding::Rule::Settings, FILE, message)
                     .at(node.locate(path.iter().copied()))
                     .hint(hint),
             );
@@ -272,12 +272,12 @@ impl Settings {
         findings
             .into_iter()
             .filter(|f| {
-                let integrity = rule_info(&f.rule).is_some_and(|r| r.integrity);
-                integrity || !lint.allow.iter().any(|r| r == &f.rule)
+                let integrity = f.rule.info().integrity;
+                integrity || !lint.allow.iter().any(|r| r == f.rule.name())
             })
             .map(|mut f| {
                 let promote = (deny_warnings && f.severity == Severity::Warning)
-                    || lint.deny.iter().any(|r| r == &f.rule);
+                    || lint.deny.iter().any(|r| r == f.rule.name());
                 if promote {
                     f.severity = Severity::Error;
                 }
@@ -323,9 +323,9 @@ mod tests {
     fn adjust_severities() {
         let (s, _) = Settings::load(b"lint: {deny: [open-ended], allow: [notice-zero]}\n");
         let findings = vec![
-            Finding::new("open-ended", "a", "x"),
-            Finding::new("notice-zero", "a", "x"),
-            Finding::new("goal-missing-evidence", "a", "x"),
+            Finding::new(crate::finding::Rule::OpenEnded, "a", "x"),
+            Finding::new(crate::finding::Rule::NoticeZero, "a", "x"),
+            Finding::new(crate::finding::Rule::GoalMissingEvidence, "a", "x"),
         ];
         let out = s.adjust(findings, false);
         assert_eq!(out.len(), 2);

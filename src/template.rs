@@ -90,14 +90,14 @@ pub fn version_of(file: &str, bytes: &[u8]) -> Result<VersionId, Finding> {
     let node = crate::document::parse(file, bytes)?;
     if !matches!(node.value, crate::yaml::Value::Map(_)) {
         return Err(Finding::new(
-            "schema",
+            crate::finding::Rule::Schema,
             file,
             "a template is an agreement with placeholders: a mapping of fields",
         ));
     }
     if node.get("template").is_some() {
         return Err(Finding::new(
-            "schema",
+            crate::finding::Rule::Schema,
             file,
             "a template must not have a `template:` key; charter adds it to the agreements made from it",
         )
@@ -154,7 +154,7 @@ pub fn drift(
         }
     };
     Some(
-        Finding::new("template-drift", file, message)
+        Finding::new(crate::finding::Rule::TemplateDrift, file, message)
             .at(at)
             .hint(format!(
                 "see what changed with `charter diff --template {id}`; adopt what fits in an amendment (the record of the template stays as it was made)"

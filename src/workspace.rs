@@ -9,6 +9,7 @@ use crate::document::MAX_FILE_BYTES;
 use crate::error::{Error, Result};
 use crate::finding::Finding;
 use crate::render::findings::Sources;
+use crate::revision::EntryKind;
 use crate::revision::{Inputs, Tree};
 use crate::settings::{self, Layout, Settings};
 use crate::signoff::{AllowedSigners, SignoffFile};
@@ -177,10 +178,12 @@ impl Workspace {
         let signers = self.trust.signers.as_ref()?;
         if report {
             for d in self.trust.diagnostics.iter().cloned() {
-                let mut f = Finding::new("allowed-signers", rel, d.message).at(crate::yaml::Pos {
-                    line: d.line,
-                    column: 1,
-                });
+                let mut f = Finding::new(crate::finding::Rule::AllowedSigners, rel, d.message).at(
+                    crate::yaml::Pos {
+                        line: d.line,
+                        column: 1,
+                    },
+                );
                 f.severity = match d.severity {
                     crate::signoff::Severity::Error => crate::finding::Severity::Error,
                     crate::signoff::Severity::Warning => crate::finding::Severity::Warning,
@@ -211,20 +214,9 @@ impl Workspace {
     /// The files in the per-agreement directories under `top`.
     fn record_files(&self, top: &str) -> Result<Vec<String>> {
         let mut files = Vec::new();
-        let dir = self.root.join(top);
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(files),
-            Err(e) => return Err(Error::io(dir, e)),
-        };
-        let mut dirs: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        dirs.sort();
-        for d in dirs {
-            files.extend(list_dir(&self.root, &format!("{top}/{d}"))?);
+        let entries = crate::revision::Tree::Working(&self.root).entries(top)?;
+        for (dir, _) in entries.iter().filter(|(_, k)| *k == EntryKind::Dir) {
+            files.extend(list_dir(&self.root, &format!("{top}/{dir}"))?);
         }
         Ok(files)
     }
@@ -297,7 +289,7 @@ pub fn check_signoff_file(rel: &str, bytes: &[u8]) -> Vec<Finding> {
         Ok(parsed) => parsed,
         Err(e) => {
             let mut f = Finding::new(
-                "invalid-signoff",
+                crate::finding::Rule::InvalidSignoff,
                 rel,
                 format!("malformed sign-off file: {e}"),
             )
@@ -312,7 +304,7 @@ pub fn check_signoff_file(rel: &str, bytes: &[u8]) -> Vec<Finding> {
     match check_path(path, &parsed).and_then(|()| check_content_hash(path, bytes)) {
         Ok(()) => Vec::new(),
         Err(e) => vec![Finding::new(
-            "invalid-signoff",
+            crate::finding::Rule::InvalidSignoff,
             rel,
             format!("the file name does not match the file: {e}"),
         )
@@ -338,22 +330,14 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 fn list_dir(root: &Path, rel: &str) -> Result<Vec<String>> {
-    let dir = root.join(rel);
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(Error::io(dir, e)),
-    };
-    let mut files = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(&dir, e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".yaml") || name.ends_with(".yml") {
-            files.push(format!("{}/{name}", rel.trim_end_matches('/')));
-        }
-    }
-    files.sort();
-    Ok(files)
+    // Every entry named like a YAML file, links included: reading it then
+    // says what is wrong with one that is not a regular file.
+    Ok(crate::revision::Tree::Working(root)
+        .entries(rel)?
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".yaml") || name.ends_with(".yml"))
+        .map(|(name, _)| format!("{}/{name}", rel.trim_end_matches('/')))
+        .collect())
 }
 
 /// Read `root/rel` as charter's files must be read: a regular file, not a
@@ -366,7 +350,7 @@ pub fn read_file(root: &Path, rel: &str) -> Result<Option<Vec<u8>>, Box<Finding>
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
             return Err(Box::new(Finding::new(
-                "invalid-path",
+                crate::finding::Rule::InvalidPath,
                 rel,
                 format!("cannot read the file: {e}"),
             )))
@@ -375,7 +359,7 @@ pub fn read_file(root: &Path, rel: &str) -> Result<Option<Vec<u8>>, Box<Finding>
     if meta.file_type().is_symlink() {
         return Err(Box::new(
             Finding::new(
-                "invalid-path",
+                crate::finding::Rule::InvalidPath,
                 rel,
                 "the file is a symbolic link; charter does not follow links",
             )
@@ -384,14 +368,14 @@ pub fn read_file(root: &Path, rel: &str) -> Result<Option<Vec<u8>>, Box<Finding>
     }
     if !meta.is_file() {
         return Err(Box::new(Finding::new(
-            "invalid-path",
+            crate::finding::Rule::InvalidPath,
             rel,
             "not a regular file",
         )));
     }
     let file = std::fs::File::open(&path).map_err(|e| {
         Box::new(Finding::new(
-            "invalid-path",
+            crate::finding::Rule::InvalidPath,
             rel,
             format!("cannot read the file: {e}"),
         ))
@@ -401,7 +385,7 @@ pub fn read_file(root: &Path, rel: &str) -> Result<Option<Vec<u8>>, Box<Finding>
         .read_to_end(&mut bytes)
         .map_err(|e| {
             Box::new(Finding::new(
-                "invalid-path",
+                crate::finding::Rule::InvalidPath,
                 rel,
                 format!("cannot read the file: {e}"),
             ))

@@ -3,6 +3,7 @@
 
 use crate::document;
 use crate::finding::Finding;
+use crate::finding::Rule;
 use crate::yaml::{Node, Pos, Segment, Value};
 
 use super::types::is_valid_id;
@@ -128,7 +129,7 @@ pub fn check(file: &str, bytes: &[u8], ctx: &Context<'_>) -> (Parsed, Vec<Findin
         Err(why) => {
             findings.push(
                 Finding::new(
-                    "yaml-syntax",
+                    crate::finding::Rule::YamlSyntax,
                     file,
                     format!("the data cannot be written as canonical JSON, so it has no version id: {why}"),
                 )
@@ -140,7 +141,7 @@ pub fn check(file: &str, bytes: &[u8], ctx: &Context<'_>) -> (Parsed, Vec<Findin
     if !matches!(node.value, crate::yaml::Value::Map(_)) {
         findings.push(
             Finding::new(
-                "schema",
+                crate::finding::Rule::Schema,
                 file,
                 match node.value {
                     crate::yaml::Value::Null => {
@@ -197,7 +198,7 @@ fn check_file_name(file: &str, findings: &mut Vec<Finding>) {
     if !is_valid_id(stem) {
         findings.push(
             Finding::new(
-                "invalid-id",
+                crate::finding::Rule::InvalidId,
                 file,
                 format!("`{stem}` is not a valid agreement id"),
             )
@@ -218,7 +219,7 @@ impl Rules<'_> {
         self.node.locate(path.iter().copied())
     }
 
-    fn push(&mut self, rule: &str, path: &[Segment<'_>], message: String, hint: &str) {
+    fn push(&mut self, rule: Rule, path: &[Segment<'_>], message: String, hint: &str) {
         let pos = self.at(path);
         self.findings
             .push(Finding::new(rule, self.file, message).at(pos).hint(hint));
@@ -232,7 +233,7 @@ impl Rules<'_> {
         for (role, person) in [("mentor", &a.parties.mentor), ("mentee", &a.parties.mentee)] {
             if let Some(problem) = email_problem(&person.email) {
                 self.push(
-                    "invalid-email",
+                    Rule::InvalidEmail,
                     &[K("parties"), K(role), K("email")],
                     format!("the {role}'s email `{}` {problem}", visible(&person.email)),
                     "use the address the person signs with; it must match their line in allowed_signers",
@@ -240,7 +241,7 @@ impl Rules<'_> {
             } else if let Some(known) = ctx.is_known_signer {
                 if !known(&person.email) {
                     self.push(
-                        "unknown-signer",
+                        Rule::UnknownSigner,
                         &[K("parties"), K(role), K("email")],
                         format!("the {role}'s email `{}` matches no principal in allowed_signers", person.email),
                         "add the person's SSH public key to allowed_signers (principals match case-sensitively)",
@@ -254,7 +255,7 @@ impl Rules<'_> {
             == crate::unicode::party_key(&a.parties.mentee.email)
         {
             self.push(
-                "same-party",
+                Rule::SameParty,
                 &[K("parties"), K("mentee"), K("email")],
                 format!(
                     "mentor and mentee are the same person (`{}` and `{}`)",
@@ -269,7 +270,7 @@ impl Rules<'_> {
         if let Some(end) = a.term.end {
             if end < start {
                 self.push(
-                    "term-order",
+                    Rule::TermOrder,
                     &[K("term"), K("end")],
                     format!("the term ends ({end}) before it starts ({start})"),
                     "make term.end later than term.start",
@@ -278,7 +279,7 @@ impl Rules<'_> {
         }
         if a.effective < start {
             self.push(
-                "effective-before-start",
+                Rule::EffectiveBeforeStart,
                 &[K("effective")],
                 format!(
                     "this version takes effect ({}) before the term starts ({start})",
@@ -290,7 +291,7 @@ impl Rules<'_> {
 
         if a.goals.is_empty() {
             self.push(
-                "schema",
+                Rule::Schema,
                 &[K("goals")],
                 "`goals` is empty; an agreement needs at least one goal".to_owned(),
                 "add a goal with id, goal, measure and due",
@@ -300,7 +301,7 @@ impl Rules<'_> {
         for (i, goal) in a.goals.iter().enumerate() {
             if !is_valid_id(&goal.id) {
                 self.push(
-                    "invalid-id",
+                    Rule::InvalidId,
                     &[K("goals"), I(i), K("id")],
                     format!("goal id `{}` is not valid", goal.id),
                     "use lowercase letters, digits and dashes, starting with a letter or digit, at most 64 characters",
@@ -309,7 +310,7 @@ impl Rules<'_> {
             if let Some(first) = seen.insert(&goal.id, i) {
                 let line = self.at(&[K("goals"), I(first), K("id")]).line;
                 self.push(
-                    "duplicate-goal-id",
+                    Rule::DuplicateGoalId,
                     &[K("goals"), I(i), K("id")],
                     format!("goal id `{}` is already used at line {line}", goal.id),
                     "give each goal its own id; amendments refer to goals by id",
@@ -321,7 +322,7 @@ impl Rules<'_> {
                 term_ok && (goal.due < start || a.term.end.is_some_and(|end| goal.due > end));
             if outside {
                 self.push(
-                    "goal-due-outside-term",
+                    Rule::GoalDueOutsideTerm,
                     &[K("goals"), I(i), K("due")],
                     format!("goal `{}` is due {} , outside the term", goal.id, goal.due)
                         .replace(" ,", ","),
@@ -330,7 +331,7 @@ impl Rules<'_> {
             }
             if goal.evidence.as_deref().is_none_or(|e| e.trim().is_empty()) {
                 self.push(
-                    "goal-missing-evidence",
+                    Rule::GoalMissingEvidence,
                     &[K("goals"), I(i), K("id")],
                     format!("goal `{}` says nothing about evidence of progress", goal.id),
                     "add `evidence`, saying what both of you will look at to judge progress",
@@ -340,7 +341,7 @@ impl Rules<'_> {
 
         if a.renegotiation.notice.days() == 0 {
             self.push(
-                "notice-zero",
+                Rule::NoticeZero,
                 &[K("renegotiation"), K("notice")],
                 "the notice period is zero: any amendment can take effect at once".to_owned(),
                 "a notice period of a week or two gives both parties time to think",
@@ -348,7 +349,7 @@ impl Rules<'_> {
         }
         if a.term.end.is_none() && a.reviews.is_none() {
             self.push(
-                "open-ended",
+                Rule::OpenEnded,
                 &[K("term")],
                 "the agreement has no end date and no reviews".to_owned(),
                 "add term.end or a `reviews:` cadence so the arrangement is revisited",
@@ -361,7 +362,7 @@ impl Rules<'_> {
             Value::Str(s) if is_placeholder(s) => {
                 self.findings.push(
                     Finding::new(
-                        "placeholder",
+                        crate::finding::Rule::Placeholder,
                         self.file,
                         format!("placeholder `{s}` is still to be filled in"),
                     )

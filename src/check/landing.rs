@@ -92,7 +92,7 @@ pub fn land(
         if let Some(theirs) = upstream.get(path) {
             if *theirs != entry {
                 findings.push(
-                    Finding::new("rebase-needed", path, "this file changed both in the pull request and on its base since they diverged")
+                    Finding::new(crate::finding::Rule::RebaseNeeded, path, "this file changed both in the pull request and on its base since they diverged")
                         .hint("rebase the pull request on its base (or merge the base in) and resolve the changes"),
                 );
             }

@@ -90,7 +90,7 @@ pub fn findings(
             continue;
         }
         let mut f = Finding::new(
-            "trust-root-change",
+            crate::finding::Rule::TrustRootChange,
             FILE,
             format!("moves the {what} from `{from}` to `{to}`: charter reads what it trusts and what is on record from there once this is merged"),
         )
@@ -120,7 +120,7 @@ pub fn findings(
                 let path = &record.history.path;
                 findings.push(with_commit(
                     Finding::new(
-                        "agreement-removed",
+                        crate::finding::Rule::AgreementRemoved,
                         path,
                         format!(
                             "{path} has a signed version, and charter.yaml moves the agreements directory to `{}`, where its history is not",
@@ -136,7 +136,7 @@ pub fn findings(
         for s in records.iter().flat_map(|r| &r.signoffs) {
             findings.push(with_commit(
                 Finding::new(
-                    "signoff-modified",
+                    crate::finding::Rule::SignoffModified,
                     &s.file,
                     format!(
                         "charter.yaml moves the sign-off directory to `{}`, so this sign-off would no longer be read; sign-offs are append-only",
@@ -151,7 +151,7 @@ pub fn findings(
         for c in records.iter().flat_map(|r| &r.checkins) {
             findings.push(with_commit(
                 Finding::new(
-                    "checkin-modified",
+                    crate::finding::Rule::CheckinModified,
                     &c.file,
                     format!(
                         "charter.yaml moves the check-in directory to `{}`, so this check-in would no longer be read; check-ins are append-only",

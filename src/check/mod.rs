@@ -25,8 +25,6 @@ use crate::history::store::Want;
 use crate::history::{blob_at, resolve_commit, Index};
 use crate::record::{load_all, Record};
 use crate::report::AgreementSummary;
-use crate::settings::Settings;
-use crate::signoff::AllowedSigners;
 use crate::yaml::Segment;
 
 /// What to judge.
@@ -125,23 +123,26 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
     // 1. The files at head (as landed).
     findings.extend(settings_findings);
     for d in diagnostics {
-        let mut f = Finding::new("allowed-signers", &layout.allowed_signers, d.message).at(
-            crate::yaml::Pos {
-                line: d.line,
-                column: 1,
-            },
-        );
+        let mut f = Finding::new(
+            crate::finding::Rule::AllowedSigners,
+            &layout.allowed_signers,
+            d.message,
+        )
+        .at(crate::yaml::Pos {
+            line: d.line,
+            column: 1,
+        });
         if d.severity == crate::signoff::Severity::Warning {
             f.severity = crate::finding::Severity::Warning;
         }
         findings.push(f);
     }
+    // What head says about how to judge (it applies once merged), read by
+    // the one loader of a revision's inputs.
+    let tip_tree = crate::revision::Tree::Commit(repo, &tip);
     if base.is_some() {
         // The head's own settings must still be valid for the next pull request.
-        if let Some(bytes) = blob_at(repo, &tip, crate::settings::FILE)? {
-            let (_, head_settings) = Settings::load(&bytes);
-            findings.extend(head_settings);
-        }
+        findings.extend(tip_tree.settings()?.1);
     }
     // In a pull request only the agreements it touches can change their
     // state or findings; judging just those keeps the cost with the pull
@@ -150,7 +151,7 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
     // sign-off, so then everything is judged.
     let new_layout = match &base {
         // The layout head's charter.yaml sets: it applies once merged.
-        Some(_) => layout::layout_at(repo, &tip)?,
+        Some(_) => tip_tree.layout()?,
         None => layout.clone(),
     };
     let touched = match &base {
@@ -245,8 +246,7 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         }
     }
     if base.is_some() {
-        let new_text = blob_at(repo, &tip, &layout.allowed_signers)?.unwrap_or_default();
-        let (new, _) = AllowedSigners::parse(&String::from_utf8_lossy(&new_text));
+        let (new, _) = tip_tree.signers(&layout)?;
         let change = trust_root::Change {
             old_file: &layout.allowed_signers,
             old: &signers,
@@ -278,7 +278,7 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
     findings.retain(|f| {
         !accepted
             .iter()
-            .any(|a| a.rule == f.rule && f.commit.as_deref() == Some(a.commit.as_str()))
+            .any(|a| a.rule == f.rule.name() && f.commit.as_deref() == Some(a.commit.as_str()))
     });
     let mut findings = settings.adjust(findings, false);
     dedupe(&mut findings);
@@ -366,10 +366,10 @@ fn touched_ids(
 fn dedupe(findings: &mut Vec<Finding>) {
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| {
-        let rule = if f.rule == "invalid-signoff" {
+        let rule = if f.rule == crate::finding::Rule::InvalidSignoff {
             "signoff"
         } else {
-            f.rule.as_str()
+            f.rule.name()
         };
         // Two different messages at one place are two findings (a line of
         // allowed_signers removed and one added at the same number).
@@ -381,8 +381,8 @@ fn dedupe(findings: &mut Vec<Finding>) {
             f.message.clone(),
         );
         let key = if rule == "signoff"
-            || rule == crate::checkin::file::RULE
-            || rule == crate::signoff::decline::RULE
+            || f.rule == crate::checkin::file::RULE
+            || f.rule == crate::signoff::decline::RULE
         {
             (key.0, key.1, None, None, String::new())
         } else {
@@ -403,7 +403,7 @@ fn record_findings(
 ) {
     for s in record.signoffs.iter().filter(|s| !s.valid) {
         findings.push(
-            Finding::new("invalid-signoff", &s.file, format!("sign-off is not valid: {}", s.reason.as_deref().unwrap_or("unknown reason")))
+            Finding::new(crate::finding::Rule::InvalidSignoff, &s.file, format!("sign-off is not valid: {}", s.reason.as_deref().unwrap_or("unknown reason")))
                 .hint("a sign-off must verify against allowed_signers at the time it was committed; sign again with `charter sign`"),
         );
     }
@@ -448,7 +448,7 @@ fn record_findings(
         if let Some(n) = &v.notice {
             if !n.ok() && v.signed {
                 let mut f = Finding::new(
-                    "notice-period",
+                    crate::finding::Rule::NoticePeriod,
                     path,
                     format!(
                         "signed with effective {}, before the notice period ends on {}: renegotiation opened {} (commit {}) with a notice period of {}",
@@ -470,7 +470,7 @@ fn record_findings(
                 findings.push(f);
             } else if !n.ok() && e.pending.is_some_and(|p| e.versions[p].point == v.point) {
                 let mut f = Finding::new(
-                    "notice-pending",
+                    crate::finding::Rule::NoticePending,
                     path,
                     format!(
                         "the pending amendment has effective {}, before the notice period ends; the earliest allowed date is {}",
@@ -488,7 +488,7 @@ fn record_findings(
         if !v.signed && v.signed_by.len() == 2 && party_change(record, v.point).is_none() {
             findings.push(
                 Finding::new(
-                    "same-key",
+                    crate::finding::Rule::SameKey,
                     path,
                     "mentor and mentee signed this version with the same key, so it is not signed".to_owned(),
                 )
@@ -498,7 +498,7 @@ fn record_findings(
         }
         if !v.signed && v.signed_by.len() == 2 {
             if let Some(change) = party_change(record, v.point) {
-                let mut f = Finding::new("party-change", path, change.0)
+                let mut f = Finding::new(crate::finding::Rule::PartyChange, path, change.0)
                     .commit(commit.clone())
                     .hint("a replaced party must agree: they sign this version too, with their own key");
                 if let Some(pos) = node_pos(&[
@@ -521,7 +521,7 @@ fn record_findings(
         {
             findings.push(
                 Finding::new(
-                    "concluded-changed",
+                    crate::finding::Rule::ConcludedChanged,
                     path,
                     format!(
                         "the agreement was concluded (signed {}) and changed afterwards",
@@ -541,7 +541,7 @@ fn record_findings(
         if removed && e.versions.iter().any(|v| v.signed) && !concluded {
             findings.push(
                 Finding::new(
-                    "agreement-removed",
+                    crate::finding::Rule::AgreementRemoved,
                     path,
                     format!("{path} has a signed version and was deleted or renamed without concluding"),
                 )
@@ -588,7 +588,7 @@ fn party_change(record: &Record, point: usize) -> Option<(String, &'static str)>
 struct Modified {
     /// Which directory of the layout holds these records.
     checkins: bool,
-    rule: &'static str,
+    rule: crate::finding::Rule,
     what: &'static str,
     hint: &'static str,
 }
@@ -596,14 +596,14 @@ struct Modified {
 impl Modified {
     const SIGNOFF: Modified = Modified {
         checkins: false,
-        rule: "signoff-modified",
+        rule: crate::finding::Rule::SignoffModified,
         what: "a sign-off file was {what}; sign-offs are append-only",
         hint:
             "restore the file as it was; to replace a sign-off, add a new one with `charter sign`",
     };
     const CHECKIN: Modified = Modified {
         checkins: true,
-        rule: "checkin-modified",
+        rule: crate::finding::Rule::CheckinModified,
         what: "a check-in file was {what}; check-ins are append-only",
         hint: "restore the file as it was; to correct a check-in, add a new one with `charter checkin`",
     };
@@ -782,7 +782,7 @@ fn time_problem(
 
 fn time_finding(id: Oid, problem: String) -> Finding {
     Finding::new(
-        "suspicious-time",
+        crate::finding::Rule::SuspiciousTime,
         "",
         format!("commit {}: {problem}", &id.to_string()[..12]),
     )

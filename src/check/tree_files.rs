@@ -35,7 +35,7 @@ pub fn validate(
     for (path, blob) in blobs_under(repo, &tree, &layout.agreements, false, &agreement_wanted)? {
         let Some(bytes) = blob else {
             findings.push(Finding::new(
-                "invalid-path",
+                crate::finding::Rule::InvalidPath,
                 &path,
                 "a symbolic link or other non-file in the agreements directory",
             ));
@@ -67,7 +67,7 @@ pub fn validate(
         match blob {
             Some(bytes) => findings.extend(crate::workspace::check_signoff_file(&path, &bytes)),
             None => findings.push(Finding::new(
-                "invalid-path",
+                crate::finding::Rule::InvalidPath,
                 &path,
                 "a symbolic link or other non-file among the sign-offs",
             )),
@@ -84,7 +84,7 @@ pub fn validate(
         match blob {
             Some(bytes) => findings.extend(crate::checkin::form_findings(&path, &bytes)),
             None => findings.push(Finding::new(
-                "invalid-path",
+                crate::finding::Rule::InvalidPath,
                 &path,
                 "a symbolic link or other non-file among the check-ins",
             )),

@@ -100,7 +100,7 @@ pub fn findings(change: &Change<'_>, records: &[Record], findings: &mut Vec<Find
         if !old.contains(meaning) {
             findings.push(located(
                 Finding::new(
-                    "trust-root-change",
+                    crate::finding::Rule::TrustRootChange,
                     change.new_file,
                     format!(
                         "adds or changes {}; it is trusted once this is merged",
@@ -123,7 +123,7 @@ pub fn findings(change: &Change<'_>, records: &[Record], findings: &mut Vec<Find
                 message.push_str(&format!("; this would invalidate the sign-offs {affected}"));
             }
             findings.push(located(
-                Finding::new("trust-root-change", change.old_file, message)
+                Finding::new(crate::finding::Rule::TrustRootChange, change.old_file, message)
                     .hint("to retire a key, keep its line and add valid-before=\"YYYYMMDDZ\"; removing it invalidates what it signed"),
                 entry.line,
             ));

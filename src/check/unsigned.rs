@@ -96,7 +96,7 @@ pub(super) fn check(
             ),
         )
     };
-    let mut finding = Finding::new("unsigned", path, message)
+    let mut finding = Finding::new(crate::finding::Rule::Unsigned, path, message)
         .at(changed_key(repo, record, head, previous))
         .commit(head.commit.id.to_string())
         .hint(hint);

@@ -23,7 +23,7 @@ pub const MESSAGE_HEADER: &str = "charter check-in v1";
 pub const MAX_NOTE: usize = 280;
 
 /// The rule of every finding about a malformed or invalid check-in.
-pub const RULE: &str = "invalid-checkin";
+pub const RULE: crate::finding::Rule = crate::finding::Rule::InvalidCheckin;
 
 /// Where a goal stands.
 #[derive(
@@ -304,8 +304,8 @@ impl CheckinFile {
     /// `invalid-checkin` finding.
     pub fn parse(path: &str, bytes: &[u8]) -> Result<ParsedCheckin, Finding> {
         let relabel = |mut f: Finding| {
-            f.rule = RULE.to_owned();
-            f.severity = crate::finding::rule_info(RULE).map_or(f.severity, |r| r.severity);
+            f.rule = RULE;
+            f.severity = RULE.info().severity;
             f.hint = Some("check-in files are written once by `charter checkin` and never edited; restore the original or check in again".to_owned());
             f
         };

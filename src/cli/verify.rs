@@ -20,7 +20,7 @@ use charter::plural::count;
 use charter::record::{self, Record, SignoffReport};
 use charter::render::style::{paint, DIM, ERROR, HEADING, OK, WARNING};
 use charter::render::words;
-use charter::revision::{Inputs, Tree};
+use charter::revision::{EntryKind, Inputs, Tree};
 use charter::rules::{VersionReport, VersionState};
 use charter::settings::Layout;
 use charter::signoff::AllowedSigners;
@@ -186,23 +186,15 @@ fn agreement_ids(
     given: &[String],
     ws: &charter::workspace::Workspace,
 ) -> Result<Vec<String>, CliError> {
-    let tree = head
-        .tree()
-        .map_err(|e| charter::error::Error::git("reading HEAD's tree", e))?;
     // A directory that is absent has no names; one that cannot be read
     // (a missing object) is an error, not an empty directory.
+    let tree = Tree::Commit(repo, head);
     let names_in = |dir: &str, want_dirs: bool| -> Result<Vec<String>, CliError> {
-        let Some(entry) = charter::history::entry_at(&tree, dir)? else {
-            return Ok(Vec::new());
-        };
-        if entry.kind() != Some(git2::ObjectType::Tree) {
-            return Ok(Vec::new());
-        }
-        let subtree = charter::history::tree_of(repo, entry.id(), dir)?;
-        Ok(subtree
-            .iter()
-            .filter(|e| (e.kind() == Some(git2::ObjectType::Tree)) == want_dirs)
-            .filter_map(|e| e.name().map(str::to_owned))
+        Ok(tree
+            .entries(dir)?
+            .into_iter()
+            .filter(|(_, kind)| (*kind == EntryKind::Dir) == want_dirs)
+            .map(|(name, _)| name)
             .collect())
     };
     let agreements: BTreeSet<String> = names_in(&layout.agreements, false)?

@@ -83,7 +83,11 @@ impl Content {
                     .into_iter()
                     .find(|f| f.rule == "yaml-syntax")
                     .unwrap_or_else(|| {
-                        Finding::new("yaml-syntax", file, "the file does not parse")
+                        Finding::new(
+                            crate::finding::Rule::YamlSyntax,
+                            file,
+                            "the file does not parse",
+                        )
                     });
                 Content::Unparseable {
                     text,
@@ -212,7 +216,7 @@ mod tests {
             panic!("expected a line diff");
         };
         assert!(old.is_none());
-        assert_eq!(new.map(|f| f.rule).as_deref(), Some("yaml-syntax"));
+        assert_eq!(new.map(|f| f.rule.name()), Some("yaml-syntax"));
         assert!(
             diff.starts_with("--- a/agreements/a.yaml\n+++ b/agreements/b.yaml\n"),
             "{diff}"

@@ -184,7 +184,7 @@ mod tests {
     fn text_shows_line_and_caret() {
         let mut sources = Sources::new();
         sources.insert("a.yaml".into(), "x: 1\nterm: bad\n".into());
-        let f = Finding::new("schema", "a.yaml", "wrong")
+        let f = Finding::new(crate::finding::Rule::Schema, "a.yaml", "wrong")
             .at(crate::yaml::Pos { line: 2, column: 7 })
             .hint("fix it");
         let mut out = Vec::new();

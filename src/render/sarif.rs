@@ -38,7 +38,7 @@ pub struct Places {
 
 /// Write the report as one SARIF run: the rules used, one result per finding.
 pub fn write(out: &mut dyn Write, report: &Report, places: &Places) -> io::Result<()> {
-    let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule.name()).collect();
     rules.sort_unstable();
     rules.dedup();
     let rule_objects: Vec<Value> = rules.iter().map(|r| rule_object(r)).collect();
@@ -143,7 +143,7 @@ fn fingerprint(f: &Finding, place: &Place, report: &Report) -> String {
         .map(str::trim)
         .unwrap_or_default();
     let mut hash = Sha256::new();
-    for part in [f.rule.as_str(), place.file.as_str(), line_text] {
+    for part in [f.rule.name(), place.file.as_str(), line_text] {
         hash.update(part.as_bytes());
         hash.update([0]);
     }
@@ -165,7 +165,7 @@ fn result_object(f: &Finding, rules: &[&str], place: &Place, fingerprint: String
     }
     let mut result = json!({
         "ruleId": f.rule,
-        "ruleIndex": rules.iter().position(|r| *r == f.rule),
+        "ruleIndex": rules.iter().position(|r| *r == f.rule.name()),
         "level": level(f.severity),
         "message": {"text": message},
         "locations": [{

@@ -22,7 +22,7 @@ pub const NAMESPACE: &str = "charter-decline";
 pub const MESSAGE_HEADER: &str = "charter decline v1";
 
 /// The rule of findings about declines.
-pub const RULE: &str = "invalid-decline";
+pub const RULE: crate::finding::Rule = crate::finding::Rule::InvalidDecline;
 
 /// Longest reason, in characters: a refusal names its reason briefly; the
 /// conversation belongs elsewhere.
@@ -154,7 +154,7 @@ impl DeclineFile {
     /// Read a decline file; every failure is a located `invalid-decline` finding.
     pub fn parse(path: &str, bytes: &[u8]) -> Result<DeclineFile, Finding> {
         let relabel = |mut f: Finding| {
-            f.rule = RULE.to_owned();
+            f.rule = RULE;
             f.severity = crate::finding::Severity::Error;
             f.hint =
                 Some("declines are written once by `charter decline` and never edited".to_owned());
