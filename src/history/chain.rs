@@ -94,3 +94,19 @@ pub(super) fn is_shallow_boundary(repo: &Repository, id: Oid) -> bool {
         .map(|text| text.lines().any(|l| l.trim() == id.to_string()))
         .unwrap_or(false)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Times outside the years 0 to 9999 saturate to the far end, never to
+    /// 1970, so a bad time makes a date later (failing closed).
+    #[test]
+    fn utc_saturates_to_the_far_ends() {
+        assert_eq!(utc(0).to_rfc3339(), "1970-01-01T00:00:00+00:00");
+        assert_eq!(utc(MAX_TIME), utc(i64::MAX));
+        assert_eq!(utc(MIN_TIME), utc(i64::MIN));
+        assert_eq!(utc(MAX_TIME).format("%Y-%m-%d").to_string(), "9999-12-31");
+        assert_eq!(utc(MIN_TIME).format("%Y-%m-%d").to_string(), "0000-01-01");
+    }
+}

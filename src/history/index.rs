@@ -542,6 +542,49 @@ mod tests {
         (dir, repo)
     }
 
+    /// A commit clamps to the latest time before it on the chain: an
+    /// earlier committer time never moves history back, and the raw time
+    /// is kept for `suspicious-time`.
+    #[test]
+    fn chain_times_never_go_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let tree = repo.treebuilder(None).unwrap().write().unwrap();
+        let tree = repo.find_tree(tree).unwrap();
+        let hour = 3_600;
+        let base = 1_767_225_600; // 2026-01-01T00:00:00Z
+        let mut parent: Option<git2::Commit<'_>> = None;
+        for offset in [10, 9, 11, 11, 3] {
+            let sig = git2::Signature::new(
+                "T",
+                "t@example.org",
+                &git2::Time::new(base + offset * hour, 0),
+            )
+            .unwrap();
+            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+            let id = repo
+                .commit(Some("HEAD"), &sig, &sig, "c", &tree, &parents)
+                .unwrap();
+            parent = Some(repo.find_commit(id).unwrap());
+        }
+        let head = parent.unwrap().id();
+        let index = Index::build(&repo, head, roots(), &mut |_| {}).unwrap();
+        let raw: Vec<i64> = index
+            .chain()
+            .commits
+            .iter()
+            .map(|c| (c.raw_time - base) / hour)
+            .collect();
+        let clamped: Vec<i64> = index
+            .chain()
+            .commits
+            .iter()
+            .map(|c| (c.time - base) / hour)
+            .collect();
+        assert_eq!(raw, [10, 9, 11, 11, 3]);
+        assert_eq!(clamped, [10, 10, 11, 11, 11]);
+    }
+
     fn roots() -> Vec<Root> {
         roots_of(&Layout::default())
     }

@@ -212,6 +212,40 @@ mod tests {
         assert!(compared > 20, "the demo's history changes files");
     }
 
+    /// `order` is git's order of tree entries: a directory sorts as if its
+    /// name ended in `/`, so `a-` < `a.b` < the directory `a` < `a0`, as the
+    /// tree libgit2 writes lists them; any shuffle sorts back to it.
+    #[test]
+    fn order_is_gits_order_of_tree_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let blob = repo.blob(b"x").unwrap();
+        let mut sub = repo.treebuilder(None).unwrap();
+        sub.insert("f", blob, 0o100644).unwrap();
+        let sub = sub.write().unwrap();
+        let mut builder = repo.treebuilder(None).unwrap();
+        for name in ["a0", "a.b", "a-", "ab"] {
+            builder.insert(name, blob, 0o100644).unwrap();
+        }
+        builder.insert("a", sub, 0o040000).unwrap();
+        let tree = builder.write().unwrap();
+        let odb = repo.odb().unwrap();
+        let object = read(&odb, tree, "a test tree").unwrap();
+        let listed: Vec<RawEntry<'_>> = entries(object.data()).map(Option::unwrap).collect();
+        let names: Vec<&[u8]> = listed.iter().map(|e| e.name).collect();
+        assert_eq!(names, [&b"a-"[..], b"a.b", b"a", b"a0", b"ab"]);
+        for pair in listed.windows(2) {
+            assert_eq!(order(&pair[0], &pair[1]), std::cmp::Ordering::Less);
+            assert_eq!(order(&pair[1], &pair[0]), std::cmp::Ordering::Greater);
+        }
+        let mut shuffled = listed.clone();
+        shuffled.reverse();
+        shuffled.swap(0, 2);
+        shuffled.sort_by(order);
+        let resorted: Vec<&[u8]> = shuffled.iter().map(|e| e.name).collect();
+        assert_eq!(resorted, names);
+    }
+
     #[test]
     fn malformed_entries_end_the_listing() {
         let short: Vec<_> = entries(b"100644 x\0short").collect();
