@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventLike};
 
-use crate::common::{stderr, stdout, Env, Key};
+use crate::common::{stderr, stdout, Env, Key, NOW};
 
 const LOCATION: &str = "Room 4, \"Lovelace\"; 2nd floor — über den Hof\nring twice";
 
@@ -83,7 +83,7 @@ fn sign(env: &Env, id: &str, role: &str, key: &Key) {
 /// Both agreements signed by both parties; the second then concluded on
 /// 2026-03-31 with the mentee's signature.
 fn setup() -> (Env, Keys) {
-    let env = Env::with_git();
+    let env = Env::with_git().clocked(NOW);
     let keys = Keys {
         grace: env.keygen("grace", "ed25519", ""),
         ada: env.keygen("ada", "ed25519", ""),
@@ -112,7 +112,7 @@ fn setup() -> (Env, Keys) {
             all_day()
         ),
     );
-    env.commit_now("Conclude lin-sam");
+    env.commit_all("Conclude lin-sam", NOW);
     sign(&env, "lin-sam", "mentee", &keys.lin);
     (env, keys)
 }
@@ -249,9 +249,9 @@ fn amendments_keep_uids_and_show_the_earliest_effective_date() {
             .replace("due: 2026-06-15", "due: 2026-06-29")
             .replace("effective: 2026-01-12", "effective: 2026-06-15"),
     );
-    env.commit_now("Move the talk");
-    // Judged the day after: the sign-offs were made with the real clock.
-    let today = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
+    env.commit_all("Move the talk", NOW);
+    // Judged the day after the sign-offs (made at NOW).
+    let today = "2026-11-22".to_owned();
     let text = calendar(&env, &["ada-grace", "--today", &today]);
     let after = events(&text);
     let uids = |v: &[icalendar::Event]| {

@@ -11,6 +11,11 @@ use tempfile::TempDir;
 use crate::sandbox;
 pub use crate::sandbox::Key;
 
+/// The tests' clock for charter's own commits ([`Env::clocked`]): the day
+/// of `CHARTER_TODAY`, which every run sets.
+#[allow(dead_code)]
+pub const NOW: &str = "2026-11-21T10:00:00Z";
+
 /// One test's sandbox.
 pub struct Env {
     _tmp: TempDir,
@@ -42,7 +47,8 @@ impl Env {
 
     /// Run charter with `GIT_AUTHOR_DATE` and `GIT_COMMITTER_DATE` set to
     /// `date`: its commits, and the `signed_at` of its sign-offs, then carry
-    /// that time instead of the real clock's.
+    /// that time instead of the real clock's. With `CHARTER_TODAY` (set for
+    /// every run) this is the tests' whole clock: no test reads the real one.
     #[allow(dead_code)]
     pub fn clocked(mut self, date: &str) -> Env {
         self.clock = Some(date.to_owned());
@@ -110,27 +116,6 @@ impl Env {
     #[allow(dead_code)]
     pub fn keygen_at(&self, private: &Path, kind: &str, passphrase: &str) -> Key {
         sandbox::keygen(&self.home, private, sandbox::kind_args(kind), passphrase)
-    }
-
-    /// Commit everything with git's real clock, for a sandbox whose charter
-    /// also runs on the real clock (a sign-off's `signed_at` must not be a day
-    /// after its commit). Prefer [`Env::clocked`] and [`Env::commit_all`]:
-    /// fixed dates need no far-future "today".
-    #[allow(dead_code)]
-    pub fn commit_now(&self, message: &str) -> String {
-        let status = self.git_command().args(["add", "-A"]).status().unwrap();
-        assert!(status.success());
-        let out = self
-            .git_command()
-            .args(["commit", "-q", "-m", message])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
     }
 
     /// Run charter and return its output, whatever the exit code. The

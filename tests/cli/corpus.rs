@@ -19,11 +19,11 @@ const AGREEMENT: &str = "agreements/ada-grace.yaml";
 /// what it needs (tens of MB), far below what unbounded reading would take.
 const MEMORY_KIB: u64 = 1_000_000;
 
-/// A small valid agreement whose term runs until 2099.
+/// A small valid agreement whose term runs past the tests' day (2026-11-21).
 fn minimal() -> String {
     std::fs::read_to_string(format!("{FIXTURES}/valid-minimal.yaml"))
         .unwrap()
-        .replace("end: 2026-07-10", "end: 2099-12-31")
+        .replace("end: 2026-07-10", "end: 2027-12-31")
 }
 
 /// A repository with one unsigned agreement committed in January 2026.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::common::{stderr, stdout, Env, Key};
+use crate::common::{stderr, stdout, Env, Key, NOW};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 const AGREEMENT: &str = "agreements/ada-grace.yaml";
@@ -16,7 +16,7 @@ const KILLS: u32 = 24;
 /// A repository with the minimal agreement committed and the mentor's key
 /// trusted.
 fn setup() -> (Env, Key) {
-    let env = Env::with_git();
+    let env = Env::with_git().clocked(NOW);
     let mentor = env.keygen("grace", "ed25519", "");
     env.write(
         "allowed_signers",
@@ -24,9 +24,9 @@ fn setup() -> (Env, Key) {
     );
     let text = std::fs::read_to_string(format!("{FIXTURES}/valid-minimal.yaml"))
         .unwrap()
-        .replace("end: 2026-07-10", "end: 2099-12-31");
+        .replace("end: 2026-07-10", "end: 2027-12-31");
     env.write(AGREEMENT, text);
-    env.commit_now("Add ada-grace");
+    env.commit_all("Add ada-grace", NOW);
     (env, mentor)
 }
 

@@ -16,7 +16,7 @@ const MENTEE: &str = "ada@example.com";
 const NAMESPACES: &str = "charter-signoff,charter-checkin,charter-decline";
 
 /// An agreement whose first goal is long past due and whose term runs
-/// until 2099, with monthly reviews under a two-heading scorecard.
+/// past [`NOW`], with monthly reviews under a two-heading scorecard.
 fn agreement() -> String {
     "charter: 1
 title: Lifecycle test
@@ -25,7 +25,7 @@ parties:
   mentee: { name: Ada Lovelace, email: ada@example.com }
 purpose: Grow as an engineer.
 effective: 2026-01-12
-term: { start: 2026-01-12, end: 2099-12-31 }
+term: { start: 2026-01-12, end: 2027-12-31 }
 meetings: { cadence: biweekly }
 goals:
   - id: design-review
@@ -36,7 +36,7 @@ goals:
   - id: tech-talk
     goal: Give a talk.
     measure: Talk given.
-    due: 2099-06-01
+    due: 2027-06-01
     evidence: The slides.
 reviews: { cadence: monthly, scorecard: [skill development, project delivery] }
 confidentiality:
@@ -47,10 +47,19 @@ renegotiation: { notice: 14d }
     .to_owned()
 }
 
-/// Charter's own commits carry the real clock, so every command here is
-/// judged on the real day.
+/// The tests' clock: charter's own commits (check-ins, sign-offs,
+/// conclusions) carry this time through `GIT_COMMITTER_DATE`, git's
+/// commits here are made at it, and every command judges this day.
+const NOW: &str = "2026-11-21T10:00:00Z";
+
+/// The day of [`NOW`].
 fn today() -> String {
-    chrono::Utc::now().date_naive().to_string()
+    NOW[..10].to_owned()
+}
+
+/// A repository whose charter commits are made at [`NOW`].
+fn repository() -> Env {
+    Env::with_git().clocked(NOW)
 }
 
 struct Keys {
@@ -59,9 +68,9 @@ struct Keys {
 }
 
 /// The agreement committed and signed by both parties (charter's commits,
-/// at the real time), with both keys trusted for every kind of record.
+/// at [`NOW`]), with both keys trusted for every kind of record.
 fn signed() -> (Env, Keys) {
-    let env = Env::with_git();
+    let env = repository();
     let mentor = env.keygen("grace", "ed25519", "");
     let mentee = env.keygen("ada", "ed25519", "");
     env.write(
@@ -250,7 +259,7 @@ fn a_checkin_is_signed_committed_alone_and_verifies_with_ssh_keygen_both_ways() 
         "tech-talk",
         "on-track",
     );
-    env.commit_now("A check-in signed with ssh-keygen");
+    env.commit_all("A check-in signed with ssh-keygen", NOW);
     let log = json_of(&env, &["log", "ada-grace", "--format", "json"]);
     let checkins = log["checkins"].as_array().unwrap();
     assert_eq!(checkins.len(), 2, "{log}");
@@ -305,7 +314,7 @@ fn without_checkins_past_goals_and_reviews_are_overdue_but_never_for_a_draft() {
     let code = run(&env, &["status", "--exit-code"]).status.code();
     assert_eq!(code, Some(1), "overdue needs attention");
 
-    let draft = Env::with_git();
+    let draft = repository();
     draft.write(AGREEMENT, agreement());
     draft.commit_all("Add a draft", "2026-01-05T10:00:00Z");
     let out = run(&draft, &["status", "--format", "json"]);
@@ -352,7 +361,7 @@ fn bad_checkins_are_located_findings_and_checkins_are_append_only() {
         "tech-talk",
         "done",
     );
-    env.commit_now("Three bad check-ins");
+    env.commit_all("Three bad check-ins", NOW);
     let out = run(&env, &["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -399,7 +408,7 @@ fn bad_checkins_are_located_findings_and_checkins_are_append_only() {
     let rel = unknown.clone();
     let text = env.read(&rel).replace("status: done", "status: dropped");
     env.write(&rel, text);
-    env.commit_now("Edit a check-in");
+    env.commit_all("Edit a check-in", NOW);
     let report = json_of(&env, &["check", "--format", "json"]);
     let rules: Vec<(&str, &str)> = report["findings"]
         .as_array()
@@ -531,7 +540,7 @@ fn conclude_appends_commits_and_signs_and_every_command_says_concluded() {
         AGREEMENT,
         after.replace("Grow as an engineer.", "Grow more."),
     );
-    env.commit_now("Change after concluding");
+    env.commit_all("Change after concluding", NOW);
     let report = json_of(&env, &["check", "--format", "json"]);
     assert!(
         report["findings"]
@@ -547,7 +556,7 @@ fn conclude_appends_commits_and_signs_and_every_command_says_concluded() {
 fn conclude_refuses_a_pending_proposal_and_a_draft() {
     let (env, keys) = signed();
     env.write(AGREEMENT, agreement().replace("notice: 14d", "notice: 21d"));
-    env.commit_now("Propose a longer notice");
+    env.commit_all("Propose a longer notice", NOW);
     let out = run(
         &env,
         &[
@@ -565,7 +574,7 @@ fn conclude_refuses_a_pending_proposal_and_a_draft() {
         "{}",
         stderr(&out)
     );
-    let draft = Env::with_git();
+    let draft = repository();
     draft.write(AGREEMENT, agreement());
     draft.commit_all("Add a draft", "2026-01-05T10:00:00Z");
     let out = run(&draft, &["conclude", "ada-grace", "--reason", "no-fit"]);
@@ -584,7 +593,7 @@ fn decline_marks_the_proposal_declined_until_signed_and_withdraw_restores_the_by
             signed_text.replace("notice: 14d", "notice: 7d")
         ),
     );
-    env.commit_now("Propose a shorter notice");
+    env.commit_all("Propose a shorter notice", NOW);
     let out = run(
         &env,
         &[
@@ -656,7 +665,7 @@ fn decline_marks_the_proposal_declined_until_signed_and_withdraw_restores_the_by
     let decline = files[0].clone();
     let original = env.read(&decline);
     env.write(&decline, original.replace("Too short.", "Too long."));
-    env.commit_now("Edit the decline");
+    env.commit_all("Edit the decline", NOW);
     let report = json_of(&env, &["check", "--format", "json"]);
     let found: Vec<(&str, &str)> = report["findings"]
         .as_array()
@@ -677,7 +686,7 @@ fn decline_marks_the_proposal_declined_until_signed_and_withdraw_restores_the_by
         "an edited decline does not count"
     );
     env.write(&decline, original);
-    env.commit_now("Restore the decline");
+    env.commit_all("Restore the decline", NOW);
 
     // Withdraw: the signed version's exact bytes, committed.
     let out = run(&env, &["withdraw", "ada-grace"]);
@@ -700,7 +709,7 @@ fn decline_marks_the_proposal_declined_until_signed_and_withdraw_restores_the_by
 fn a_later_signature_outweighs_a_decline() {
     let (env, keys) = signed();
     env.write(AGREEMENT, agreement().replace("notice: 14d", "notice: 21d"));
-    env.commit_now("Propose a longer notice");
+    env.commit_all("Propose a longer notice", NOW);
     let out = run(
         &env,
         &[
@@ -891,7 +900,7 @@ fn checkin_without_commit_leaves_a_valid_file_and_a_draft_cannot_check_in() {
     let out = run(&env, &["validate", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 
-    let draft = Env::with_git();
+    let draft = repository();
     draft.write(AGREEMENT, agreement());
     draft.commit_all("Add a draft", "2026-01-05T10:00:00Z");
     let out = run(

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{stderr, stdout, Env};
+use crate::common::{stderr, stdout, Env, NOW};
 
 fn schema() -> jsonschema::Validator {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sarif/sarif-schema-2.1.0.json");
@@ -196,9 +196,9 @@ fn whole_history_sarif_is_valid_too() {
     assert_valid(&sarif);
     assert_eq!(results(&sarif)[0]["ruleId"], "notice-period");
     // A clean run is valid SARIF with no results.
-    let env = Env::new();
+    let env = Env::new().clocked(NOW);
     env.run(&["init"]);
-    env.commit_now("Set up charter");
+    env.commit_all("Set up charter", NOW);
     let out = env.run(&["check", "--format", "sarif"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();

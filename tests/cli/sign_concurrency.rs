@@ -3,12 +3,12 @@
 
 use std::process::Output;
 
-use crate::common::{stderr, Env, Key};
+use crate::common::{stderr, Env, Key, NOW};
 
 const AGREEMENT: &str = "agreements/ada-grace.yaml";
 
 fn setup() -> (Env, Key, Key) {
-    let env = Env::with_git();
+    let env = Env::with_git().clocked(NOW);
     let mentor = env.keygen("grace", "ed25519", "");
     let mentee = env.keygen("ada", "ed25519", "");
     env.write(
@@ -23,7 +23,7 @@ fn setup() -> (Env, Key, Key) {
         "/tests/fixtures/valid-minimal.yaml"
     ))
     .unwrap()
-    .replace("end: 2026-07-10", "end: 2099-12-31");
+    .replace("end: 2026-07-10", "end: 2027-12-31");
     env.write(AGREEMENT, agreement);
     env.commit_all("Add ada-grace", "2026-01-05T10:00:00Z");
     (env, mentor, mentee)

@@ -9,20 +9,20 @@ use charter::agreement::lint::{check, Context};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::common::{stderr, stdout, Env, Key};
+use crate::common::{stderr, stdout, Env, Key, NOW};
 
 const AGREEMENT: &str = "agreements/ada-grace.yaml";
 const MENTOR: &str = "grace@example.com";
 const MENTEE: &str = "ada@example.com";
 
-/// The minimal agreement with a term that runs until 2099.
+/// The minimal agreement with a term that runs past [`NOW`].
 fn minimal() -> String {
     std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/valid-minimal.yaml"
     ))
     .unwrap()
-    .replace("end: 2026-07-10", "end: 2099-12-31")
+    .replace("end: 2026-07-10", "end: 2027-12-31")
 }
 
 /// A material amendment of [`minimal`] taking effect on `effective`.
@@ -38,9 +38,9 @@ struct Parties {
 }
 
 /// Both parties' keys in allowed_signers and the minimal agreement, committed
-/// on 2026-01-05.
+/// on 2026-01-05; charter's own commits are made at [`NOW`].
 fn setup() -> (Env, Parties) {
-    let env = Env::with_git();
+    let env = Env::with_git().clocked(NOW);
     let mentor = env.keygen("grace", "ed25519", "");
     let mentee = env.keygen("ada", "ed25519", "");
     env.write(
@@ -290,13 +290,13 @@ fn sign_signs_a_proposal_made_again_though_its_first_occurrence_was_signed() {
     let (env, keys) = setup();
     both_sign(&env, &keys, "none", "2026-01-06T10:00:00Z");
     let v1 = version_of(&env);
-    env.write(AGREEMENT, proposal("2099-03-01"));
+    env.write(AGREEMENT, proposal("2027-03-01"));
     env.commit_all("Propose weekly meetings", "2026-02-01T10:00:00Z");
     forge(&env, &keys.mentor, "mentor", &v1, "2026-02-02T10:00:00Z");
     env.commit_all("The mentor signs", "2026-02-02T10:00:00Z");
     env.write(AGREEMENT, minimal());
     env.commit_all("Withdraw the proposal", "2026-02-10T10:00:00Z");
-    env.write(AGREEMENT, proposal("2099-03-01"));
+    env.write(AGREEMENT, proposal("2027-03-01"));
     env.commit_all("Propose weekly meetings again", "2026-03-01T10:00:00Z");
     // The mentor's sign-off was for the withdrawn proposal: no duplicate.
     let out = env.run(&[
@@ -317,10 +317,10 @@ fn sign_signs_a_proposal_made_again_though_its_first_occurrence_was_signed() {
         keys.mentee.path(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let status = json_of(&env.run(&["status", "--format", "json", "--today", "2099-06-01"]));
+    let status = json_of(&env.run(&["status", "--format", "json", "--today", "2027-06-01"]));
     assert_eq!(status["agreements"][0]["state"], "in-force", "{status:#}");
     assert_eq!(
-        status["agreements"][0]["in_force"]["since"], "2099-03-01",
+        status["agreements"][0]["in_force"]["since"], "2027-03-01",
         "{status:#}"
     );
 }
