@@ -3,7 +3,7 @@
 //! never disagree about the same pending change.
 //!
 //! **The landing rule.** An uncommitted change lands at the later of the
-//! chain tip's clamped time and the clock (DESIGN §4: a commit is never
+//! chain tip's clamped time and the clock (README, "History, notice and states": a commit is never
 //! older than what it is built on). The clock is the start of the day given
 //! with `--today` (or `CHARTER_TODAY`) when there is one — the same landing
 //! `check --base` gives a pull request's commits — and otherwise the time of

@@ -1,4 +1,4 @@
-//! Why a version both parties have signed is still not signed (DESIGN §4):
+//! Why a version both parties have signed is still not signed (README, "History, notice and states"):
 //! a replaced party has not signed it with their previous email, or the
 //! mentor and the mentee signed with the same key. `verify` prints it under
 //! the version, `check` reports it (`party-change`, `same-key`, `unsigned`);

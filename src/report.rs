@@ -1,5 +1,5 @@
 //! The JSON-facing summary of an agreement's state, shared by `status` and
-//! `check` so both speak the same shapes (DESIGN §5).
+//! `check` so both speak the same shapes (docs/json.md).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! A revision's inputs, read one way from either kind of tree.
 //!
-//! What charter trusts and where it looks (DESIGN §4): `charter.yaml` (the
+//! What charter trusts and where it looks (README, "The trust root: `allowed_signers`"): `charter.yaml` (the
 //! settings and the layout they set) and the trust root (`allowed_signers`,
 //! wherever the layout puts it). A command reads them from the working tree
 //! (`validate`) or from a commit (`check` reads them from the base of a pull

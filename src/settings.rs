@@ -1,4 +1,4 @@
-//! `charter.yaml`: the programme's settings (DESIGN §2), all optional.
+//! `charter.yaml`: the programme's settings (README, "Repository layout"), all optional.
 //!
 //! In CI these come from the base revision, so a pull request cannot relax
 //! its own gate; this module only models and validates them.

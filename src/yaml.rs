@@ -1,7 +1,7 @@
 //! The one place that knows which YAML library charter uses.
 //!
 //! Agreements are parsed into a small located tree ([`Node`]) under the YAML
-//! 1.2 core schema, with the restrictions of DESIGN §4 "Version id": no tags,
+//! 1.2 core schema, with the restrictions of the README's "Version ids": no tags,
 //! no non-string or duplicate keys, no merge keys, one document, integers only
 //! and within ±(2^53−1). Every node keeps the line and column where it starts,
 //! so that findings about any value can point at it. Aliases are expanded,

@@ -1,5 +1,5 @@
 //! Validation of one agreement file: parse, schema, then the semantic rules
-//! of DESIGN §3, each finding pointing at the key or value it is about.
+//! of the README's "The agreement format", each finding pointing at the key or value it is about.
 
 use crate::document;
 use crate::finding::Finding;
@@ -9,7 +9,7 @@ use crate::yaml::{Node, Pos, Segment, Value};
 use super::types::is_valid_id;
 use super::{Agreement, VersionId};
 
-/// How far an agreement file got: the distinct states of DESIGN §4.
+/// How far an agreement file got: the distinct states of the README's "History, notice and states".
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parsed {
     /// Not plain data: syntax, encoding, size or a forbidden YAML feature.

@@ -1,4 +1,4 @@
-//! The agreement format, schema version 1 (DESIGN §3), as Rust types.
+//! The agreement format, schema version 1 (README, "The agreement format"), as Rust types.
 //!
 //! These types are the single source of the JSON Schema in `schema/`; a test
 //! keeps the committed schema in step with them. Unknown keys are refused

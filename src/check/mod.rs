@@ -1,4 +1,4 @@
-//! The CI gate (DESIGN §5 `check`): findings for the files at head, sign-off
+//! The CI gate (README, "The CI gate"): findings for the files at head, sign-off
 //! validity against the trust root, the append-only rule, the notice rule,
 //! party changes, removals and suspicious commit times.
 //!

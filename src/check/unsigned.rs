@@ -1,4 +1,4 @@
-//! `unsigned` (DESIGN §7, "The gate's strictness"): in a pull request, an
+//! `unsigned` (README, "The CI gate"): in a pull request, an
 //! agreement whose version at head is not signed by both parties would land
 //! as a proposal nobody has agreed to. The gate says who must still sign and
 //! the command that does it, at the severity `charter.yaml` `gate.unsigned`

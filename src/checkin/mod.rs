@@ -1,4 +1,4 @@
-//! Check-ins: how an agreement is lived (DESIGN §7). One signed file per
+//! Check-ins: how an agreement is lived (README, "Check-ins"). One signed file per
 //! check-in, `checkins/<id>/<YYYY-MM-DD>-<role>-<h8>.yaml`, append-only:
 //! a party's record of where each goal stands, scores under the review
 //! scorecard, and whether it was the periodic review.

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// Exit codes of DESIGN §5.
+/// Exit codes, as the README's "Commands" lists them.
 pub mod code {
     /// Success.
     pub const OK: u8 = 0;

@@ -7,7 +7,7 @@ use similar::{capture_diff_slices, Algorithm, DiffOp, DiffTag};
 
 use super::{words, Change, ChangeKind};
 
-/// Top-level keys whose changes are editorial (DESIGN §4).
+/// Top-level keys whose changes are editorial (README, "History, notice and states").
 const EDITORIAL_SECTIONS: [&str; 2] = ["title", "framework"];
 
 /// Diffs two documents; a `null` side is an absent agreement.

@@ -6,7 +6,7 @@
 //! shorter notice period says a lot. This module compares the *data* of two
 //! versions (the YAML parsed into plain JSON values) and reports each change
 //! with a path such as `goals[design-review].due`, its kind, the old and new
-//! values, and whether it is material (DESIGN §4).
+//! values, and whether it is material (README, "History, notice and states").
 //!
 //! The module is pure: data in, changes and text out. Reading revisions,
 //! choosing colours and deciding exit codes belong to the callers.
@@ -74,7 +74,7 @@ pub struct Change {
     /// The value after, absent for a removal.
     pub new: Option<Value>,
     /// False only for editorial changes (under `title` or `framework`,
-    /// DESIGN §4), which are not subject to the notice period.
+    /// README, "History, notice and states"), which are not subject to the notice period.
     pub material: bool,
 }
 
@@ -99,7 +99,7 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
 }
 
 /// Whether any change in the list is material, i.e. makes an amendment
-/// subject to the notice period (DESIGN §4).
+/// subject to the notice period (README, "History, notice and states").
 pub fn is_material(changes: &[Change]) -> bool {
     changes.iter().any(|c| c.material)
 }

@@ -14,7 +14,7 @@ const SUMMARY_VALUE_CHARS: usize = 24;
 /// `1 editorial change`, `no changes`.
 ///
 /// It exists because the first thing a reviewer needs to know about an
-/// amendment is whether it is subject to the notice period (DESIGN §4).
+/// amendment is whether it is subject to the notice period (README, "History, notice and states").
 pub fn headline(changes: &[Change]) -> String {
     let material = changes.iter().filter(|c| c.material).count();
     let editorial = changes.len() - material;

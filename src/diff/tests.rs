@@ -3,7 +3,7 @@ use serde_json::{json, Value};
 use super::words::{self, Piece};
 use super::*;
 
-/// The agreement of DESIGN §3, with two more goals.
+/// The README's example agreement, with two more goals.
 fn agreement_v1() -> Value {
     json!({
         "charter": 1,

@@ -1,5 +1,6 @@
-//! History of agreements along a revision's first-parent chain (DESIGN §4
-//! "History and time"): which commits are versions, and when they happened.
+//! History of agreements along a revision's first-parent chain (README,
+//! "History, notice and states"): which commits are versions, and when
+//! they happened.
 //!
 //! The chain is walked once, into an [`Index`]; a commit is looked at
 //! closely only when a tracked directory differs from its first parent's,

@@ -1,4 +1,4 @@
-//! The rules of DESIGN §4 that need history: which versions are signed, when
+//! The rules of the README's "History, notice and states" that need history: which versions are signed, when
 //! they take effect, what is in force, pending or scheduled, and whether the
 //! notice period was respected.
 

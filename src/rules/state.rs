@@ -1,4 +1,4 @@
-//! Signed, in force, pending (DESIGN §4), computed from an agreement's
+//! Signed, in force, pending (README, "History, notice and states"), computed from an agreement's
 //! history and the sign-offs that verified. Pure: no git, no clock.
 
 use std::borrow::Cow;
@@ -41,7 +41,7 @@ pub struct Approval {
 /// The history point a sign-off for `version`, first committed at chain
 /// `position` and `time`, counts for: the newest point with that version id
 /// that was on the chain when the sign-off landed. A proposal withdrawn and
-/// made again is a new version whose renegotiation opens anew (DESIGN §4),
+/// made again is a new version whose renegotiation opens anew (README, "History, notice and states"),
 /// so a sign-off made for the withdrawn occurrence never counts for the new
 /// one, and one made for the new occurrence never revives the old one. On a
 /// real chain times never decrease, so the time bound only matters where
@@ -185,7 +185,7 @@ pub struct VersionReport {
     pub term_end: Option<NaiveDate>,
     /// Roles whose sign-offs count for this version.
     pub signed_by: Vec<Role>,
-    /// Whether it is signed (DESIGN §4).
+    /// Whether it is signed (README, "History, notice and states").
     pub signed: bool,
     /// The signed date, when signed.
     pub signed_date: Option<NaiveDate>,

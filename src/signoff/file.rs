@@ -1,4 +1,4 @@
-//! Sign-off files: `signoffs/<id>/<v12>-<role>-<h8>.yaml` (DESIGN §4).
+//! Sign-off files: `signoffs/<id>/<v12>-<role>-<h8>.yaml` (README, "Signing and verifying").
 //!
 //! Charter writes these files itself, always in one layout, so reading them
 //! needs only a strict subset of YAML: one flat mapping of known keys to
@@ -221,7 +221,7 @@ impl SignoffFile {
         Self::parse(text)
     }
 
-    /// Parses a sign-off file's text, checking every field rule of DESIGN §4.
+    /// Parses a sign-off file's text, checking every field rule of the README's "Signing and verifying".
     /// Hostile input yields an error, never a panic.
     pub fn parse(text: &str) -> Result<SignoffFile, SignoffFileError> {
         if text.len() > MAX_FILE_SIZE {

@@ -1,4 +1,4 @@
-//! The exact bytes a sign-off signs (DESIGN §4), and the field rules that
+//! The exact bytes a sign-off signs (README, "Signing and verifying"), and the field rules that
 //! keep those bytes unambiguous.
 //!
 //! The message is line-based, so every field is checked before it is put in:
@@ -28,7 +28,7 @@ impl FromStr for Role {
     }
 }
 
-/// A sign-off field that breaks the rules of DESIGN §4. Each variant carries
+/// A sign-off field that breaks the rules of the README's "Signing and verifying". Each variant carries
 /// the offending value so the message can show it.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum FieldError {
@@ -146,7 +146,7 @@ pub struct Claim {
 }
 
 impl Claim {
-    /// Builds a claim after checking each field against DESIGN §4.
+    /// Builds a claim after checking each field against the README's "Signing and verifying".
     /// `amends` is `None` for an agreement's first signed version. Sub-second
     /// precision of `signed_at` is dropped, since the file records seconds.
     pub fn new(

@@ -1,5 +1,5 @@
 //! Sign-offs: each party's SSH signature over one agreement version
-//! (DESIGN §4 "Sign-off files").
+//! (README, "Signing and verifying").
 //!
 //! - [`message`]: the exact bytes that are signed;
 //! - [`file`](mod@file): the sign-off file, its strict reading, canonical writing and

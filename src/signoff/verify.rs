@@ -1,7 +1,7 @@
 //! In-process verification of armored SSHSIG signatures, interoperable with
 //! `ssh-keygen -Y sign`.
 //!
-//! Verification runs in-process (DESIGN §4) because `verify` and `check`
+//! Verification runs in-process (README, "Signing and verifying") because `verify` and `check`
 //! handle thousands of sign-offs; spawning `ssh-keygen` for each would be
 //! two orders of magnitude slower. This module answers only "does this
 //! signature, made by this key, cover these bytes in our namespace?";

@@ -2,7 +2,7 @@
 //! `ssh-keygen -Y sign` / `-Y verify`: large and small RSA keys, signatures
 //! made with an SSH certificate, and an allowed_signers line whose validity
 //! time is not a real date. charter accepts what OpenSSH accepts, except
-//! where DESIGN §4 refuses on purpose, and then names the real cause.
+//! where charter refuses on purpose (README, "Signing and verifying"), and then names the real cause.
 
 use std::fs;
 use std::io::Write;
@@ -147,7 +147,7 @@ fn a_1024_bit_rsa_key_is_refused_with_its_reason() {
     let (private, line) = generate(dir.path(), "id_rsa1024", &["-t", "rsa", "-b", "1024"]);
     let signature = keygen_sign(dir.path(), &private);
     let allowed = format!("{ADA} {line}\n");
-    // OpenSSH still accepts 1024 bits; DESIGN §4 refuses under 2048.
+    // OpenSSH still accepts 1024 bits; charter refuses under 2048.
     assert!(keygen_verify(dir.path(), &allowed, &signature).is_ok());
     let refused = verify(&signature, &message()).unwrap_err();
     assert_eq!(refused, VerifyError::WeakKey { bits: 1024 });

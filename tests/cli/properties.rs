@@ -1,7 +1,7 @@
 //! Property tests of the pure parts of charter: version ids, the diff
 //! engine, the small value types and the allowed_signers parser.
 //!
-//! Each property states a promise of DESIGN.md over generated inputs rather
+//! Each property states a promise of the README over generated inputs rather
 //! than a handful of examples: layout, comments, key order and quoting never
 //! change a version id while any change of data does; a diff applied to its
 //! old side gives its new side; parsers round-trip what they print and never

@@ -1,4 +1,4 @@
-//! The rules of DESIGN §4 on synthetic histories: no git, no keys.
+//! The rules of the README's "History, notice and states" on synthetic histories: no git, no keys.
 
 use chrono::NaiveDate;
 
