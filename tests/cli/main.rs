@@ -31,6 +31,7 @@ mod sarif;
 mod show;
 mod sign;
 mod sign_concurrency;
+mod snap;
 mod status;
 mod trust;
 mod tutorial;
