@@ -11,6 +11,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::common::{stderr, stdout, Env, Key};
+use crate::snap;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 const AGREEMENT: &str = "agreements/ada-grace.yaml";
@@ -86,6 +87,16 @@ fn verify_text(env: &Env) -> (Option<i32>, String) {
         .output()
         .unwrap();
     (out.status.code(), stdout(&out))
+}
+
+/// `verify` as of [`LATER`], rendered for a whole-output snapshot.
+fn verify_snapshot(env: &Env) -> String {
+    let out = env
+        .charter(&["verify", "--color", "never"])
+        .env("CHARTER_TODAY", LATER)
+        .output()
+        .unwrap();
+    snap::render(env, &out)
 }
 
 /// The single sign-off report whose file is `file`.
@@ -334,13 +345,7 @@ fn both_parties_sign_and_verify_shows_both_valid() {
 
     let out = sign(&env, "mentor", &keys.mentor, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let text = stderr(&out);
-    assert!(text.contains("signed ada-grace version"), "{text}");
-    assert!(text.contains("as mentor (grace@example.com)"), "{text}");
-    assert!(
-        text.contains("still missing: a sign-off by the mentee (ada@example.com)"),
-        "{text}"
-    );
+    insta::assert_snapshot!("sign_as_mentor", snap::render(&env, &out));
     let version = version_of(&env);
     let subject = env.git(&["log", "-1", "--format=%s"]);
     assert_eq!(
@@ -354,7 +359,7 @@ fn both_parties_sign_and_verify_shows_both_valid() {
 
     let out = sign(&env, "mentee", &keys.mentee, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("is now signed"), "{}", stderr(&out));
+    insta::assert_snapshot!("sign_as_mentee", snap::render(&env, &out));
 
     let (code, json) = verify_json(&env);
     assert_eq!(code, Some(0), "{json:#}");
@@ -396,19 +401,7 @@ fn both_parties_sign_and_verify_shows_both_valid() {
         ]
     );
 
-    let (code, text) = verify_text(&env);
-    assert_eq!(code, Some(0));
-    assert!(text.starts_with("ada-grace (in-force)\n"), "{text}");
-    assert!(
-        text.contains(&format!("  v1 ({})  2026-01-05", &version[7..19])),
-        "{text}"
-    );
-    assert!(text.contains("in-force since 20"), "{text}");
-    let mentor_line = text.lines().find(|l| l.contains("mentor ")).unwrap();
-    assert!(mentor_line.contains(MENTOR), "{text}");
-    assert!(mentor_line.contains("signed 20"), "{text}");
-    assert!(text.contains(MENTEE), "{text}");
-    assert!(!text.contains("invalid"), "{text}");
+    insta::assert_snapshot!("verify_both_valid", verify_snapshot(&env));
 }
 
 /// One P-256 key in about 512 that `ssh-keygen` makes has a secret scalar
@@ -1404,22 +1397,9 @@ fn verify_reports_allowed_signers_problems_and_unknown_ids() {
         format!("{}this is not a key line\n", env.read("allowed_signers")),
     );
     env.commit_all("Break a line", "2026-01-07T10:00:00Z");
-    let out = env.run(&["verify"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("allowed_signers:3: error"),
-        "{}",
-        stderr(&out)
-    );
-    let out = env.run(&["verify", "nobody"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("no agreement `nobody`"),
-        "{}",
-        stderr(&out)
-    );
-    let out = env.run(&["verify", "ada-grace"]);
-    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("broken_signers_line", snap::run(&env, &["verify"]));
+    insta::assert_snapshot!("unknown_id", snap::run(&env, &["verify", "nobody"]));
+    insta::assert_snapshot!("one_id", snap::run(&env, &["verify", "ada-grace"]));
     // The working tree's trust root is not HEAD's: an uncommitted removal
     // of every key changes nothing.
     env.write("allowed_signers", "");
@@ -1431,15 +1411,7 @@ fn verify_reports_allowed_signers_problems_and_unknown_ids() {
 #[test]
 fn verify_outside_a_repository_cannot_decide() {
     let env = Env::new().clocked(CLOCK);
-    let out = env.run(&["verify"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("not inside a git repository"),
-        "{}",
-        stderr(&out)
-    );
+    insta::assert_snapshot!("outside_git", snap::run(&env, &["verify"]));
     let empty = Env::with_git().clocked(CLOCK);
-    let out = empty.run(&["verify"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no commits"), "{}", stderr(&out));
+    insta::assert_snapshot!("no_commits", snap::run(&empty, &["verify"]));
 }
