@@ -7,6 +7,7 @@ use std::str::FromStr;
 use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventLike};
 
 use crate::common::{stderr, stdout, Env, Key, NOW};
+use crate::snap;
 
 const LOCATION: &str = "Room 4, \"Lovelace\"; 2nd floor — über den Hof\nring twice";
 
@@ -301,17 +302,12 @@ fn filters_and_refusals() {
         .iter()
         .all(|e| e.get_uid().unwrap().starts_with("lin-sam.")));
 
-    let out = env.run(&["calendar", "nobody"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("no agreement `nobody`"),
-        "{}",
-        stderr(&out)
+    insta::assert_snapshot!("unknown_id", snap::run(&env, &["calendar", "nobody"]));
+    insta::assert_snapshot!(
+        "bad_date",
+        snap::run(&env, &["calendar", "--from", "2026-13-01"])
     );
-    let out = env.run(&["calendar", "--from", "2026-13-01"]);
-    assert_eq!(out.status.code(), Some(2));
-    let out = env.run(&["calendar", "../x"]);
-    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("path_as_id", snap::run(&env, &["calendar", "../x"]));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::common::{example, stderr, stdout, Env};
+use crate::snap;
 
 const ADA: &str = "agreements/ada-grace.yaml";
 const LIN: &str = "agreements/lin-sam-onboarding.yaml";
@@ -49,20 +50,6 @@ fn ok(env: &Env, args: &[&str], code: i32) -> String {
         stderr(&out)
     );
     stdout(&out)
-}
-
-/// Run charter expecting exit 2; return stderr.
-fn fails(env: &Env, args: &[&str]) -> String {
-    let out = env.run(args);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "charter {args:?}\nstdout:\n{}\nstderr:\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    assert_eq!(stdout(&out), "", "no data on failure");
-    stderr(&out)
 }
 
 fn json(env: &Env, args: &[&str]) -> Value {
@@ -325,23 +312,14 @@ fn added_and_removed_agreements_are_shown_whole() {
     assert_eq!(sections(removed), 15, "every top-level key of ada-grace");
     assert!(sections(added) >= 13);
 
-    let text = ok(&env, &["diff", "--color", "never"], 0);
-    assert!(
-        text.contains("agreements/ada-grace.yaml (removed): 13 material changes, 2 editorial"),
-        "{text}"
+    insta::assert_snapshot!(
+        "added_and_removed_text",
+        snap::run(&env, &["diff", "--color", "never"])
     );
-    assert!(
-        text.contains("agreements/lin-sam-onboarding.yaml (new agreement):"),
-        "{text}"
+    insta::assert_snapshot!(
+        "added_and_removed_markdown",
+        snap::run(&env, &["diff", "--format", "markdown"])
     );
-    assert!(
-        text.contains("  + First six months, Lin with Sam"),
-        "{text}"
-    );
-    assert!(text.contains("renegotiation\n  - notice: 14d\n"), "{text}");
-    let markdown = ok(&env, &["diff", "--format", "markdown"], 0);
-    assert!(markdown.contains("### lin-sam-onboarding (new agreement)\n"));
-    assert!(markdown.contains("### ada-grace (removed)\n"));
 }
 
 #[test]
@@ -350,29 +328,9 @@ fn an_unparseable_side_falls_back_to_a_line_diff() {
     let broken = ada(&[("  cadence: biweekly", "  cadence: [biweekly")]);
     env.write(ADA, &broken);
 
-    let text = ok(&env, &["diff", "--color", "never", "--exit-code"], 1);
-    let mut lines = text.lines();
-    assert_eq!(
-        lines.next(),
-        Some("agreements/ada-grace.yaml: does not parse, showing a line diff")
-    );
-    assert!(
-        lines.next().unwrap().starts_with("  error[yaml-syntax]: "),
-        "{text}"
-    );
-    let place = lines.next().unwrap();
-    assert!(
-        place.starts_with("    --> agreements/ada-grace.yaml:")
-            && place.ends_with("(the working tree)"),
-        "{place}"
-    );
-    assert!(
-        text.contains("--- a/agreements/ada-grace.yaml\n+++ b/agreements/ada-grace.yaml\n@@ "),
-        "{text}"
-    );
-    assert!(
-        text.contains("\n-  cadence: biweekly\n+  cadence: [biweekly\n"),
-        "{text}"
+    insta::assert_snapshot!(
+        "unparseable_text",
+        snap::run(&env, &["diff", "--color", "never", "--exit-code"])
     );
 
     let report = json(&env, &["diff", "--format", "json"]);
@@ -388,11 +346,10 @@ fn an_unparseable_side_falls_back_to_a_line_diff() {
         .unwrap()
         .contains("+  cadence: [biweekly"));
 
-    let markdown = ok(&env, &["diff", "--format", "markdown"], 0);
-    assert!(
-        markdown.contains("> **does not parse** (the working tree): `agreements/ada-grace.yaml:")
+    insta::assert_snapshot!(
+        "unparseable_markdown",
+        snap::run(&env, &["diff", "--format", "markdown"])
     );
-    assert!(markdown.contains("```diff\n--- a/agreements/ada-grace.yaml\n"));
 }
 
 #[test]
@@ -409,45 +366,52 @@ fn a_binary_file_is_named_and_skipped() {
 #[test]
 fn unknown_revisions_exit_2_with_a_hint() {
     let (env, _) = committed();
-    let err = fails(&env, &["diff", "no-such-branch"]);
-    assert!(err.contains("unknown revision `no-such-branch`"), "{err}");
-    assert!(err.contains("hint:"), "{err}");
+    insta::assert_snapshot!(
+        "unknown_revision",
+        snap::run(&env, &["diff", "no-such-branch"])
+    );
     // An agreement id where a revision belongs: point at `--`.
-    let err = fails(&env, &["diff", "ada-grace"]);
-    assert!(err.contains("charter diff -- ada-grace"), "{err}");
-    let err = fails(&env, &["diff", "HEAD", "nope"]);
-    assert!(err.contains("unknown revision `nope`"), "{err}");
+    insta::assert_snapshot!("id_as_revision", snap::run(&env, &["diff", "ada-grace"]));
+    insta::assert_snapshot!(
+        "unknown_second_revision",
+        snap::run(&env, &["diff", "HEAD", "nope"])
+    );
 }
 
 #[test]
 fn an_empty_repository_exits_2() {
     let env = Env::with_git();
     env.write(ADA, ada(&[]));
-    let err = fails(&env, &["diff"]);
-    assert!(err.contains("no commits yet"), "{err}");
-    let err = fails(&env, &["diff", "main"]);
-    assert!(err.contains("no commits yet"), "{err}");
+    insta::assert_snapshot!("no_commits", snap::run(&env, &["diff"]));
+    insta::assert_snapshot!(
+        "no_commits_with_revision",
+        snap::run(&env, &["diff", "main"])
+    );
 }
 
 #[test]
 fn outside_git_exits_2() {
     let env = Env::new();
     env.write(ADA, ada(&[]));
-    let err = fails(&env, &["diff"]);
-    assert!(err.contains("not in a git repository"), "{err}");
+    insta::assert_snapshot!(snap::run(&env, &["diff"]));
 }
 
 #[test]
 fn paths_outside_the_agreements_directory_exit_2() {
     let (env, _) = committed();
     env.write("notes.yaml", "a: 1\n");
-    let err = fails(&env, &["diff", "--", "notes.yaml"]);
-    assert!(err.contains("notes.yaml is not an agreement"), "{err}");
-    assert!(err.contains("hint:"), "{err}");
-    let err = fails(&env, &["diff", "--", "../elsewhere.yaml"]);
-    assert!(err.contains("outside the repository"), "{err}");
-    let err = fails(&env, &["diff", "--", "no-such-agreement"]);
-    assert!(err.contains("no such agreement"), "{err}");
+    insta::assert_snapshot!(
+        "not_an_agreement",
+        snap::run(&env, &["diff", "--", "notes.yaml"])
+    );
+    insta::assert_snapshot!(
+        "outside_the_repository",
+        snap::run(&env, &["diff", "--", "../elsewhere.yaml"])
+    );
+    insta::assert_snapshot!(
+        "no_such_agreement",
+        snap::run(&env, &["diff", "--", "no-such-agreement"])
+    );
 }
 
 #[test]
@@ -457,9 +421,7 @@ fn a_shallow_clone_missing_the_revision_exits_2() {
     env.commit_all("Amend", "2026-02-01T10:00:00Z");
     let origin = format!("file://{}", env.repo.display());
     env.git(&["clone", "-q", "--depth", "1", &origin, "shallow"]);
-    let err = fails(&env, &["-C", "shallow", "diff", "HEAD~1"]);
-    assert!(err.contains("shallow"), "{err}");
-    assert!(err.contains("fetch-depth: 0"), "{err}");
+    insta::assert_snapshot!(snap::run(&env, &["-C", "shallow", "diff", "HEAD~1"]));
     // What the clone has still compares.
     assert_eq!(ok(&env, &["-C", "shallow", "diff", "--exit-code"], 0), "");
 }
@@ -467,9 +429,7 @@ fn a_shallow_clone_missing_the_revision_exits_2() {
 #[test]
 fn signed_says_when_nothing_is_in_force() {
     let (env, _) = committed();
-    let err = fails(&env, &["diff", "--signed"]);
-    assert!(err.contains("no signed version"), "{err}");
-    assert!(err.contains("charter sign"), "{err}");
+    insta::assert_snapshot!(snap::run(&env, &["diff", "--signed"]));
 }
 
 #[test]
@@ -510,6 +470,10 @@ fn signed_compares_the_version_in_force_with_the_working_tree() {
         !paths.contains(&"purpose"),
         "the purpose change is already in force: {paths:?}"
     );
+    insta::assert_snapshot!(snap::run(
+        &env,
+        &["-C", "sample", "diff", "--signed", "--", "ada-grace"]
+    ));
 }
 
 /// A repository whose `agreements/*.yaml` use charter as git's diff driver.

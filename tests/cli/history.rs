@@ -1,6 +1,7 @@
 //! `charter log` and `charter amend` on real repositories with dated commits.
 
 use crate::common::{example, stderr, stdout, Env};
+use crate::snap;
 
 fn log_json(env: &Env, id: &str) -> serde_json::Value {
     let out = env.run(&["log", id, "--format", "json"]);
@@ -52,12 +53,9 @@ fn log_lists_versions_newest_first_and_skips_non_changes() {
         .unwrap()
         .starts_with("sha256:"));
 
-    let text = stdout(&env.run(&["log", "ada-grace", "--color", "never"]));
-    assert!(
-        text.contains("meetings.cadence biweekly → monthly"),
-        "{text}"
-    );
-    assert!(text.contains(&amended[..10]), "{text}");
+    let out = env.run(&["log", "ada-grace", "--color", "never"]);
+    assert!(stdout(&out).contains(&amended[..10]), "{}", stdout(&out));
+    insta::assert_snapshot!(snap::render(&env, &out));
 }
 
 #[test]
@@ -88,6 +86,7 @@ fn unparseable_versions_are_kept_apart() {
     assert_eq!(log["versions"][0]["state"], "unparseable");
     assert!(log["versions"][0]["version"].is_null());
     assert_eq!(log["versions"][0]["summary"], "does not parse");
+    insta::assert_snapshot!(snap::run(&env, &["log", "ada-grace"]));
 }
 
 #[test]
@@ -130,31 +129,18 @@ fn only_the_first_parent_chain_counts() {
         versions[0]["summary"],
         "meetings.cadence biweekly → monthly"
     );
+    insta::assert_snapshot!(snap::run(&env, &["log", "ada-grace"]));
 }
 
 #[test]
 fn log_errors_are_clear() {
     let env = Env::with_git();
-    let out = env.run(&["log", "ada-grace"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no commits yet"), "{}", stderr(&out));
+    insta::assert_snapshot!("no_commits", snap::run(&env, &["log", "ada-grace"]));
     env.write("agreements/ada-grace.yaml", ada());
     env.commit_all("propose", "2026-01-08T10:00:00Z");
-    let out = env.run(&["log", "nobody"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("no agreement `nobody`"),
-        "{}",
-        stderr(&out)
-    );
-    let out = env.run(&["log", "ada-grac"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("did you mean `ada-grace`?"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(env.run(&["log", "../etc"]).status.code(), Some(2));
+    insta::assert_snapshot!("unknown_id", snap::run(&env, &["log", "nobody"]));
+    insta::assert_snapshot!("misspelt_id", snap::run(&env, &["log", "ada-grac"]));
+    insta::assert_snapshot!("path_as_id", snap::run(&env, &["log", "../etc"]));
 }
 
 #[test]
@@ -169,9 +155,7 @@ fn a_shallow_clone_is_refused_with_the_fix() {
     }
     let source = format!("file://{}", env.repo.display());
     env.git(&["clone", "-q", "--depth", "1", &source, "shallow"]);
-    let out = env.run(&["-C", "shallow", "log", "ada-grace"]);
-    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
-    assert!(stderr(&out).contains("fetch-depth: 0"), "{}", stderr(&out));
+    insta::assert_snapshot!(snap::run(&env, &["-C", "shallow", "log", "ada-grace"]));
 }
 
 #[test]
@@ -189,13 +173,9 @@ fn amend_commits_only_the_agreement_with_the_changes_listed() {
     env.git(&["add", "notes.txt"]);
     let out = env.run(&["amend", "ada-grace", "-m", "Meet monthly"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("amend", snap::render(&env, &out));
     let body = env.git(&["log", "-1", "--format=%B"]);
-    assert!(body.starts_with("Meet monthly\n\n"), "{body}");
-    assert!(
-        body.contains("- meetings.cadence: biweekly → monthly"),
-        "{body}"
-    );
-    assert!(body.contains("(editorial)"), "{body}");
+    insta::assert_snapshot!("commit_message", body);
     let files = env.git(&["show", "--name-only", "--format=", "HEAD"]);
     assert_eq!(files.trim(), "agreements/ada-grace.yaml");
     let status = env.git(&["status", "--porcelain"]);
@@ -214,20 +194,12 @@ fn amend_refuses_invalid_and_unchanged_agreements() {
     let env = Env::with_git();
     env.write("agreements/ada-grace.yaml", ada());
     env.commit_all("propose", "2026-01-08T10:00:00Z");
-    let out = env.run(&["amend", "ada-grace"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("nothing to amend"),
-        "{}",
-        stderr(&out)
-    );
+    insta::assert_snapshot!("unchanged", snap::run(&env, &["amend", "ada-grace"]));
     env.write(
         "agreements/ada-grace.yaml",
         ada().replace("end: 2026-07-10", "end: 2025-07-10"),
     );
-    let out = env.run(&["amend", "ada-grace"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("term-order"), "{}", stdout(&out));
+    insta::assert_snapshot!("invalid", snap::run(&env, &["amend", "ada-grace"]));
     assert_eq!(
         env.git(&["rev-list", "--count", "HEAD"]).trim(),
         "1",
@@ -256,10 +228,7 @@ fn amend_refuses_an_effective_date_inside_the_notice_period() {
         "--today",
         "2026-06-10",
     ]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(err.contains("earliest allowed date is 2026-06-15"), "{err}");
-    assert!(err.contains("renegotiation opened 2026-06-01"), "{err}");
+    insta::assert_snapshot!("too_early", snap::render(&env, &out));
     env.write(
         path,
         text.replace("effective: 2026-06-15", "effective: 2026-06-16")
@@ -274,4 +243,5 @@ fn amend_refuses_an_effective_date_inside_the_notice_period() {
         "2026-06-10",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("after_the_notice", snap::render(&env, &out));
 }

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::common::{stderr, stdout, Env, Key};
+use crate::snap;
 
 const AGREEMENT: &str = "agreements/ada-grace.yaml";
 const MENTOR: &str = "grace@example.com";
@@ -97,6 +98,11 @@ fn run(env: &Env, args: &[&str]) -> Output {
         .env("CHARTER_TODAY", today())
         .output()
         .unwrap()
+}
+
+/// An output rendered for a whole-output snapshot.
+fn snapshot(env: &Env, out: &Output) -> String {
+    snap::render(env, out)
 }
 
 fn json_of(env: &Env, args: &[&str]) -> Value {
@@ -438,23 +444,23 @@ fn bad_checkins_are_located_findings_and_checkins_are_append_only() {
 #[test]
 fn checkin_refuses_what_it_cannot_record() {
     let (env, keys) = signed();
-    let refuse = |args: &[&str], needle: &str| {
+    let refuse = |name: &str, args: &[&str]| {
         let mut all = vec!["checkin", "ada-grace", "--key", keys.mentee.path()];
         all.extend_from_slice(args);
         let out = run(&env, &all);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+        insta::assert_snapshot!(name, snapshot(&env, &out));
     };
+    refuse("checkin_unknown_score", &["--score", "charisma=3"]);
     refuse(
-        &["--score", "charisma=3"],
-        "its headings are: skill development, project delivery",
+        "checkin_score_out_of_range",
+        &["--score", "skill development=6"],
     );
-    refuse(&["--score", "skill development=6"], "from 1 to 5");
-    refuse(&["--goal", "nope=done"], "no goal `nope`");
-    refuse(&["--goal", "tech-talk=finished"], "not a goal status");
-    refuse(&["--note", &"x".repeat(281)], "at most 280");
-    refuse(&["--date", "2099-01-01", "--review"], "in the future");
-    refuse(&[], "needs something to record");
+    refuse("checkin_unknown_goal", &["--goal", "nope=done"]);
+    refuse("checkin_unknown_status", &["--goal", "tech-talk=finished"]);
+    refuse("checkin_long_note", &["--note", &"x".repeat(281)]);
+    refuse("checkin_future", &["--date", "2099-01-01", "--review"]);
+    refuse("checkin_nothing", &[]);
     assert!(!env.path("checkins").exists(), "nothing written");
 }
 
@@ -518,7 +524,7 @@ fn conclude_appends_commits_and_signs_and_every_command_says_concluded() {
         ],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("concluded"), "{}", stderr(&out));
+    insta::assert_snapshot!("checkin_after_concluding", snapshot(&env, &out));
     let out = run(
         &env,
         &[
@@ -531,11 +537,7 @@ fn conclude_appends_commits_and_signs_and_every_command_says_concluded() {
         ],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("already concluded"),
-        "{}",
-        stderr(&out)
-    );
+    insta::assert_snapshot!("conclude_twice", snapshot(&env, &out));
     env.write(
         AGREEMENT,
         after.replace("Grow as an engineer.", "Grow more."),
@@ -569,17 +571,13 @@ fn conclude_refuses_a_pending_proposal_and_a_draft() {
         ],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("charter withdraw ada-grace"),
-        "{}",
-        stderr(&out)
-    );
+    insta::assert_snapshot!("conclude_pending", snapshot(&env, &out));
     let draft = repository();
     draft.write(AGREEMENT, agreement());
     draft.commit_all("Add a draft", "2026-01-05T10:00:00Z");
     let out = run(&draft, &["conclude", "ada-grace", "--reason", "no-fit"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("ever signed"), "{}", stderr(&out));
+    insta::assert_snapshot!("conclude_draft", snapshot(&draft, &out));
 }
 
 #[test]

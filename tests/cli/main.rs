@@ -42,6 +42,7 @@ mod show;
 mod sign;
 mod sign_concurrency;
 mod signoff_openssh;
+mod snap;
 mod status;
 mod story;
 mod trust;

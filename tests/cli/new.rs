@@ -1,6 +1,7 @@
 //! `charter new`: the template, its placeholders, refusals.
 
 use crate::common::{findings_json, stderr, Env};
+use crate::snap;
 
 const ARGS: &[&str] = &[
     "new",
@@ -97,7 +98,7 @@ fn refuses_to_overwrite() {
     env.write("agreements/ada-grace.yaml", "mine\n");
     let out = env.run(ARGS);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    insta::assert_snapshot!(snap::render(&env, &out));
     assert_eq!(env.read("agreements/ada-grace.yaml"), "mine\n");
 }
 
@@ -113,11 +114,7 @@ fn refuses_bad_people() {
         "Ada <ada@example.com>",
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("expected \"Name <email>\""),
-        "{}",
-        stderr(&out)
-    );
+    insta::assert_snapshot!("no_email", snap::render(&env, &out));
     let out = env.run(&[
         "new",
         "x",
@@ -127,6 +124,7 @@ fn refuses_bad_people() {
         "A <same@example.com>",
     ]);
     assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("same_person", snap::render(&env, &out));
     assert!(!env.path("agreements/x.yaml").exists());
 }
 

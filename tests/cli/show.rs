@@ -1,6 +1,7 @@
 //! `charter show`: the one-page summary, in markdown and HTML.
 
 use crate::common::{stderr, stdout, Env};
+use crate::snap;
 
 #[test]
 fn show_markdown_and_html() {
@@ -15,29 +16,9 @@ fn show_markdown_and_html() {
         "2026-06-10",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("lin_sam_markdown", snap::render(&env, &out));
     let md = stdout(&out);
-    assert!(md.starts_with("# First six months, Lin with Sam\n"), "{md}");
-    for section in [
-        "## Purpose",
-        "## Scope",
-        "## Success criteria",
-        "## Meetings and reviews",
-        "## Confidentiality",
-        "## Appendix",
-        "### Roles",
-        "### Data handling",
-        "### Decision rights",
-        "## Signatures",
-    ] {
-        assert!(md.contains(section), "{section}: {md}");
-    }
-    assert!(
-        md.contains("Sam Okafor (sam.okafor@example.com), mentor: signed"),
-        "{md}"
-    );
-    assert!(md.contains("(verified)"), "{md}");
     // Concluded on 2026-06-05: its goals are no longer chased.
-    assert!(md.contains("| 2026-03-15 |"), "{md}");
     assert!(!md.contains("overdue") && !md.contains("due in"), "{md}");
 
     let html = stdout(&env.run(&[
@@ -70,9 +51,11 @@ fn show_at_an_earlier_revision_and_errors() {
         stdout(&out).contains("Staff-engineer growth"),
         "the title before the retitle"
     );
-    let out = env.run(&["-C", "sample", "show", "nobody"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    insta::assert_snapshot!("at_an_earlier_revision", snap::render(&env, &out));
+    insta::assert_snapshot!(
+        "unknown_id",
+        snap::run(&env, &["-C", "sample", "show", "nobody"])
+    );
 }
 
 fn show(env: &Env, args: &[&str]) -> String {
@@ -89,13 +72,13 @@ fn show_the_version_in_force_and_mark_any_other_as_a_draft() {
     assert_eq!(env.run(&["demo", "sample"]).status.code(), Some(0));
     // ada-grace has v2 in force and an unsigned v3 on top.
     let md = show(&env, &["ada-grace", "--today", "2026-06-10"]);
-    assert!(md.contains("version v2 ("), "{md}");
     // The agreement is pending (v3 waits for a signature); v2 is in force.
     assert!(md.contains("· pending, this version in force ·"), "{md}");
     assert!(!md.contains("DRAFT"), "{md}");
+    insta::assert_snapshot!("in_force", snap::redact(&env, &md));
 
     let md = show(&env, &["ada-grace", "--pending", "--today", "2026-06-10"]);
-    assert!(md.contains("version v3 ("), "{md}");
+    insta::assert_snapshot!("pending", snap::redact(&env, &md));
     assert_eq!(md.matches("> **DRAFT:**").count(), 2, "{md}");
     assert!(md.starts_with("> **DRAFT:** v3 ("), "{md}");
     let appendix = md.find("## Appendix").unwrap();
@@ -106,11 +89,6 @@ fn show_the_version_in_force_and_mark_any_other_as_a_draft() {
         md.contains("Grace Hopper (grace@example.com), mentor: signed"),
         "{md}"
     );
-    assert!(
-        md.contains("**Still to sign:** Ada Lovelace (mentee, ada@example.com)"),
-        "{md}"
-    );
-    assert!(!md.contains("No valid sign-offs"), "{md}");
 
     let html = show(&env, &["ada-grace", "--pending", "--format", "html"]);
     let doc = scraper::Html::parse_document(&html);
@@ -132,10 +110,7 @@ fn show_the_version_in_force_and_mark_any_other_as_a_draft() {
         md.contains("no version of this agreement is in force yet"),
         "{md}"
     );
-    assert!(
-        md.contains("Priya Raman (priya@example.com), mentor: signed"),
-        "{md}"
-    );
+    insta::assert_snapshot!("nothing_in_force", snap::redact(&env, &md));
 }
 
 #[test]

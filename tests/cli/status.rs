@@ -1,6 +1,7 @@
 //! `charter status` on the demo's real repository.
 
-use crate::common::{stderr, stdout, Env};
+use crate::common::{stderr, Env};
+use crate::snap;
 
 fn demo() -> Env {
     let env = Env::new();
@@ -21,6 +22,7 @@ fn status_json_has_every_agreement_with_its_state() {
         "2026-06-10",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(snap::render(&env, &out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let agreements = json["agreements"].as_array().unwrap();
     let states: Vec<(&str, &str)> = agreements
@@ -111,6 +113,12 @@ fn status_states_follow_the_day() {
         "the signed conclusion waits for its date"
     );
     assert_eq!(json("2026-08-01")["agreements"][1]["state"], "concluded");
+    for day in ["2026-05-08", "2026-05-20", "2026-08-01"] {
+        insta::assert_snapshot!(
+            format!("status_on_{day}"),
+            snap::run(&env, &["-C", "sample", "status", "--today", day])
+        );
+    }
     assert_eq!(
         json("2026-08-01")["agreements"][0]["state"],
         "ended",
@@ -131,22 +139,18 @@ fn status_text_and_exit_code() {
         "never",
     ]);
     assert_eq!(out.status.code(), Some(0));
-    let text = stdout(&out);
-    assert!(text.contains("ada-grace"), "{text}");
-    assert!(text.contains("waiting for mentee"), "{text}");
-    assert_eq!(
-        env.run(&[
-            "-C",
-            "sample",
-            "status",
-            "--exit-code",
-            "--today",
-            "2026-06-10"
-        ])
-        .status
-        .code(),
-        Some(1)
-    );
+    insta::assert_snapshot!("status_text", snap::render(&env, &out));
+    // The pending amendment waits for the mentee: it needs attention.
+    let out = env.run(&[
+        "-C",
+        "sample",
+        "status",
+        "--exit-code",
+        "--today",
+        "2026-06-10",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("status_exit_code", snap::render(&env, &out));
 }
 
 #[test]
@@ -158,10 +162,8 @@ fn status_shows_a_broken_agreement() {
     assert_eq!(out.status.code(), Some(1), "needs attention");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["agreements"][0]["id"], "broken");
-    assert!(json["agreements"][0]["problem"]
-        .as_str()
-        .unwrap()
-        .contains("does not parse"));
+    insta::assert_snapshot!("broken_json", snap::render(&env, &out));
+    insta::assert_snapshot!("broken_text", snap::run(&env, &["status", "--exit-code"]));
 }
 
 #[test]

@@ -102,4 +102,9 @@ impl Repo {
     pub fn check_pr(&self) -> (Option<i32>, Value) {
         self.check(&["--base", "main", "--head", "pr"])
     }
+
+    /// `check --base main --head pr` as text, rendered for a snapshot.
+    pub fn check_pr_text(&self) -> String {
+        crate::snap::run(&self.env, &["check", "--base", "main", "--head", "pr"])
+    }
 }

@@ -1,6 +1,7 @@
 //! `charter validate`: one broken fixture per rule, output formats, settings, exit codes.
 
 use crate::common::{findings_json, stderr, stdout, Env};
+use crate::snap;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
@@ -78,8 +79,7 @@ fn valid_files_pass_with_exit_zero() {
         stdout(&out),
         stderr(&out)
     );
-    assert_eq!(stdout(&out), "");
-    assert!(stderr(&out).contains("no problems found"));
+    insta::assert_snapshot!(snap::render(&env, &out));
 }
 
 #[test]
@@ -88,20 +88,8 @@ fn text_output_shows_the_line_and_a_caret() {
     env.write("agreements/x.yaml", fixture("invalid/term-order.yaml"));
     let out = env.run(&["validate", "--color", "never"]);
     assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(snap::render(&env, &out));
     let text = stdout(&out);
-    assert!(
-        text.contains(
-            "error[term-order]: the term ends (2025-07-10) before it starts (2026-01-12)"
-        ),
-        "{text}"
-    );
-    assert!(text.contains("--> agreements/x.yaml:8:33"), "{text}");
-    assert!(
-        text.contains("8 | term: { start: 2026-01-12, end: 2025-07-10 }"),
-        "{text}"
-    );
-    assert!(text.contains(&format!("| {}^", " ".repeat(32))), "{text}");
-    assert!(text.contains("= hint:"), "{text}");
     assert!(!text.contains('\u{1b}'), "no colour when asked for none");
     let coloured = stdout(&env.run(&["validate", "--color", "always"]));
     assert!(coloured.contains('\u{1b}'), "colour when asked for");
@@ -113,14 +101,7 @@ fn github_format_prints_escaped_workflow_commands() {
     env.write("agreements/x.yaml", fixture("invalid/notice-zero.yaml"));
     let out = env.run(&["validate", "--format", "github"]);
     assert_eq!(out.status.code(), Some(0), "warnings alone do not fail");
-    let text = stdout(&out);
-    let first = text.lines().next().unwrap();
-    assert!(
-        first.starts_with("::warning file=agreements/x.yaml,line=19,col=26,title=charter notice-zero::the notice period is zero"),
-        "{first}"
-    );
-    assert!(first.contains("%0Ahint: "), "{first}");
-    assert_eq!(text.lines().last().unwrap(), "charter: 0 errors, 1 warning");
+    insta::assert_snapshot!(snap::render(&env, &out));
 }
 
 #[test]
@@ -188,12 +169,9 @@ fn paths_and_directories_can_be_given() {
             .code(),
         Some(0)
     );
-    let out = env.run(&["validate", "agreements/missing.yaml"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("agreements/missing.yaml: no such file"),
-        "{}",
-        stderr(&out)
+    insta::assert_snapshot!(
+        "missing_file",
+        snap::run(&env, &["validate", "agreements/missing.yaml"])
     );
     // A draft outside the repository is validated where it is.
     let outside = env.home.join("draft.yaml");
@@ -206,14 +184,14 @@ fn paths_and_directories_can_be_given() {
 #[test]
 fn usage_errors_exit_two() {
     let env = Env::with_git();
-    assert_eq!(
-        env.run(&["validate", "--format", "yaml"]).status.code(),
-        Some(2)
+    insta::assert_snapshot!(
+        "unknown_format",
+        snap::run(&env, &["validate", "--format", "yaml"])
     );
-    assert_eq!(env.run(&["no-such-command"]).status.code(), Some(2));
-    assert_eq!(
-        env.run(&["-C", "does/not/exist", "validate"]).status.code(),
-        Some(2)
+    insta::assert_snapshot!("unknown_command", snap::run(&env, &["no-such-command"]));
+    insta::assert_snapshot!(
+        "missing_directory",
+        snap::run(&env, &["-C", "does/not/exist", "validate"])
     );
     assert_eq!(env.run(&["--help"]).status.code(), Some(0));
 }
