@@ -126,7 +126,7 @@ macro_rules! rules {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Rule {
             $(
-                #[doc = $summary]
+                #[doc = concat!("`", $name, "`: see its summary in [`RULES`].")]
                 $variant,
             )*
         }
