@@ -62,22 +62,15 @@ impl Env {
         env
     }
 
-    /// The sandbox's environment (see [`sandbox::command`]) plus charter's
-    /// fixed "today" and, when clocked, git's dates.
+    /// [`Env::process`] wrapped for assert_cmd.
     fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
-        let mut cmd = Command::from_std(sandbox::command(program, &self.home));
-        cmd.env("CHARTER_TODAY", "2026-11-21")
-            .current_dir(&self.repo);
-        if let Some(date) = &self.clock {
-            cmd.env("GIT_AUTHOR_DATE", date)
-                .env("GIT_COMMITTER_DATE", date);
-        }
-        cmd
+        Command::from_std(self.process(program))
     }
 
     /// Any program as a plain `std::process::Command` (for spawning with
-    /// pipes, or killing), in the same environment as charter.
-    #[allow(dead_code)]
+    /// pipes, or killing): the sandbox's environment (see
+    /// [`sandbox::command`]) plus charter's fixed "today" and, when clocked,
+    /// git's dates.
     pub fn process(&self, program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
         let mut cmd = sandbox::command(program, &self.home);
         cmd.env("CHARTER_TODAY", "2026-11-21")

@@ -32,25 +32,13 @@ fn ssh_keygen(home: &Path) -> Command {
     crate::sandbox::command("ssh-keygen", home)
 }
 
+/// A key made by `crate::sandbox::keygen`, with its public half parsed.
 fn generate(dir: &Path, name: &str, args: &[&str], passphrase: &str) -> Key {
-    let private = dir.join(name);
-    let out = ssh_keygen(dir)
-        .args(["-q", "-N", passphrase, "-C", name, "-f"])
-        .arg(&private)
-        .args(args)
-        .output()
-        .expect("run ssh-keygen");
-    assert!(
-        out.status.success(),
-        "ssh-keygen: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let public_line = fs::read_to_string(private.with_extension("pub")).unwrap();
-    let public = PublicKey::from_openssh(public_line.trim()).unwrap();
+    let key = crate::sandbox::keygen(dir, &dir.join(name), args, passphrase);
     Key {
-        private,
-        public,
-        public_line: public_line.trim().to_owned(),
+        public: PublicKey::from_openssh(&key.line).unwrap(),
+        private: key.private,
+        public_line: key.line,
     }
 }
 
