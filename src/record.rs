@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::agreement::Role;
 use crate::checkin::CheckinReport;
 use crate::error::{Error, Result};
+use crate::history::parse_store::ParseStore;
 use crate::history::store::Want;
 use crate::history::{history_of, History, Index, Parses};
 use crate::rules::{evaluate, Approval, Evaluation};
@@ -122,8 +123,28 @@ pub fn load(
     signers: &AllowedSigners,
     today: NaiveDate,
 ) -> Result<Record> {
+    load_with(
+        repo,
+        index,
+        layout,
+        id,
+        signers,
+        today,
+        &mut Parses::default(),
+    )
+}
+
+fn load_with(
+    repo: &Repository,
+    index: &Index,
+    layout: &Layout,
+    id: &str,
+    signers: &AllowedSigners,
+    today: NaiveDate,
+    parses: &mut Parses<'_>,
+) -> Result<Record> {
     let path = format!("{}/{id}.yaml", layout.agreements);
-    let history = history_of(repo, index, &path, &mut Parses::default())?;
+    let history = history_of(repo, index, &path, parses)?;
     let mut record = assemble(repo, index, layout, id, history, signers, today)?;
     record.checkins = load_checkins(repo, index, layout, &record, signers)?;
     Ok(record)
@@ -151,6 +172,34 @@ pub fn load_all(
     signers: &AllowedSigners,
     today: NaiveDate,
 ) -> Result<Vec<Record>> {
+    load_all_with(repo, index, layout, signers, today, None)
+}
+
+/// [`load_all`] for commands that only show records (`verify`, `status`,
+/// `calendar`, `report`): agreement versions parsed by an earlier run are
+/// read from `store` (see [`ParseStore::open_in_background`]) instead of
+/// parsed again, and new parses are added to it. `check` does not use it.
+pub fn load_all_cached(
+    repo: &Repository,
+    index: &Index,
+    layout: &Layout,
+    signers: &AllowedSigners,
+    today: NaiveDate,
+    store: ParseStore,
+) -> Result<Vec<Record>> {
+    let records = load_all_with(repo, index, layout, signers, today, Some(&store))?;
+    store.save();
+    Ok(records)
+}
+
+fn load_all_with(
+    repo: &Repository,
+    index: &Index,
+    layout: &Layout,
+    signers: &AllowedSigners,
+    today: NaiveDate,
+    store: Option<&ParseStore>,
+) -> Result<Vec<Record>> {
     use rayon::prelude::*;
     let ids = ids(index, layout);
     let gitdir = repo.path().to_owned();
@@ -163,7 +212,11 @@ pub fn load_all(
                 .map_err(|e| Error::git("opening the repository again", e))?;
             ids.iter()
                 .map(|id| {
-                    let mut record = load(&repo, index, layout, id, signers, today)?;
+                    // Per record: a blob recurs within one agreement's
+                    // history, and the parses are dropped with it.
+                    let mut parses = store.map_or_else(Parses::default, Parses::with_store);
+                    let mut record =
+                        load_with(&repo, index, layout, id, signers, today, &mut parses)?;
                     record.keep_compared_data();
                     Ok(record)
                 })
@@ -473,9 +526,10 @@ pub fn load_all_at(
     commit: &git2::Commit<'_>,
     today: NaiveDate,
 ) -> Result<Vec<Record>> {
+    let parses = ParseStore::open_in_background(repo);
     let index = crate::history::store::open(repo, layout, commit.id(), Want::All, true)?;
     let (signers, _) = signers_at(repo, commit, layout)?;
-    load_all(repo, &index, layout, &signers, today)
+    load_all_cached(repo, &index, layout, &signers, today, parses.wait())
 }
 
 /// Load the record of `id` as of HEAD, with the trust root from HEAD.

@@ -61,6 +61,23 @@ impl Parsed {
         }
     }
 
+    /// The parse of plain data whose version id is known: valid when the
+    /// data is a mapping that is an agreement, schema-invalid otherwise. A
+    /// YAML mapping is exactly the data that is a JSON object.
+    pub fn from_data(version: VersionId, data: serde_json::Value) -> Parsed {
+        if !data.is_object() {
+            return Parsed::SchemaInvalid { version, data };
+        }
+        match typed_from(&data) {
+            Some(agreement) => Parsed::Valid {
+                version,
+                data,
+                agreement: Box::new(agreement),
+            },
+            None => Parsed::SchemaInvalid { version, data },
+        }
+    }
+
     /// The typed agreement, when valid.
     pub fn agreement(&self) -> Option<&Agreement> {
         match self {
@@ -91,17 +108,7 @@ pub fn load(file: &str, bytes: &[u8]) -> Parsed {
     let Ok(version) = VersionId::try_of(&data) else {
         return Parsed::Unparseable;
     };
-    if !matches!(node.value, Value::Map(_)) {
-        return Parsed::SchemaInvalid { version, data };
-    }
-    match typed_from(&data) {
-        Some(agreement) => Parsed::Valid {
-            version,
-            data,
-            agreement: Box::new(agreement),
-        },
-        None => Parsed::SchemaInvalid { version, data },
-    }
+    Parsed::from_data(version, data)
 }
 
 /// The typed agreement in plain data, when it is one. Deserialising the

@@ -53,6 +53,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;
     let head = charter::history::head_commit(repo)?;
+    let parses = charter::history::parse_store::ParseStore::open_in_background(repo);
     let index = charter::history::store::open(
         repo,
         &ws.layout,
@@ -61,7 +62,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         true,
     )?;
     let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
-    let records = charter::record::load_all(repo, &index, &ws.layout, &signers, today)?;
+    let records =
+        charter::record::load_all_cached(repo, &index, &ws.layout, &signers, today, parses.wait())?;
     for id in &args.ids {
         if !records.iter().any(|r| &r.id == id) {
             return Err(

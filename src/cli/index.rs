@@ -2,6 +2,7 @@
 //! commands keep under `.git/charter/`, e.g. as a CI step before a cached
 //! index is used, or check a stored index against a fresh walk.
 
+use charter::history::parse_store::{self, ParseStore};
 use charter::history::store::{self, Want};
 use charter::history::Index;
 
@@ -11,8 +12,9 @@ use super::Global;
 /// Arguments of `charter index`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Walk the whole history again and compare it with the stored index;
-    /// exit 1 when they differ (the stored one is then replaced).
+    /// Walk the whole history again and compare it with the stored index,
+    /// and parse every stored agreement version again; exit 1 when
+    /// anything differs (the index is then rebuilt, the parses removed).
     #[arg(long)]
     pub verify: bool,
 }
@@ -36,30 +38,13 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         .to_string();
     let stored = store::load(repo);
     if args.verify {
-        let roots = charter::history::index::roots_of(&ws.layout);
-        let fresh = Index::build(repo, head.id(), roots, &mut |_| {})?;
-        let mut extended = match stored {
-            Some(index) if index.roots() == fresh.roots() => index,
-            _ => {
-                super::note(global, &format!("{shown}: no index stored for this layout"));
-                store::store(repo, &fresh).map_err(|e| write_error(&shown, e))?;
-                return Ok(code::VERDICT);
-            }
-        };
-        extended.extend(repo, head.id(), &mut |_| {})?;
-        if extended != fresh {
-            super::note(
-                global,
-                &format!("{shown} did not match a fresh walk of the history; it was rebuilt"),
-            );
-            store::store(repo, &fresh).map_err(|e| write_error(&shown, e))?;
-            return Ok(code::VERDICT);
-        }
-        println!(
-            "{shown} matches a fresh walk of {} commits",
-            fresh.commits().len()
-        );
-        return Ok(code::OK);
+        let history = verify_history(repo, &ws.layout, &head, stored, &shown, global)?;
+        let parses = verify_parses(repo, global)?;
+        return Ok(if history && parses {
+            code::OK
+        } else {
+            code::VERDICT
+        });
     }
     let before = stored.as_ref().map(|i| i.commits().len());
     let index = store::open(repo, &ws.layout, head.id(), Want::All, false)?;
@@ -76,6 +61,75 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         charter::plural::count(agreements, "agreement")
     );
     Ok(code::OK)
+}
+
+/// Compare the stored history index with a fresh walk; rebuild it when
+/// they differ. True when it matched.
+fn verify_history(
+    repo: &git2::Repository,
+    layout: &charter::settings::Layout,
+    head: &git2::Commit<'_>,
+    stored: Option<Index>,
+    shown: &str,
+    global: &Global,
+) -> Result<bool, CliError> {
+    let roots = charter::history::index::roots_of(layout);
+    let fresh = Index::build(repo, head.id(), roots, &mut |_| {})?;
+    let mut extended = match stored {
+        Some(index) if index.roots() == fresh.roots() => index,
+        _ => {
+            super::note(global, &format!("{shown}: no index stored for this layout"));
+            store::store(repo, &fresh).map_err(|e| write_error(shown, e))?;
+            return Ok(false);
+        }
+    };
+    extended.extend(repo, head.id(), &mut |_| {})?;
+    if extended != fresh {
+        super::note(
+            global,
+            &format!("{shown} did not match a fresh walk of the history; it was rebuilt"),
+        );
+        store::store(repo, &fresh).map_err(|e| write_error(shown, e))?;
+        return Ok(false);
+    }
+    println!(
+        "{shown} matches a fresh walk of {}",
+        charter::plural::count(fresh.commits().len(), "commit")
+    );
+    Ok(true)
+}
+
+/// Parse every stored agreement version again; remove the stored parses
+/// when any differs. True when they matched (or none are stored).
+fn verify_parses(repo: &git2::Repository, global: &Global) -> Result<bool, CliError> {
+    let path = parse_store::location(repo);
+    let shown = path
+        .strip_prefix(&global.cwd)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    let parses = ParseStore::open(repo);
+    if parses.is_empty() {
+        return Ok(true);
+    }
+    let checked = parses.check(repo);
+    if checked.wrong > 0 {
+        parse_store::remove(repo).map_err(|e| write_error(&shown, e))?;
+        super::note(
+            global,
+            &format!(
+                "{shown}: {} of {} did not match a fresh parse; it was removed",
+                checked.wrong,
+                charter::plural::count(checked.entries, "stored version")
+            ),
+        );
+        return Ok(false);
+    }
+    println!(
+        "{shown} matches a fresh parse of {}",
+        charter::plural::count(checked.entries, "agreement version")
+    );
+    Ok(true)
 }
 
 fn write_error(shown: &str, e: std::io::Error) -> CliError {

@@ -120,6 +120,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         }
     }
     out.flush()?;
+    // The process ends next; see `verify::run`.
+    std::mem::forget(records);
     Ok(if args.exit_code && attention {
         code::VERDICT
     } else {

@@ -8,6 +8,7 @@
 
 mod chain;
 pub mod index;
+pub mod parse_store;
 pub mod raw_tree;
 mod resolve;
 pub mod store;

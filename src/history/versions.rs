@@ -4,6 +4,7 @@ use git2::{Oid, Repository};
 
 use super::chain::ChainCommit;
 use super::index::Index;
+use super::parse_store::ParseStore;
 use crate::agreement::lint::{self, Parsed};
 use crate::agreement::VersionId;
 use crate::error::{Error, Result};
@@ -129,22 +130,40 @@ impl History {
 }
 
 /// Parsed agreement files by blob id, so a blob is parsed once however
-/// often it recurs (a reverted amendment, a reload of the same record).
+/// often it recurs (a reverted amendment, a reload of the same record), and,
+/// with a [`ParseStore`], once across runs.
 #[derive(Debug, Default)]
-pub struct Parses {
+pub struct Parses<'s> {
     parsed: std::collections::HashMap<Oid, Parsed>,
+    store: Option<&'s ParseStore>,
 }
 
-impl Parses {
+impl<'s> Parses<'s> {
+    /// Parses that consult, and add to, the parses kept between runs.
+    pub fn with_store(store: &'s ParseStore) -> Parses<'s> {
+        Parses {
+            parsed: std::collections::HashMap::new(),
+            store: Some(store),
+        }
+    }
+
     /// The parsed contents of blob `id` at `path`, read and parsed on first use.
     pub fn get(&mut self, repo: &Repository, id: Oid, path: &str) -> Result<Parsed> {
         if let Some(p) = self.parsed.get(&id) {
             return Ok(p.clone());
         }
+        if let Some(parsed) = self.store.and_then(|s| s.get(id)) {
+            // Reading a stored parse costs less than keeping a copy for the
+            // rare blob that recurs.
+            return Ok(parsed);
+        }
         let blob = repo
             .find_blob(id)
             .map_err(|e| Error::git(format!("reading {path}"), e))?;
         let parsed = lint::load(path, blob.content());
+        if let Some(store) = self.store {
+            store.add(id, &parsed);
+        }
         self.parsed.insert(id, parsed.clone());
         Ok(parsed)
     }
@@ -156,7 +175,7 @@ pub fn history_of(
     repo: &Repository,
     index: &Index,
     path: &str,
-    parses: &mut Parses,
+    parses: &mut Parses<'_>,
 ) -> Result<History> {
     if !index.covers(path) {
         return Err(Error::other(

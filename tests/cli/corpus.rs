@@ -41,6 +41,10 @@ fn bounded(env: &Env, dir: &str, args: &[&str]) -> Output {
     if common::reads_history(args) {
         let without = bounded_with(env, dir, args, true);
         common::same_verdict(args, &out, &without);
+        if common::reads_stored_parses(args) {
+            let warm = bounded_with(env, dir, args, false);
+            common::same_verdict(args, &warm, &without);
+        }
     }
     out
 }

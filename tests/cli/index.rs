@@ -160,6 +160,46 @@ fn a_pull_request_is_judged_the_same_cold_and_warm() {
     assert_eq!(stdout(&warm), stdout(&cold));
 }
 
+fn parses_file(env: &Env) -> std::path::PathBuf {
+    env.path("sample/.git/charter/parsed.idx")
+}
+
+#[test]
+fn stored_parses_are_reused_checked_and_never_change_a_verdict() {
+    let env = demo();
+    let args = ["verify", "--format", "json", "--today", "2026-06-10"];
+    let fresh = both(&env, &args);
+    assert_eq!(fresh.status.code(), Some(0), "{}", stderr(&fresh));
+    assert!(parses_file(&env).is_file(), "verify stores its parses");
+    let stored = std::fs::read(parses_file(&env)).unwrap();
+    // A second run reads them, says the same and rewrites nothing.
+    let warm = both(&env, &args);
+    assert_eq!(stdout(&warm), stdout(&fresh));
+    assert_eq!(std::fs::read(parses_file(&env)).unwrap(), stored);
+    let status = ["status", "--format", "json", "--today", "2026-06-10"];
+    let cold_status = both(&env, &status);
+    let verified = env.run(&["-C", "sample", "index", "--verify"]);
+    assert_eq!(verified.status.code(), Some(0), "{}", stderr(&verified));
+    insta::assert_snapshot!("parses_verified", snap::render(&env, &verified));
+
+    // Damage the last stored entry: it reads as not stored (parsed again),
+    // and `index --verify` reports it and removes the store.
+    let mut bytes = stored.clone();
+    let last = bytes.len() - 3;
+    bytes[last] ^= 0x5a;
+    std::fs::write(parses_file(&env), &bytes).unwrap();
+    assert_eq!(stdout(&both(&env, &args)), stdout(&fresh));
+    assert_eq!(stdout(&both(&env, &status)), stdout(&cold_status));
+    std::fs::write(parses_file(&env), &bytes).unwrap();
+    let refused = env.run(&["-C", "sample", "index", "--verify"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stdout(&refused));
+    insta::assert_snapshot!("parses_damaged", snap::render(&env, &refused));
+    assert!(!parses_file(&env).exists());
+    // The next run starts a new store.
+    assert_eq!(stdout(&both(&env, &args)), stdout(&fresh));
+    assert_eq!(std::fs::read(parses_file(&env)).unwrap(), stored);
+}
+
 #[test]
 fn without_the_index_nothing_is_written() {
     let env = demo();
@@ -169,7 +209,13 @@ fn without_the_index_nothing_is_written() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(!index_file(&env).exists());
+    let verify = env
+        .charter(&["-C", "sample", "verify"])
+        .env("CHARTER_NO_INDEX", "1")
+        .output()
+        .unwrap();
+    assert_eq!(verify.status.code(), Some(0), "{}", stderr(&verify));
+    assert!(!env.path("sample/.git/charter").exists());
     let refused = env
         .charter(&["-C", "sample", "index"])
         .env("CHARTER_NO_INDEX", "1")
