@@ -64,6 +64,17 @@ pub enum Error {
     /// needed.
     #[error("not a git repository (or any parent up to the root)")]
     NotARepository,
+    /// The command will not do what was asked, for a reason the user can
+    /// act on (a missing proposal, a key the trust root does not list, a
+    /// date outside the term): what `sign`, `checkin`, `decline` and the
+    /// other writing commands refuse with.
+    #[error("{message}")]
+    Refused {
+        /// What is wrong.
+        message: String,
+        /// What to do, one piece of advice each.
+        hints: Vec<String>,
+    },
     /// Anything else, with advice.
     #[error("{message}")]
     Other {
@@ -95,6 +106,8 @@ pub enum ErrorKind {
     Bare,
     /// [`Error::NotARepository`].
     NotARepository,
+    /// [`Error::Refused`].
+    Refused,
     /// [`Error::Other`].
     Other,
 }
@@ -105,6 +118,30 @@ impl Error {
         Error::Other {
             message: message.into(),
             hint: hint.map(str::to_owned),
+        }
+    }
+
+    /// A refusal, without advice yet (see [`Error::hint_that`]).
+    pub fn refused(message: impl Into<String>) -> Self {
+        Error::Refused {
+            message: message.into(),
+            hints: Vec::new(),
+        }
+    }
+
+    /// Add advice to a refusal (other errors keep their own).
+    pub fn hint_that(mut self, hint: impl Into<String>) -> Self {
+        if let Error::Refused { hints, .. } = &mut self {
+            hints.push(hint.into());
+        }
+        self
+    }
+
+    /// Every piece of advice, in order: a refusal may have several.
+    pub fn hints(&self) -> Vec<&str> {
+        match self {
+            Error::Refused { hints, .. } => hints.iter().map(String::as_str).collect(),
+            _ => self.hint().into_iter().collect(),
         }
     }
 
@@ -135,6 +172,7 @@ impl Error {
             Error::NoCommits => ErrorKind::NoCommits,
             Error::Bare { .. } => ErrorKind::Bare,
             Error::NotARepository => ErrorKind::NotARepository,
+            Error::Refused { .. } => ErrorKind::Refused,
             Error::Other { .. } => ErrorKind::Other,
         }
     }
@@ -143,6 +181,7 @@ impl Error {
     pub fn hint(&self) -> Option<&str> {
         match self {
             Error::Other { hint, .. } => hint.as_deref(),
+            Error::Refused { hints, .. } => hints.first().map(String::as_str),
             Error::Shallow | Error::UnknownRevision { shallow: true, .. } => Some(SHALLOW_HINT),
             Error::UnknownRevision { .. } => {
                 Some("give a commit, branch or tag that exists in this repository (see `git log`)")

@@ -8,6 +8,7 @@
 //! - [`progress`]: what the valid check-ins say today (latest goal status,
 //!   last review, what is overdue).
 
+pub mod draft;
 pub mod file;
 pub mod judge;
 pub mod progress;

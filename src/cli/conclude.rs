@@ -182,8 +182,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
 
     // Who concludes, and can they sign? Checked before anything is written.
     let key = args.key.as_ref().map(|k| global.cwd.join(k));
-    let role = super::checkin::acting_role(
-        args.role,
+    let role = charter::signoff::signer::acting_role(
+        args.role.map(Into::into),
         key.as_deref(),
         repo,
         agreement,
@@ -191,7 +191,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         charter::signoff::NAMESPACE,
     )?;
     let principal = role.email(agreement).to_owned();
-    super::checkin::trusted_signer(
+    charter::signoff::signer::trusted_signer(
         key.as_deref(),
         repo,
         &ws.root,

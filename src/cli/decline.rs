@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use charter::signoff::decline::{check_reason, DeclineFile, NAMESPACE};
+use charter::signoff::decline::{check_reason, proposal_to_decline, seal, DeclineFile, NAMESPACE};
+use charter::signoff::signer::trusted_signer;
 use ssh_key::HashAlg;
 
 use super::error::{code, CliError, CliResult};
@@ -39,46 +40,13 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let head = charter::history::head_commit(repo)?;
     let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
     let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
-    let e = &record.evaluation;
-    let Some(pending) = e.pending.map(|i| &e.versions[i]) else {
-        return Err(CliError::new(format!(
-            "{id}: no proposal is waiting for signatures, so there is nothing to decline"
-        ))
-        .hint(format!(
-            "see the agreement's history with `charter log {id}`"
-        )));
-    };
-    let Some(version) = pending.version.clone() else {
-        return Err(CliError::new(format!(
-            "{id}: the proposal does not parse; fix or withdraw it rather than declining it"
-        )));
-    };
     let role: charter::agreement::Role = args.role.into();
-    if pending.signed_by.contains(&role) {
-        return Err(CliError::new(format!(
-            "the {role} has already signed version {}; a sign-off cannot be taken back",
-            version.short()
-        ))
-        .hint("to end the agreement, use `charter conclude`"));
-    }
-    if pending.declined_by.contains(&role) {
-        return Err(CliError::new(format!(
-            "the {role} has already declined version {}",
-            version.short()
-        )));
-    }
-    let Some(agreement) = record.history.points[pending.point]
-        .state
-        .parsed()
-        .and_then(|p| p.agreement())
-    else {
-        return Err(CliError::new(format!("{id}: the proposal cannot be read")));
-    };
+    let (version, agreement) = proposal_to_decline(&record, role)?;
     let principal = role.email(agreement).to_owned();
     charter::git::refuse_during_operation(repo)?;
     let identity = charter::ident::Identity::of(repo)?;
     let key = args.key.as_ref().map(|k| global.cwd.join(k));
-    let signer = super::checkin::trusted_signer(
+    let signer = trusted_signer(
         key.as_deref(),
         repo,
         &ws.root,
@@ -95,17 +63,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         charter::ident::committer_now()?,
         args.reason.clone(),
     );
-    file.signature = signer.sign(NAMESPACE, &file.message())?;
-    let text = file.render();
-    let rel = format!("{}/{id}/{}", ws.layout.signoffs, file.file_name(&text));
-    match DeclineFile::parse(&rel, text.as_bytes()) {
-        Ok(back) if back == file => {}
-        _ => {
-            return Err(CliError::new(
-                "the decline written would not read back as signed; nothing was written",
-            ))
-        }
-    }
+    let (rel, text) = seal(&mut file, &signer, &ws.layout.signoffs)?;
     charter::git::create_new_file(&ws.root.join(&rel), text.as_bytes()).map_err(|e| {
         CliError::new(format!("{rel}: cannot write the decline: {e}"))
             .hint("nothing was committed; run `charter decline` again")

@@ -66,12 +66,10 @@ impl From<std::io::Error> for CliError {
 
 impl From<charter::error::Error> for CliError {
     fn from(e: charter::error::Error) -> Self {
-        let hint = e.hint().map(str::to_owned);
-        let err = CliError::new(e.to_string());
-        match hint {
-            Some(h) => err.hint(h),
-            None => err,
-        }
+        let hints: Vec<String> = e.hints().into_iter().map(str::to_owned).collect();
+        hints
+            .into_iter()
+            .fold(CliError::new(e.to_string()), CliError::hint)
     }
 }
 

@@ -24,7 +24,6 @@ use charter::signoff::signer::choose_key;
 use charter::signoff::{verify_signoff, AllowedSigners, Claim, SignoffFile, NAMESPACE};
 use charter::workspace::Workspace;
 use chrono::{DateTime, Utc};
-use git2::Repository;
 use ssh_key::{HashAlg, PublicKey};
 
 use super::error::{code, CliError, CliResult};
@@ -179,7 +178,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     // Who signs.
     let role = match args.role {
         Some(r) => Role::from(r),
-        None => role_from_git(repo, &agreement)?,
+        None => charter::signoff::signer::role_from_git(repo, &agreement)?,
     };
     let principal = role.email(&agreement).to_owned();
 
@@ -424,35 +423,6 @@ pub(super) fn refuse(global: &Global, error: CliError) -> CliResult {
         Ok(code::VERDICT)
     } else {
         Err(error)
-    }
-}
-
-/// The role whose email is git's `user.email` (compared without regard to
-/// case, as mail systems do; the principal is then the agreement's spelling).
-pub(super) fn role_from_git(repo: &Repository, agreement: &Agreement) -> Result<Role, CliError> {
-    let email = repo
-        .config()
-        .and_then(|c| c.get_string("user.email"))
-        .ok()
-        .filter(|e| !e.trim().is_empty());
-    let Some(email) = email else {
-        return Err(CliError::new(
-            "git has no user.email, so charter cannot tell which party you are",
-        )
-        .hint("pass --as mentor or --as mentee"));
-    };
-    let email = email.trim();
-    let matches: Vec<Role> = Role::BOTH
-        .into_iter()
-        .filter(|r| r.email(agreement).eq_ignore_ascii_case(email))
-        .collect();
-    match matches.as_slice() {
-        [role] => Ok(*role),
-        _ => Err(CliError::new(format!(
-            "git's user.email ({email}) is neither the mentor's ({}) nor the mentee's ({}) email",
-            agreement.parties.mentor.email, agreement.parties.mentee.email
-        ))
-        .hint("pass --as mentor or --as mentee")),
     }
 }
 

@@ -349,3 +349,68 @@ fn problem(
     }
     Ok(())
 }
+
+/// The proposal `role` would decline in `record`, and the agreement it
+/// proposes: refused when nothing waits for signatures, when the proposal
+/// does not parse, or when `role` has already signed or declined it.
+pub fn proposal_to_decline(
+    record: &crate::record::Record,
+    role: Role,
+) -> crate::error::Result<(crate::agreement::VersionId, &crate::agreement::Agreement)> {
+    use crate::error::Error;
+    let id = &record.id;
+    let e = &record.evaluation;
+    let Some(pending) = e.pending.map(|i| &e.versions[i]) else {
+        return Err(Error::refused(format!(
+            "{id}: no proposal is waiting for signatures, so there is nothing to decline"
+        ))
+        .hint_that(format!(
+            "see the agreement's history with `charter log {id}`"
+        )));
+    };
+    let Some(version) = pending.version.clone() else {
+        return Err(Error::refused(format!(
+            "{id}: the proposal does not parse; fix or withdraw it rather than declining it"
+        )));
+    };
+    if pending.signed_by.contains(&role) {
+        return Err(Error::refused(format!(
+            "the {role} has already signed version {}; a sign-off cannot be taken back",
+            version.short()
+        ))
+        .hint_that("to end the agreement, use `charter conclude`"));
+    }
+    if pending.declined_by.contains(&role) {
+        return Err(Error::refused(format!(
+            "the {role} has already declined version {}",
+            version.short()
+        )));
+    }
+    let Some(agreement) = record.history.points[pending.point]
+        .state
+        .parsed()
+        .and_then(|p| p.agreement())
+    else {
+        return Err(Error::refused(format!("{id}: the proposal cannot be read")));
+    };
+    Ok((version, agreement))
+}
+
+/// Sign `file` and render it as it will be written under `dir/ID/`,
+/// refusing text that would not read back as what was signed. Returns the
+/// repository-relative path and the text.
+pub fn seal(
+    file: &mut DeclineFile,
+    signer: &super::signer::Signer,
+    dir: &str,
+) -> crate::error::Result<(String, String)> {
+    file.signature = signer.sign(NAMESPACE, &file.message())?;
+    let text = file.render();
+    let rel = format!("{dir}/{}/{}", file.agreement, file.file_name(&text));
+    match DeclineFile::parse(&rel, text.as_bytes()) {
+        Ok(back) if back == *file => Ok((rel, text)),
+        _ => Err(crate::error::Error::refused(
+            "the decline written would not read back as signed; nothing was written",
+        )),
+    }
+}

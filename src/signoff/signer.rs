@@ -263,3 +263,117 @@ fn run_askpass(program: &std::ffi::OsStr, prompt: &str) -> Result<String> {
     let line = text.strip_suffix('\n').unwrap_or(&text);
     Ok(line.strip_suffix('\r').unwrap_or(line).to_owned())
 }
+
+/// The role whose email is git's `user.email` (compared without regard to
+/// case, as mail systems do; the principal is then the agreement's
+/// spelling): who "I" am when a command is not told.
+pub fn role_from_git(
+    repo: &Repository,
+    agreement: &crate::agreement::Agreement,
+) -> Result<crate::agreement::Role> {
+    use crate::agreement::Role;
+    let email = repo
+        .config()
+        .and_then(|c| c.get_string("user.email"))
+        .ok()
+        .filter(|e| !e.trim().is_empty());
+    let Some(email) = email else {
+        return Err(Error::refused(
+            "git has no user.email, so charter cannot tell which party you are",
+        )
+        .hint_that("pass --as mentor or --as mentee"));
+    };
+    let email = email.trim();
+    let matches: Vec<Role> = Role::BOTH
+        .into_iter()
+        .filter(|r| r.email(agreement).eq_ignore_ascii_case(email))
+        .collect();
+    match matches.as_slice() {
+        [role] => Ok(*role),
+        _ => Err(Error::refused(format!(
+            "git's user.email ({email}) is neither the mentor's ({}) nor the mentee's ({}) email",
+            agreement.parties.mentor.email, agreement.parties.mentee.email
+        ))
+        .hint_that("pass --as mentor or --as mentee")),
+    }
+}
+
+/// The party that acts on a signed record: `role` when given, else the
+/// only party whose email the trust root accepts `key` for in `namespace`,
+/// else the party whose email is git's `user.email` (as `sign` decides).
+pub fn acting_role(
+    role: Option<crate::agreement::Role>,
+    key: Option<&Path>,
+    repo: &Repository,
+    agreement: &crate::agreement::Agreement,
+    signers: &super::AllowedSigners,
+    namespace: &str,
+) -> Result<crate::agreement::Role> {
+    use crate::agreement::Role;
+    if let Some(r) = role {
+        return Ok(r);
+    }
+    if let Some(signer) = key.and_then(|path| read_key(path).ok()) {
+        let now = crate::ident::committer_now()?;
+        let roles: Vec<Role> = Role::BOTH
+            .into_iter()
+            .filter(|r| {
+                signers
+                    .check(
+                        r.email(agreement),
+                        signer.public_key().key_data(),
+                        namespace,
+                        now,
+                    )
+                    .is_ok()
+            })
+            .collect();
+        if let [only] = roles.as_slice() {
+            return Ok(*only);
+        }
+    }
+    role_from_git(repo, agreement)
+}
+
+/// The key `principal` signs a `namespace` record with ([`choose_key`]),
+/// refused when the trust root (`allowed_signers`, read from HEAD) does not
+/// accept it, with the line that would.
+pub fn trusted_signer(
+    key: Option<&Path>,
+    repo: &Repository,
+    root: &Path,
+    principal: &str,
+    signers: &super::AllowedSigners,
+    namespace: &str,
+    allowed_signers: &str,
+) -> Result<Signer> {
+    let now = crate::ident::committer_now()?;
+    let trusted = |k: &PublicKey| {
+        signers
+            .check(principal, k.key_data(), namespace, now)
+            .is_ok()
+    };
+    let signer = choose_key(key, repo, root, principal, &trusted)?;
+    if let Err(why) = signers.check(principal, signer.public_key().key_data(), namespace, now) {
+        let mut line_key = signer.public_key().clone();
+        line_key.set_comment("");
+        let line = line_key
+            .to_openssh()
+            .map(|k| {
+                format!(
+                    "{principal} namespaces=\"{}\" {k}",
+                    super::RECORD_NAMESPACES
+                )
+            })
+            .unwrap_or_default();
+        return Err(Error::refused(format!(
+            "{allowed_signers} at HEAD does not trust key {} to sign {namespace} records for {principal}: {why}",
+            signer.public_key().fingerprint(HashAlg::Sha256)
+        ))
+        .hint_that(format!(
+            "the key's line must allow the namespace {namespace}, e.g.:\n    {line}"
+        ))
+        .hint_that("commit that change (reviewed by the file's owners), then try again; or pass the key that is listed with --key"));
+    }
+    Ok(signer)
+}
