@@ -224,3 +224,91 @@ mod tests {
         );
     }
 }
+
+/// What makes two sign-offs the same in meaning: everything they sign but
+/// the time.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SignoffMeaning<'a> {
+    /// The version signed.
+    pub version: &'a str,
+    /// The version it amends, or `none`.
+    pub amends: &'a str,
+    /// The party.
+    pub role: crate::agreement::Role,
+    /// The party's email.
+    pub principal: &'a str,
+    /// Whether the notice period is waived.
+    pub waive_notice: bool,
+}
+
+/// A valid sign-off that already says what `wanted` says, for the same
+/// occurrence of the version (`point`: one made for a withdrawn proposal
+/// does not count for the proposal made again): one in `record` (at HEAD),
+/// else one in `tree` not committed yet. A second would change nothing, so
+/// `sign` refuses and names it.
+pub fn existing_signoff(
+    tree: &crate::revision::Tree<'_>,
+    layout: &crate::settings::Layout,
+    record: &Record,
+    point: usize,
+    signers: &crate::signoff::AllowedSigners,
+    now: DateTime<Utc>,
+    wanted: &SignoffMeaning<'_>,
+) -> Option<String> {
+    use crate::signoff::{verify_signoff, SignoffFile};
+    for s in record
+        .signoffs
+        .iter()
+        .filter(|s| s.valid && s.point == Some(point))
+    {
+        let (Some(version), Some(role), Some(principal)) =
+            (s.version.as_deref(), s.role, s.principal.as_deref())
+        else {
+            continue;
+        };
+        let meaning = SignoffMeaning {
+            version,
+            amends: s.amends.as_deref().unwrap_or("none"),
+            role,
+            principal,
+            waive_notice: s.waive_notice,
+        };
+        if &meaning == wanted {
+            return Some(s.file.clone());
+        }
+    }
+    let dir = format!("{}/{}", layout.signoffs, record.id);
+    let mut names: Vec<String> = tree
+        .entries(&dir)
+        .ok()?
+        .into_iter()
+        .filter(|(n, kind)| *kind == crate::revision::EntryKind::File && n.ends_with(".yaml"))
+        .map(|(n, _)| n)
+        .collect();
+    names.sort();
+    for name in names {
+        let rel = format!("{dir}/{name}");
+        if record.signoffs.iter().any(|s| s.file == rel) {
+            continue;
+        }
+        let Some(file) = tree
+            .read(&rel)
+            .ok()
+            .and_then(crate::revision::File::bytes)
+            .and_then(|b| SignoffFile::parse_bytes(&b).ok())
+        else {
+            continue;
+        };
+        let meaning = SignoffMeaning {
+            version: &file.version,
+            amends: &file.amends,
+            role: file.role,
+            principal: &file.principal,
+            waive_notice: file.waive_notice,
+        };
+        if &meaning == wanted && verify_signoff(&file, signers, now).is_ok() {
+            return Some(rel);
+        }
+    }
+    None
+}

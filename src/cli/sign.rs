@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use charter::agreement::lint::{self, Context, Parsed};
 use charter::agreement::{Agreement, Role, VersionId};
-use charter::amendment::{plan_signoff, SignRefusal};
+use charter::amendment::{existing_signoff, plan_signoff, SignRefusal, SignoffMeaning};
 use charter::finding::Severity;
 use charter::history::index::roots_of_agreements;
 use charter::history::store::{self, Want};
@@ -245,14 +245,23 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
 
     // The trust root in the working tree decides whether the key may sign.
     let signers = signers_in_worktree(&ws)?;
-    let wanted = Meaning {
+    let wanted = SignoffMeaning {
         version: version.as_str(),
         amends: amends.as_ref().map_or("none", VersionId::as_str),
         role,
         principal: &principal,
         waive_notice: args.waive_notice,
     };
-    if let Some(existing) = duplicate(&ws, &record, target.point, &signers, now, &wanted) {
+    let worktree = charter::revision::Tree::Working(&ws.root);
+    if let Some(existing) = existing_signoff(
+        &worktree,
+        &ws.layout,
+        &record,
+        target.point,
+        &signers,
+        now,
+        &wanted,
+    ) {
         return refuse(
             global,
             CliError::new(format!(
@@ -452,85 +461,6 @@ fn notice_refusal(n: &NoticeCheck, rel: &str) -> CliError {
     .hint("or, if both parties agree to waive the notice, sign with --waive-notice (it is waived only when both sign-offs waive it)")
 }
 
-/// What makes two sign-offs the same in meaning: everything they sign but
-/// the time.
-#[derive(PartialEq, Eq)]
-struct Meaning<'a> {
-    version: &'a str,
-    amends: &'a str,
-    role: Role,
-    principal: &'a str,
-    waive_notice: bool,
-}
-
-/// A valid sign-off already there with the same meaning: one at HEAD, or
-/// one in the working tree not yet committed.
-fn duplicate(
-    ws: &Workspace,
-    record: &Record,
-    point: usize,
-    signers: &AllowedSigners,
-    now: DateTime<Utc>,
-    wanted: &Meaning<'_>,
-) -> Option<String> {
-    // Only sign-offs for this occurrence of the version: one made for a
-    // withdrawn proposal does not count for the proposal made again.
-    for s in record
-        .signoffs
-        .iter()
-        .filter(|s| s.valid && s.point == Some(point))
-    {
-        let (Some(version), Some(role), Some(principal)) =
-            (s.version.as_deref(), s.role, s.principal.as_deref())
-        else {
-            continue;
-        };
-        let meaning = Meaning {
-            version,
-            amends: s.amends.as_deref().unwrap_or("none"),
-            role,
-            principal,
-            waive_notice: s.waive_notice,
-        };
-        if &meaning == wanted {
-            return Some(s.file.clone());
-        }
-    }
-    let dir = format!("{}/{}", ws.layout.signoffs, record.id);
-    let entries = std::fs::read_dir(ws.root.join(&dir)).ok()?;
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml"))
-        .collect();
-    names.sort();
-    for name in names {
-        let rel = format!("{dir}/{name}");
-        if record.signoffs.iter().any(|s| s.file == rel) {
-            continue;
-        }
-        let Some(file) = ws
-            .read(&rel)
-            .ok()
-            .flatten()
-            .and_then(|b| SignoffFile::parse_bytes(&b).ok())
-        else {
-            continue;
-        };
-        let meaning = Meaning {
-            version: &file.version,
-            amends: &file.amends,
-            role: file.role,
-            principal: &file.principal,
-            waive_notice: file.waive_notice,
-        };
-        if &meaning == wanted && verify_signoff(&file, signers, now).is_ok() {
-            return Some(rel);
-        }
-    }
-    None
-}
-
 /// The refusal for a key that is trusted for the *other* party: the signer
 /// most likely chose the wrong role. It names the right one, and never
 /// suggests trusting this key for the role asked (that would let one person
@@ -569,17 +499,7 @@ pub(super) fn untrusted(
 ) -> CliError {
     let path = &ws.layout.allowed_signers;
     let fingerprint = key.fingerprint(HashAlg::Sha256);
-    let mut line_key = key.clone();
-    line_key.set_comment("");
-    let line = line_key
-        .to_openssh()
-        .map(|k| {
-            format!(
-                "{principal} namespaces=\"{}\" {k}",
-                charter::signoff::RECORD_NAMESPACES
-            )
-        })
-        .unwrap_or_default();
+    let line = charter::signoff::signer::allowed_signers_line(principal, key);
     let error = CliError::new(format!(
         "{path} does not trust key {fingerprint} to sign for {principal}: {why}"
     ));

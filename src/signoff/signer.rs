@@ -355,17 +355,7 @@ pub fn trusted_signer(
     };
     let signer = choose_key(key, repo, root, principal, &trusted)?;
     if let Err(why) = signers.check(principal, signer.public_key().key_data(), namespace, now) {
-        let mut line_key = signer.public_key().clone();
-        line_key.set_comment("");
-        let line = line_key
-            .to_openssh()
-            .map(|k| {
-                format!(
-                    "{principal} namespaces=\"{}\" {k}",
-                    super::RECORD_NAMESPACES
-                )
-            })
-            .unwrap_or_default();
+        let line = allowed_signers_line(principal, signer.public_key());
         return Err(Error::refused(format!(
             "{allowed_signers} at HEAD does not trust key {} to sign {namespace} records for {principal}: {why}",
             signer.public_key().fingerprint(HashAlg::Sha256)
@@ -376,4 +366,19 @@ pub fn trusted_signer(
         .hint_that("commit that change (reviewed by the file's owners), then try again; or pass the key that is listed with --key"));
     }
     Ok(signer)
+}
+
+/// The `allowed_signers` line that trusts `key` for `principal` in every
+/// namespace of charter's records: what a refusal tells the user to add.
+pub fn allowed_signers_line(principal: &str, key: &PublicKey) -> String {
+    let mut key = key.clone();
+    key.set_comment("");
+    key.to_openssh()
+        .map(|k| {
+            format!(
+                "{principal} namespaces=\"{}\" {k}",
+                super::RECORD_NAMESPACES
+            )
+        })
+        .unwrap_or_default()
 }
