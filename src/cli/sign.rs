@@ -19,11 +19,9 @@ use charter::history::store::{self, Want};
 use charter::history::{self, FileState, Index};
 use charter::record::{self, Record};
 use charter::rules::NoticeCheck;
-use charter::signoff::allowed_signers::Untrusted;
-use charter::signoff::signer::choose_key;
+use charter::signoff::signer::{choose_key, other_party_key, untrusted};
 use charter::signoff::{verify_signoff, AllowedSigners, Claim, SignoffFile, NAMESPACE};
 use charter::workspace::Workspace;
-use chrono::{DateTime, Utc};
 use ssh_key::{HashAlg, PublicKey};
 
 use super::error::{code, CliError, CliResult};
@@ -287,11 +285,17 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         if let Some(refusal) =
             other_party_key(id, role, &agreement, &signers, signer.public_key(), now)
         {
-            return refuse(global, refusal);
+            return refuse(global, refusal.into());
         }
         return refuse(
             global,
-            untrusted(&ws, &principal, signer.public_key(), &why),
+            untrusted(
+                &ws.layout.allowed_signers,
+                &principal,
+                signer.public_key(),
+                &why,
+            )
+            .into(),
         );
     }
 
@@ -459,58 +463,6 @@ fn notice_refusal(n: &NoticeCheck, rel: &str) -> CliError {
         n.earliest_effective
     ))
     .hint("or, if both parties agree to waive the notice, sign with --waive-notice (it is waived only when both sign-offs waive it)")
-}
-
-/// The refusal for a key that is trusted for the *other* party: the signer
-/// most likely chose the wrong role. It names the right one, and never
-/// suggests trusting this key for the role asked (that would let one person
-/// sign for two).
-fn other_party_key(
-    id: &str,
-    role: Role,
-    agreement: &Agreement,
-    signers: &AllowedSigners,
-    key: &PublicKey,
-    now: DateTime<Utc>,
-) -> Option<CliError> {
-    let other = Role::BOTH.into_iter().find(|r| *r != role)?;
-    let (mine, theirs) = (role.email(agreement), other.email(agreement));
-    signers.check(theirs, key.key_data(), NAMESPACE, now).ok()?;
-    let fingerprint = key.fingerprint(HashAlg::Sha256);
-    Some(
-        CliError::new(format!(
-            "key {fingerprint} is trusted for the {other} ({theirs}), not for the {role} ({mine}); you asked to sign as the {role}"
-        ))
-        .hint(format!(
-            "if you are the {other}, sign as the {other}: `charter sign {id} --as {other}`"
-        ))
-        .hint(format!(
-            "if you are the {role}, sign with your own key, the one listed for {mine} in allowed_signers (`--key PATH`); each party signs with their own key"
-        )),
-    )
-}
-
-/// The refusal for a key the trust root does not accept, with the line to add.
-pub(super) fn untrusted(
-    ws: &Workspace,
-    principal: &str,
-    key: &PublicKey,
-    why: &Untrusted,
-) -> CliError {
-    let path = &ws.layout.allowed_signers;
-    let fingerprint = key.fingerprint(HashAlg::Sha256);
-    let line = charter::signoff::signer::allowed_signers_line(principal, key);
-    let error = CliError::new(format!(
-        "{path} does not trust key {fingerprint} to sign for {principal}: {why}"
-    ));
-    match why {
-        Untrusted::UnknownKey | Untrusted::PrincipalNotAllowed { .. } => error
-            .hint(format!("add your key to {path}:\n    {line}"))
-            .hint("commit that change (reviewed by the file's owners), then sign again; or pass the key that is listed with --key"),
-        _ => error.hint(format!(
-            "fix the key's line in {path}, or add a current one:\n    {line}"
-        )),
-    }
 }
 
 /// After `--no-commit`: which party still has to sign, judged from the

@@ -382,3 +382,60 @@ pub fn allowed_signers_line(principal: &str, key: &PublicKey) -> String {
         })
         .unwrap_or_default()
 }
+
+/// The refusal for a key that is trusted for the *other* party of the
+/// agreement: the signer most likely chose the wrong role. It names the
+/// right one, and never suggests trusting this key for the role asked
+/// (that would let one person sign for two). `None` when the key is not
+/// the other party's.
+pub fn other_party_key(
+    id: &str,
+    role: crate::agreement::Role,
+    agreement: &crate::agreement::Agreement,
+    signers: &super::AllowedSigners,
+    key: &PublicKey,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Error> {
+    use crate::agreement::Role;
+    let other = Role::BOTH.into_iter().find(|r| *r != role)?;
+    let (mine, theirs) = (role.email(agreement), other.email(agreement));
+    signers
+        .check(theirs, key.key_data(), super::NAMESPACE, now)
+        .ok()?;
+    let fingerprint = key.fingerprint(HashAlg::Sha256);
+    Some(
+        Error::refused(format!(
+            "key {fingerprint} is trusted for the {other} ({theirs}), not for the {role} ({mine}); you asked to sign as the {role}"
+        ))
+        .hint_that(format!(
+            "if you are the {other}, sign as the {other}: `charter sign {id} --as {other}`"
+        ))
+        .hint_that(format!(
+            "if you are the {role}, sign with your own key, the one listed for {mine} in allowed_signers (`--key PATH`); each party signs with their own key"
+        )),
+    )
+}
+
+/// The refusal for a sign-off key that `allowed_signers` (at `path`) does
+/// not accept for `principal`, with the line to add or to fix.
+pub fn untrusted(
+    path: &str,
+    principal: &str,
+    key: &PublicKey,
+    why: &super::allowed_signers::Untrusted,
+) -> Error {
+    use super::allowed_signers::Untrusted;
+    let fingerprint = key.fingerprint(HashAlg::Sha256);
+    let line = allowed_signers_line(principal, key);
+    let error = Error::refused(format!(
+        "{path} does not trust key {fingerprint} to sign for {principal}: {why}"
+    ));
+    match why {
+        Untrusted::UnknownKey | Untrusted::PrincipalNotAllowed { .. } => error
+            .hint_that(format!("add your key to {path}:\n    {line}"))
+            .hint_that("commit that change (reviewed by the file's owners), then sign again; or pass the key that is listed with --key"),
+        _ => error.hint_that(format!(
+            "fix the key's line in {path}, or add a current one:\n    {line}"
+        )),
+    }
+}
