@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod check;
 pub mod checkin;
 pub mod ci;
+pub mod conclusion;
 pub mod demo;
 pub mod diff;
 pub mod document;

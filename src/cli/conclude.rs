@@ -5,9 +5,8 @@
 
 use std::path::PathBuf;
 
-use charter::agreement::lint::{self, Context, Parsed};
 use charter::agreement::model::ConclusionReason;
-use charter::diff::ChangeKind;
+use charter::conclusion::{conclude, Conclusion, Request};
 
 use super::error::{code, CliError, CliResult};
 use super::sign::RoleArg;
@@ -63,18 +62,6 @@ pub struct Args {
     pub key: Option<PathBuf>,
 }
 
-/// The `concluded:` block, appended after the user's text.
-fn block(date: &str, reason: ConclusionReason, note: Option<&str>) -> String {
-    let mut text = format!("concluded:\n  date: {date}\n  reason: {reason}\n");
-    if let Some(note) = note {
-        text.push_str(&format!(
-            "  note: {}\n",
-            serde_json::to_string(note).unwrap_or_default()
-        ));
-    }
-    text
-}
-
 /// Append, commit, sign.
 pub fn run(args: &Args, global: &Global) -> CliResult {
     super::check_id(&args.id)?;
@@ -90,95 +77,25 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         }
         None => today,
     };
-    if let Some(n) = &args.note {
-        charter::checkin::file::check_note(n).map_err(|e| CliError::new(format!("--note: {e}")))?;
-    }
     let rel = format!("{}/{id}.yaml", ws.layout.agreements);
     let head = charter::history::head_commit(repo)?;
     let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
     let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
-    let e = &record.evaluation;
-    let Some(signed) = e.versions.iter().rev().find(|v| v.signed) else {
-        return Err(CliError::new(format!(
-            "{id}: nothing of this agreement was ever signed, so there is nothing to conclude"
-        ))
-        .hint(format!(
-            "to drop the draft, remove it with `git rm {rel}` and commit"
-        )));
-    };
-    if signed.concluding {
-        return Err(CliError::new(format!("{id} is already concluded")));
-    }
     let committed = charter::history::blob_at(repo, &head, &rel)?.unwrap_or_default();
-    let head_version = lint::check(&rel, &committed, &Context::default())
-        .0
-        .version()
-        .cloned();
-    if head_version != signed.version {
-        return Err(CliError::new(format!(
-            "{rel} at HEAD is a proposal waiting for signatures, not the signed version; concluding concludes what was signed"
-        ))
-        .hint(format!(
-            "withdraw the proposal first (`charter withdraw {id}`), then conclude"
-        )));
-    }
     let on_disk = ws
         .read(&rel)
         .map_err(|f| CliError::new(format!("{rel}: {}", f.message)))?;
-    if on_disk.as_deref() != Some(committed.as_slice()) {
-        return Err(
-            CliError::new(format!("{rel} has changes that are not committed"))
-                .hint("commit or stash them first (`git stash`), then conclude"),
-        );
-    }
-    let Some(agreement) = record.history.points[signed.point]
-        .state
-        .parsed()
-        .and_then(|p| p.agreement())
-    else {
-        return Err(CliError::new(format!(
-            "{rel}: the signed version cannot be read"
-        )));
-    };
-    if date < agreement.term.start.0 {
-        return Err(CliError::new(format!(
-            "--date {date} is before the term starts ({})",
-            agreement.term.start
-        )));
-    }
-
-    // The new text: the user's bytes, untouched, then the block.
-    let mut text = committed.clone();
-    if !text.is_empty() && !text.ends_with(b"\n") {
-        text.push(b'\n');
-    }
-    text.extend_from_slice(
-        block(&date.to_string(), args.reason.into(), args.note.as_deref()).as_bytes(),
-    );
-    let (parsed, findings) = lint::check(&rel, &text, &Context::default());
-    let old_data = lint::check(&rel, &committed, &Context::default())
-        .0
-        .data()
-        .cloned();
-    let only_concludes = match (&parsed, &old_data) {
-        (Parsed::Valid { data, .. }, Some(old)) => {
-            let changes = charter::diff::diff(old, data);
-            changes.len() == 1
-                && changes[0].path == "concluded"
-                && changes[0].kind == ChangeKind::Added
-        }
-        _ => false,
-    };
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == charter::finding::Severity::Error)
-        .count();
-    if !only_concludes || errors > 0 {
-        return Err(CliError::new(format!(
-            "{rel}: appending the concluded block would not leave a valid agreement whose only change is `concluded`; nothing was written"
-        ))
-        .hint("the file may end in a way that absorbs appended text (a flow mapping, a document end marker); add the block by hand, commit, and sign with `charter sign`"));
-    }
+    let Conclusion { agreement, text } = conclude(
+        &record,
+        &rel,
+        &committed,
+        on_disk.as_deref(),
+        &Request {
+            date,
+            reason: args.reason.into(),
+            note: args.note.as_deref(),
+        },
+    )?;
 
     // Who concludes, and can they sign? Checked before anything is written.
     let key = args.key.as_ref().map(|k| global.cwd.join(k));
