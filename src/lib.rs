@@ -39,5 +39,6 @@ pub mod template;
 #[cfg(test)]
 mod test_repo;
 pub mod unicode;
+pub mod withdrawal;
 pub mod workspace;
 pub mod yaml;

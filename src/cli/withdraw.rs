@@ -3,6 +3,8 @@
 //! which closes the renegotiation (a later proposal opens anew, with its own
 //! notice).
 
+use charter::withdrawal::{withdraw, Withdrawal};
+
 use super::error::{code, CliError, CliResult};
 use super::Global;
 
@@ -22,52 +24,26 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let today = super::today(None)?;
     let rel = format!("{}/{id}.yaml", ws.layout.agreements);
     let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
-    let e = &record.evaluation;
-    let Some(pending) = e.pending.map(|i| &e.versions[i]) else {
-        return Err(CliError::new(format!(
-            "{id}: no proposal is waiting for signatures, so there is nothing to withdraw"
-        ))
-        .hint(format!(
-            "see the agreement's history with `charter log {id}`"
-        )));
-    };
-    // The version the proposal amends: the newest signed one (the version
-    // in force, unless a signed version waits for its date after it).
-    let Some(signed) = e.versions.iter().rev().find(|v| v.signed) else {
-        return Err(CliError::new(format!(
-            "{id}: nothing of this agreement was ever signed, so there is no version to go back to"
-        ))
-        .hint(format!(
-            "to drop the draft, remove it with `git rm {rel}` and commit"
-        )));
-    };
     let head = charter::history::head_commit(repo)?;
     let committed = charter::history::blob_at(repo, &head, &rel)?;
     let on_disk = ws
         .read(&rel)
         .map_err(|f| CliError::new(format!("{rel}: {}", f.message)))?;
-    if on_disk != committed {
-        return Err(CliError::new(format!(
-            "{rel} has changes that are not committed; withdrawing would overwrite them"
-        ))
-        .hint("commit or stash them first (`git stash`), then withdraw"));
-    }
-    let Some(bytes) = record.history.points[signed.point]
-        .blob()
-        .and_then(|b| repo.find_blob(b).ok())
-        .map(|b| b.content().to_vec())
-    else {
-        return Err(CliError::new(format!(
-            "{rel}: the signed version's text cannot be read from git"
-        )));
-    };
+    let Withdrawal {
+        restored,
+        proposal,
+        text: bytes,
+    } = withdraw(
+        repo,
+        &record,
+        &rel,
+        committed.as_deref(),
+        on_disk.as_deref(),
+    )?;
     charter::git::refuse_during_operation(repo)?;
     let identity = charter::ident::Identity::of(repo)?;
-    let version = signed.version.as_ref().map_or("", |v| v.short());
-    let proposal = pending
-        .version
-        .as_ref()
-        .map_or("(unparseable)", |v| v.short());
+    let version = restored.as_ref().map_or("", |v| v.short());
+    let proposal = proposal.as_ref().map_or("(unparseable)", |v| v.short());
     charter::git::replace_file(&ws.root.join(&rel), &bytes)
         .map_err(|e| CliError::new(format!("{rel}: cannot write the file: {e}")))?;
     let message = format!(
