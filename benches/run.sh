@@ -10,6 +10,8 @@
 #   benches/run.sh --quick         # small sizes, no graphtage: a smoke test of the script
 #   benches/run.sh --keep          # keep the generated repositories
 #   benches/run.sh --out DIR       # where the tables go (default: a new temporary directory)
+#   benches/run.sh --profile dist  # build with another cargo profile (default: release;
+#                                  # dist is what the release workflow publishes)
 #
 # Sizes can be changed with BENCH_AGREEMENTS (1000), BENCH_VERSIONS (10),
 # BENCH_LOG_AGREEMENTS (500, i.e. 10,001 commits), BENCH_GOALS (500) and
@@ -23,13 +25,15 @@ ONLY=""
 QUICK=0
 KEEP=0
 OUT=""
+PROFILE=release
 while [ $# -gt 0 ]; do
     case "$1" in
         --only) ONLY=$2; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --keep) KEEP=1; shift ;;
         --out) OUT=$2; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --profile) PROFILE=$2; shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -75,11 +79,11 @@ if [ "$QUICK" = 0 ] && { section diff; }; then
     have graphtage || python3 -m pip install --quiet graphtage
 fi
 
-log "build (release)"
-(cd "$ROOT" && cargo build --release --quiet --bin charter --example gen-repo)
+log "build ($PROFILE)"
+(cd "$ROOT" && cargo build --profile "$PROFILE" --quiet --bin charter --example gen-repo)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-CHARTER=$TARGET/release/charter
-GEN=$TARGET/release/examples/gen-repo
+CHARTER=$TARGET/$PROFILE/charter
+GEN=$TARGET/$PROFILE/examples/gen-repo
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/charter-bench.XXXXXX")
 cleanup() {
@@ -123,7 +127,7 @@ generate() {
     echo "# charter benchmarks"
     echo
     echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
-    echo "- commit: $(git -C "$ROOT" rev-parse --short HEAD)"
+    echo "- commit: $(git -C "$ROOT" rev-parse --short HEAD), cargo profile $PROFILE"
     echo "- machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) memory"
     echo "- tools: $(hyperfine --version), $(git --version), $(ssh -V 2>&1)$(have difft && echo ", difftastic $(difft --version | head -1 | awk '{print $2}')")$(have graphtage && echo ", graphtage $(graphtage --version 2>&1 | tail -1)")"
     echo "- CHARTER_TODAY=$CHARTER_TODAY"

@@ -5,9 +5,8 @@
 //! where charter refuses on purpose (README, "Signing and verifying"), and then names the real cause.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use charter::signoff::allowed_signers::{AllowedSigners, Untrusted};
 use charter::signoff::file::SignoffFile;
@@ -74,33 +73,15 @@ fn keygen_sign(dir: &Path, key: &Path) -> String {
 
 /// `ssh-keygen -Y verify` of `signature` for ADA; `Ok` when OpenSSH accepts.
 fn keygen_verify(dir: &Path, allowed: &str, signature: &str) -> Result<String, String> {
-    let allowed_path = dir.join("allowed_signers");
-    fs::write(&allowed_path, allowed).unwrap();
-    let sig = dir.join("verify.sig");
-    fs::write(&sig, signature).unwrap();
-    let mut child = ssh_keygen(dir)
-        .args(["-Y", "verify", "-f"])
-        .arg(&allowed_path)
-        .args(["-I", ADA, "-n", NAMESPACE, "-s"])
-        .arg(&sig)
-        .arg("-Overify-time=20261122120000Z")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(&message()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.status.success() {
-        Ok(text)
-    } else {
-        Err(text)
-    }
+    crate::sandbox::keygen_verify(
+        dir,
+        allowed,
+        ADA,
+        NAMESPACE,
+        signature,
+        &message(),
+        Some("20261122120000Z"),
+    )
 }
 
 /// charter's verdict on a whole sign-off carrying `signature`.

@@ -156,3 +156,51 @@ impl Drop for Agent {
         let _ = self.child.wait();
     }
 }
+
+/// What plain OpenSSH says of `signature` over `message`: `ssh-keygen -Y
+/// verify` run in `dir` against `allowed_signers` for `principal` in
+/// `namespace`, optionally at `verify_time` (`YYYYMMDDhhmmssZ`). `Ok` with
+/// its output when it accepts, `Err` with it when it refuses.
+#[allow(dead_code)]
+pub fn keygen_verify(
+    dir: &Path,
+    allowed_signers: &str,
+    principal: &str,
+    namespace: &str,
+    signature: &str,
+    message: &[u8],
+    verify_time: Option<&str>,
+) -> Result<String, String> {
+    use std::io::Write;
+    use std::process::Stdio;
+    let allowed = dir.join("allowed_signers");
+    std::fs::write(&allowed, allowed_signers).unwrap();
+    let sig = dir.join("verify.sig");
+    std::fs::write(&sig, signature).unwrap();
+    let mut cmd = command("ssh-keygen", dir);
+    cmd.args(["-Y", "verify", "-f"])
+        .arg(&allowed)
+        .args(["-I", principal, "-n", namespace, "-s"])
+        .arg(&sig);
+    if let Some(t) = verify_time {
+        cmd.arg(format!("-Overify-time={t}"));
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ssh-keygen -Y verify");
+    child.stdin.take().unwrap().write_all(message).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() {
+        Ok(text)
+    } else {
+        Err(text)
+    }
+}

@@ -4,9 +4,8 @@
 //! two can never disagree about a sign-off.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use charter::signoff::allowed_signers::{AllowedSigners, Untrusted};
 use charter::signoff::file::SignoffFile;
@@ -113,7 +112,8 @@ fn keygen_sign(
     fs::read_to_string(sig).unwrap()
 }
 
-/// Runs `ssh-keygen -Y verify`; `Ok` with its stdout when it accepts.
+/// Runs `ssh-keygen -Y verify` in charter's namespace; `Ok` with its
+/// output when it accepts.
 fn keygen_verify(
     dir: &Path,
     allowed_signers: &str,
@@ -122,36 +122,15 @@ fn keygen_verify(
     message: &[u8],
     verify_time: Option<&str>,
 ) -> Result<String, String> {
-    let allowed = dir.join("allowed_signers");
-    fs::write(&allowed, allowed_signers).unwrap();
-    let sig = dir.join("verify.sig");
-    fs::write(&sig, signature).unwrap();
-    let mut cmd = ssh_keygen(dir);
-    cmd.args(["-Y", "verify", "-f"])
-        .arg(&allowed)
-        .args(["-I", principal, "-n", NAMESPACE, "-s"])
-        .arg(&sig);
-    if let Some(t) = verify_time {
-        cmd.arg(format!("-Overify-time={t}"));
-    }
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run ssh-keygen -Y verify");
-    child.stdin.take().unwrap().write_all(message).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.status.success() {
-        Ok(text)
-    } else {
-        Err(text)
-    }
+    crate::sandbox::keygen_verify(
+        dir,
+        allowed_signers,
+        principal,
+        NAMESPACE,
+        signature,
+        message,
+        verify_time,
+    )
 }
 
 /// Both directions for one key: OpenSSH's signature verifies in charter, and
