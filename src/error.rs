@@ -268,9 +268,9 @@ mod tests {
         let repo = open(&s.repo_with_commits("r", 1));
         let (k, message, hint) = kind(resolve_commit(&repo, "no-such-branch"));
         assert_eq!(k, ErrorKind::UnknownRevision);
-        assert!(
-            message.starts_with("unknown revision `no-such-branch`: "),
-            "{message}"
+        assert_eq!(
+            message,
+            "unknown revision `no-such-branch`: no branch, tag or commit has that name"
         );
         assert!(hint.unwrap().contains("see `git log`"));
         assert!(resolve_commit(&repo, "main").is_ok());

@@ -33,6 +33,10 @@ pub fn resolve_commit<'r>(repo: &'r Repository, rev: &str) -> Result<Commit<'r>>
             rev: rev.to_owned(),
             reason: if shallow {
                 "this clone is shallow, so the history it names may be missing".to_owned()
+            } else if e.code() == git2::ErrorCode::NotFound {
+                "no branch, tag or commit has that name".to_owned()
+            } else if e.code() == git2::ErrorCode::Ambiguous {
+                "more than one object starts with that abbreviation; give more of the id".to_owned()
             } else {
                 e.message().to_owned()
             },
