@@ -60,6 +60,9 @@ pub struct Report {
     pub agreements: Vec<AgreementSummary>,
     /// Agreements changed in the range, with their data on both sides.
     pub changed: Vec<Changed>,
+    /// Whether the range starts at a base (a pull request) rather than at
+    /// the root: without one, "changed" means "has a history", not "new".
+    pub since_base: bool,
     /// File texts at head, for showing offending lines.
     pub sources: Sources,
 }
@@ -320,6 +323,7 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         findings,
         agreements,
         changed,
+        since_base: base.is_some(),
         sources,
     })
 }

@@ -20,6 +20,17 @@ fn newest_version(summary: &crate::report::AgreementSummary) -> Option<String> {
     pending.or_else(signed)
 }
 
+/// What an agreement without an earlier side is: new in a pull request;
+/// without a base, the whole history is the range, so it is shown as it
+/// stands.
+fn whole(report: &Report) -> &'static str {
+    if report.since_base {
+        "new agreement"
+    } else {
+        "as it stands"
+    }
+}
+
 /// A pull-request comment: the semantic diff of each changed agreement, the
 /// findings, and questions for each party to review.
 pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
@@ -48,7 +59,7 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         match (&changed.from, &changed.to) {
             (None, Some(to)) if readable(to).is_some() => {
                 let agreement = readable(to).expect("checked above");
-                writeln!(out, "new agreement:\n")?;
+                writeln!(out, "{}:\n", whole(report))?;
                 out.write_all(super::show::summary_markdown(&agreement).as_bytes())?;
             }
             (from, Some(to)) => {
@@ -56,9 +67,9 @@ pub fn markdown(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 let empty = serde_json::Value::Null;
                 let changes = crate::diff::diff(from.as_ref().unwrap_or(&empty), to);
                 let what = if from.is_none() {
-                    "new agreement: "
+                    format!("{}: ", whole(report))
                 } else {
-                    ""
+                    String::new()
                 };
                 writeln!(out, "{what}{}\n", crate::diff::headline(&changes))?;
                 crate::diff::render_markdown(&changes, out)?;
