@@ -5,6 +5,7 @@
 use std::process::Output;
 
 use crate::common::{example, stderr, stdout, Env};
+use crate::snap;
 
 const FILE: &str = "agreements/ada-grace.yaml";
 
@@ -49,6 +50,29 @@ fn assert_neutral(what: &str, text: &str) {
     );
 }
 
+/// A whole-output snapshot text that may go into a `.snap` file as it is:
+/// it holds no control character but line feeds, so what the snapshot
+/// shows of the hostile text is exactly charter's escaped form.
+fn plain(env: &Env, out: &Output) -> String {
+    let text = snap::render(env, out);
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "a raw control character: {text:?}"
+    );
+    text
+}
+
+/// A whole-output snapshot text with charter's own colours in it, each
+/// line as a Rust string literal (`{:?}`): the `.snap` file then holds no
+/// raw ESC, a raw escape shows as `\u{1b}` and the escaped form charter
+/// prints for the user's text as `\\u{1b}`.
+fn visible(env: &Env, out: &Output) -> String {
+    snap::render(env, out)
+        .lines()
+        .map(|line| format!("{line:?}\n"))
+        .collect()
+}
+
 fn ok(out: &Output, what: &str) -> String {
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
@@ -75,25 +99,35 @@ fn hostile_agreement_text_is_escaped_in_diff_and_show() {
         assert!(text.contains("injected"), "{text}");
         assert_neutral(&format!("diff --color {color}"), &text);
         assert!(text.contains("\\u{1b}[2J"), "shown escaped: {text}");
+        let whole = if color == "never" {
+            plain(&env, &out)
+        } else {
+            visible(&env, &out)
+        };
+        insta::assert_snapshot!(format!("diff_color_{color}"), whole);
     }
-    let text = ok(&env.run(&["diff", "--format", "markdown"]), "diff markdown");
+    let out = env.run(&["diff", "--format", "markdown"]);
+    let text = ok(&out, "diff markdown");
     assert!(text.contains("injected"), "{text}");
     assert_neutral("diff --format markdown", &text);
+    insta::assert_snapshot!("diff_markdown", plain(&env, &out));
 
     env.commit_all("Hostile purpose", "2026-01-06T10:00:00Z");
-    let text = ok(&env.run(&["show", "ada-grace"]), "show");
+    let out = env.run(&["show", "ada-grace"]);
+    let text = ok(&out, "show");
     assert!(text.contains("injected"), "{text}");
     assert_neutral("show", &text);
-    let text = ok(
-        &env.run(&["show", "ada-grace", "--format", "html"]),
-        "show html",
-    );
+    insta::assert_snapshot!("show", plain(&env, &out));
+    let out = env.run(&["show", "ada-grace", "--format", "html"]);
+    let text = ok(&out, "show html");
     assert!(text.contains("injected"), "{text}");
     assert_neutral("show --format html", &text);
     assert!(text.contains("&lt;script&gt;"), "{text}");
     // git's own diff driver and textconv print through the same renderers.
-    let text = ok(&env.run(&["textconv", FILE]), "textconv");
+    let out = env.run(&["textconv", FILE]);
+    let text = ok(&out, "textconv");
     assert_neutral("textconv", &text);
+    insta::assert_snapshot!("textconv", plain(&env, &out));
 }
 
 #[test]
@@ -101,12 +135,11 @@ fn hostile_keys_cannot_inject_lines_into_findings() {
     let env = Env::with_git();
     let key = "\"x\\n::warning::injected\\n# Injected heading\\u001b[2J\": 1\n";
     env.write(FILE, format!("{}{key}", example("ada-grace.yaml")));
-    let text = ok(
-        &env.run(&["validate", "--color", "never", FILE]),
-        "validate",
-    );
+    let out = env.run(&["validate", "--color", "never", FILE]);
+    let text = ok(&out, "validate");
     assert!(text.contains("injected"), "{text}");
     assert_neutral("validate", &text);
+    insta::assert_snapshot!("validate_hostile_key", plain(&env, &out));
 
     env.commit_all("Hostile key", "2026-01-05T10:00:00Z");
     for format in ["text", "markdown", "github"] {
@@ -120,10 +153,19 @@ fn hostile_keys_cannot_inject_lines_into_findings() {
         let text = ok(&out, format);
         assert!(text.contains("injected"), "{format}: {text}");
         assert_neutral(&format!("check --format {format}"), &text);
+        insta::assert_snapshot!(format!("check_{format}_hostile_key"), plain(&env, &out));
         if format == "github" {
             let written = std::fs::read_to_string(&summary).unwrap();
             assert!(written.contains("injected"), "{written}");
             assert_neutral("GITHUB_STEP_SUMMARY", &written);
+            assert!(
+                !written.chars().any(|c| c.is_control() && c != '\n'),
+                "{written:?}"
+            );
+            insta::assert_snapshot!(
+                "github_step_summary_hostile_key",
+                snap::redact(&env, &written)
+            );
             // Every line is charter's own workflow command or summary.
             for line in text.lines() {
                 assert!(

@@ -219,6 +219,7 @@ fn a_checkin_is_signed_committed_alone_and_verifies_with_ssh_keygen_both_ways() 
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("checkin", snapshot(&env, &out));
     assert!(
         stderr(&out).contains("as mentee"),
         "role from the key: {}",
@@ -236,6 +237,7 @@ fn a_checkin_is_signed_committed_alone_and_verifies_with_ssh_keygen_both_ways() 
         "notes.txt"
     );
     let text = env.read(&file);
+    insta::assert_snapshot!("checkin_file", snap::redact(&env, &text));
     assert!(text.contains("review: true\n"), "{text}");
     assert!(
         text.contains("  design-review:\n    status: done\n"),
@@ -291,12 +293,16 @@ fn a_checkin_is_signed_committed_alone_and_verifies_with_ssh_keygen_both_ways() 
     assert_eq!(ada["last_review"], today());
     assert_eq!(ada["review_overdue"], false);
     assert!(ada["goals_due"].as_array().unwrap().is_empty(), "{ada}");
-    let text = stdout(&run(&env, &["status", "--color", "never"]));
+    let out = run(&env, &["status", "--color", "never"]);
+    insta::assert_snapshot!("status_after_checkins", snapshot(&env, &out));
+    let text = stdout(&out);
     assert!(text.contains("goal design-review: done"), "{text}");
     assert!(!text.contains("overdue"), "{text}");
 
     // The markdown page lists the check-ins as a table.
-    let md = stdout(&run(&env, &["show", "ada-grace"]));
+    let out = run(&env, &["show", "ada-grace"]);
+    insta::assert_snapshot!("show_after_checkins", snapshot(&env, &out));
+    let md = stdout(&out);
     assert!(md.contains("## Check-ins"), "{md}");
     assert!(
         md.contains("| Date | By | Review | Goals | Scores | Note |"),
@@ -317,8 +323,9 @@ fn without_checkins_past_goals_and_reviews_are_overdue_but_never_for_a_draft() {
     );
     assert_eq!(ada["next_review"], "2026-02-12");
     assert!(ada["last_review"].is_null());
-    let code = run(&env, &["status", "--exit-code"]).status.code();
-    assert_eq!(code, Some(1), "overdue needs attention");
+    let out = run(&env, &["status", "--exit-code", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(1), "overdue needs attention");
+    insta::assert_snapshot!("status_overdue", snapshot(&env, &out));
 
     let draft = repository();
     draft.write(AGREEMENT, agreement());
@@ -335,7 +342,9 @@ fn without_checkins_past_goals_and_reviews_are_overdue_but_never_for_a_draft() {
         "{d}"
     );
     assert_eq!(d["review_overdue"], false);
-    let text = stdout(&run(&draft, &["status", "--color", "never"]));
+    let out = run(&draft, &["status", "--color", "never"]);
+    insta::assert_snapshot!("status_draft", snapshot(&draft, &out));
+    let text = stdout(&out);
     assert!(
         text.contains("  draft: "),
         "a draft is not called pending: {text}"
@@ -368,6 +377,10 @@ fn bad_checkins_are_located_findings_and_checkins_are_append_only() {
         "done",
     );
     env.commit_all("Three bad check-ins", NOW);
+    insta::assert_snapshot!(
+        "check_bad_checkins",
+        snapshot(&env, &run(&env, &["check", "--color", "never"]))
+    );
     let out = run(&env, &["check", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -413,8 +426,23 @@ fn bad_checkins_are_located_findings_and_checkins_are_append_only() {
     // Editing a committed check-in: modified, and its name no longer matches.
     let rel = unknown.clone();
     let text = env.read(&rel).replace("status: done", "status: dropped");
+    // Both hashes the finding names cover a signature made with a
+    // throwaway key: named in the snapshots by what they are.
+    let hashes = {
+        let named = rel[rel.len() - 13..rel.len() - 5].to_owned();
+        let found = h8(text.as_bytes());
+        move |whole: String| {
+            whole
+                .replace(&named, "[H8 of the name]")
+                .replace(&found, "[H8 of the bytes]")
+        }
+    };
     env.write(&rel, text);
     env.commit_all("Edit a check-in", NOW);
+    insta::assert_snapshot!(
+        "check_edited_checkin",
+        hashes(snapshot(&env, &run(&env, &["check", "--color", "never"])))
+    );
     let report = json_of(&env, &["check", "--format", "json"]);
     let rules: Vec<(&str, &str)> = report["findings"]
         .as_array()
@@ -428,6 +456,13 @@ fn bad_checkins_are_located_findings_and_checkins_are_append_only() {
     );
 
     // validate sees the form problem in the working tree.
+    insta::assert_snapshot!(
+        "validate_edited_checkin",
+        hashes(snapshot(
+            &env,
+            &run(&env, &["validate", "--color", "never"])
+        ))
+    );
     let out = run(&env, &["validate", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -482,6 +517,7 @@ fn conclude_appends_commits_and_signs_and_every_command_says_concluded() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("conclude", snapshot(&env, &out));
     let after = env.read(AGREEMENT);
     assert!(after.starts_with(&before), "the user's text is untouched");
     assert_eq!(
@@ -501,6 +537,10 @@ fn conclude_appends_commits_and_signs_and_every_command_says_concluded() {
     assert_eq!(subjects[1], "Conclude ada-grace: completed");
     let status = json_of(&env, &["status", "--format", "json"]);
     assert_eq!(status["agreements"][0]["state"], "concluded");
+    insta::assert_snapshot!(
+        "status_concluded",
+        snapshot(&env, &run(&env, &["status", "--color", "never"]))
+    );
     assert_eq!(
         json_of(&env, &["check", "--format", "json"])["agreements"][0]["state"],
         "concluded"
@@ -509,7 +549,9 @@ fn conclude_appends_commits_and_signs_and_every_command_says_concluded() {
         json_of(&env, &["log", "ada-grace", "--format", "json"])["state"],
         "concluded"
     );
-    let md = stdout(&run(&env, &["show", "ada-grace"]));
+    let out = run(&env, &["show", "ada-grace"]);
+    insta::assert_snapshot!("show_concluded", snapshot(&env, &out));
+    let md = stdout(&out);
     assert!(md.contains("· concluded ·"), "{md}");
     assert!(md.contains("(completed): Goals reached."), "{md}");
     // Nothing may change after it.
@@ -606,6 +648,7 @@ fn decline_marks_the_proposal_declined_until_signed_and_withdraw_restores_the_by
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("decline", snapshot(&env, &out));
     let files = files_of_last_commit(&env);
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(
@@ -626,7 +669,9 @@ fn decline_marks_the_proposal_declined_until_signed_and_withdraw_restores_the_by
     let log = json_of(&env, &["log", "ada-grace", "--format", "json"]);
     assert_eq!(log["versions"][0]["state"], "declined");
     assert_eq!(log["versions"][0]["declined_by"], json!(["mentee"]));
-    let text = stdout(&run(&env, &["log", "ada-grace", "--color", "never"]));
+    let out = run(&env, &["log", "ada-grace", "--color", "never"]);
+    insta::assert_snapshot!("log_declined", snapshot(&env, &out));
+    let text = stdout(&out);
     assert!(
         text.starts_with("agreements/ada-grace.yaml (declined)"),
         "{text}"
@@ -658,6 +703,7 @@ fn decline_marks_the_proposal_declined_until_signed_and_withdraw_restores_the_by
         ],
     );
     assert_eq!(again.status.code(), Some(2));
+    insta::assert_snapshot!("decline_twice", snapshot(&env, &again));
 
     // A decline is append-only like a sign-off.
     let decline = files[0].clone();
@@ -689,6 +735,7 @@ fn decline_marks_the_proposal_declined_until_signed_and_withdraw_restores_the_by
     // Withdraw: the signed version's exact bytes, committed.
     let out = run(&env, &["withdraw", "ada-grace"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("withdraw", snapshot(&env, &out));
     assert_eq!(env.read(AGREEMENT), signed_text, "exact bytes restored");
     assert!(env
         .git(&["log", "-1", "--format=%s"])
@@ -701,6 +748,7 @@ fn decline_marks_the_proposal_declined_until_signed_and_withdraw_restores_the_by
     assert_eq!(log["versions"][1]["state"], "abandoned", "{log}");
     let out = run(&env, &["withdraw", "ada-grace"]);
     assert_eq!(out.status.code(), Some(2), "nothing left to withdraw");
+    insta::assert_snapshot!("withdraw_twice", snapshot(&env, &out));
 }
 
 #[test]
@@ -720,6 +768,7 @@ fn a_later_signature_outweighs_a_decline() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("decline_without_reason", snapshot(&env, &out));
     let out = run(
         &env,
         &[
@@ -733,6 +782,7 @@ fn a_later_signature_outweighs_a_decline() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("sign_after_declining", snapshot(&env, &out));
     let ada = &json_of(&env, &["status", "--format", "json"])["agreements"][0];
     assert_eq!(ada["state"], "pending", "waiting for the mentor now: {ada}");
     assert_eq!(ada["pending"]["declined_by"], json!([]));
@@ -889,6 +939,7 @@ fn checkin_without_commit_leaves_a_valid_file_and_a_draft_cannot_check_in() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("checkin_no_commit", snapshot(&env, &out));
     assert_eq!(env.git(&["rev-parse", "HEAD"]), head, "nothing committed");
     let untracked = env.git(&["status", "--porcelain", "--untracked-files=all"]);
     assert!(
@@ -906,6 +957,7 @@ fn checkin_without_commit_leaves_a_valid_file_and_a_draft_cannot_check_in() {
         &["checkin", "ada-grace", "--review", "--as", "mentee"],
     );
     assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("checkin_draft", snapshot(&draft, &out));
     assert!(
         stderr(&out).contains("no signed version is in force"),
         "{}",

@@ -3,6 +3,7 @@
 //! `check`, `check --base` reading it from base).
 
 use crate::common::{findings_json, stderr, stdout, Env};
+use crate::snap;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
@@ -54,13 +55,16 @@ const NEW: &[&str] = &[
 #[test]
 fn templates_from_init_to_drift() {
     let env = Env::new();
-    assert_eq!(env.run(&["init"]).status.code(), Some(0));
+    let out = env.run(&["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("init", snap::render(&env, &out));
     let builtin = env.read("templates/default.yaml");
     assert!(builtin.contains("{{mentor_name}}"), "{builtin}");
     // init never overwrites a template a lead has edited.
     let edited = builtin.replace("notice: 14d", "notice: 21d");
     env.write("templates/default.yaml", &edited);
     let out = env.run(&["init"]);
+    insta::assert_snapshot!("init_again", snap::render(&env, &out));
     assert!(
         stderr(&out).contains("skipped templates/default.yaml"),
         "{}",
@@ -71,6 +75,7 @@ fn templates_from_init_to_drift() {
 
     let out = env.run(NEW);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("new_from_template", snap::render(&env, &out));
     let text = env.read("agreements/ada-grace.yaml");
     assert!(
         text.contains("notice: 21d"),
@@ -95,6 +100,10 @@ fn templates_from_init_to_drift() {
     assert_eq!(agreement.template.unwrap().name, "default");
 
     // Placeholders are still errors until filled.
+    insta::assert_snapshot!(
+        "placeholders",
+        snap::run(&env, &["validate", "--color", "never"])
+    );
     let out = env.run(&["validate", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(rules(&findings_json(&out)).contains(&"placeholder".to_owned()));
@@ -137,6 +146,7 @@ fn templates_from_init_to_drift() {
     assert_eq!(json["summary"]["info"], 1);
     assert_eq!(json["summary"]["errors"], 0, "{json:#}");
     assert_eq!(out.status.code(), Some(0), "info never fails the gate");
+    insta::assert_snapshot!("template_drift", snap::render(&env, &check(&env, "text")));
     // A pull request that changes only the template shows the drift too,
     // though it touches no agreement.
     let head = env.git(&["rev-parse", "HEAD"]).trim().to_owned();
@@ -148,6 +158,10 @@ fn templates_from_init_to_drift() {
     assert!(
         rules(&pr_json).contains(&"template-drift".to_owned()),
         "{pr_json:#}"
+    );
+    insta::assert_snapshot!(
+        "template_drift_in_a_pull_request",
+        snap::run(&env, &["check", "--base", &base, "--head", &head])
     );
     let out = env.run(&["check", "--format", "json", "--deny-warnings"]);
     let json = findings_json(&out);
@@ -192,6 +206,7 @@ fn templates_from_init_to_drift() {
         "never",
     ]);
     assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("diff_template", snap::render(&env, &out));
     assert!(stdout(&out).contains("21d"), "{}", stdout(&out));
 }
 
@@ -203,18 +218,22 @@ fn template_refusals() {
     args[3] = "nope";
     let out = env.run(&args);
     assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("unknown_template", snap::render(&env, &out));
     assert!(
         stderr(&out).contains("templates in templates/: default"),
         "{}",
         stderr(&out)
     );
     args[3] = "../charter";
-    assert_eq!(env.run(&args).status.code(), Some(2));
+    let out = env.run(&args);
+    assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("template_name_as_path", snap::render(&env, &out));
     // A template that is not YAML data is refused with its place.
     env.write("templates/broken.yaml", "title: [unclosed\n");
     args[3] = "broken";
     let out = env.run(&args);
     assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("broken_template", snap::render(&env, &out));
     assert!(
         stderr(&out).contains("templates/broken.yaml:"),
         "{}",
@@ -226,6 +245,7 @@ fn template_refusals() {
     env.commit_all("plain", "2026-01-05T10:00:00Z");
     let out = env.run(&["diff", "--template", "plain"]);
     assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("diff_template_without_one", snap::render(&env, &out));
     assert!(
         stderr(&out).contains("not made from a template"),
         "{}",
@@ -244,6 +264,7 @@ fn template_refusals() {
     args[3] = "short";
     let out = env.run(&args);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("template_from_settings", snap::render(&env, &out));
     assert!(env.read("agreements/ada-grace.yaml").contains("notice: 7d"));
 }
 
@@ -261,6 +282,7 @@ fn validate_applies_the_policy() {
     let env = Env::with_git();
     env.write("charter.yaml", POLICY);
     env.write("agreements/ada-grace.yaml", minimal());
+    insta::assert_snapshot!("policy", snap::run(&env, &["validate", "--color", "never"]));
     let out = env.run(&["validate", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let json = findings_json(&out);
@@ -304,11 +326,19 @@ fn validate_applies_the_policy() {
     );
     let out = env.run(&["validate", "--format", "json"]);
     assert!(!rules(&findings_json(&out)).contains(&"policy".to_owned()));
+    insta::assert_snapshot!(
+        "policy_allowed",
+        snap::run(&env, &["validate", "--color", "never"])
+    );
 
     // A policy naming a field agreements do not have is itself an error.
     env.write(
         "charter.yaml",
         "charter: 1\npolicy:\n  required: [reviews, meetings.room]\n",
+    );
+    insta::assert_snapshot!(
+        "policy_unknown_field",
+        snap::run(&env, &["validate", "--color", "never"])
     );
     let out = env.run(&["validate", "--format", "json"]);
     let json = findings_json(&out);
@@ -344,6 +374,10 @@ fn a_pull_request_is_judged_by_the_policy_of_its_base() {
     env.write("agreements/ada-grace.yaml", minimal());
     env.commit_all("Relax the policy, add ada-grace", "2026-01-06T10:00:00Z");
 
+    insta::assert_snapshot!(
+        "policy_of_base",
+        snap::run(&env, &["check", "--base", "main", "--head", "pr"])
+    );
     let out = env.run(&[
         "check", "--base", "main", "--head", "pr", "--format", "json",
     ]);
@@ -360,6 +394,10 @@ fn a_pull_request_is_judged_by_the_policy_of_its_base() {
     assert!(f["message"].as_str().unwrap().contains("21d"), "{f}");
 
     // Once merged, the relaxed policy is the programme's.
+    insta::assert_snapshot!(
+        "policy_once_merged",
+        snap::run(&env, &["check", "--head", "pr"])
+    );
     let out = env.run(&["check", "--head", "pr", "--format", "json"]);
     assert!(!rules(&findings_json(&out)).contains(&"policy".to_owned()));
 }

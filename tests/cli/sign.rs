@@ -99,6 +99,53 @@ fn verify_snapshot(env: &Env) -> String {
     snap::render(env, &out)
 }
 
+/// Like [`verify_snapshot`], for sign-offs the test wrote itself, several
+/// of one version and role: each file in `labels` is named by what it is
+/// (`...-mentee-[unknown key].yaml`) instead of by its hash, each other
+/// text in `labels` (a hash a message names) replaced as it is, and the
+/// lines under `invalid sign-offs:` sorted. charter lists those by file
+/// name, and names that cover a signature made with a throwaway key sort
+/// differently from run to run.
+fn verify_snapshot_labelled(env: &Env, labels: &[(&str, &str)]) -> String {
+    let mut out = env
+        .charter(&["verify", "--color", "never"])
+        .env("CHARTER_TODAY", LATER)
+        .output()
+        .unwrap();
+    let mut text = stdout(&out);
+    for (what, label) in labels {
+        let named = match what.strip_suffix(".yaml") {
+            Some(stem) if stem.len() > 8 => format!("{}[{label}].yaml", &stem[..stem.len() - 8]),
+            _ => label.to_string(),
+        };
+        text = text.replace(what, &named);
+    }
+    out.stdout = text.into_bytes();
+    let mut lines = Vec::new();
+    let mut block: Vec<&str> = Vec::new();
+    let whole = snap::render(env, &out);
+    for line in whole.lines() {
+        if line.starts_with("    ") && !block.is_empty() {
+            block.push(line);
+            continue;
+        }
+        if block.len() > 1 {
+            block[1..].sort_unstable();
+        }
+        lines.append(&mut block);
+        if line.ends_with("invalid sign-offs:") {
+            block.push(line);
+        } else {
+            lines.push(line);
+        }
+    }
+    if block.len() > 1 {
+        block[1..].sort_unstable();
+    }
+    lines.append(&mut block);
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
 /// The single sign-off report whose file is `file`.
 fn report<'a>(json: &'a Value, file: &str) -> &'a Value {
     json["signoffs"]
@@ -384,6 +431,7 @@ fn the_role_comes_from_git_user_email() {
     env.git(&["config", "user.email", "ADA@example.com"]);
     let out = env.run(&["sign", "ada-grace", "--key", keys.mentee.path()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("role_from_git_email", snap::render(&env, &out));
     assert!(
         stderr(&out).contains("as mentee (ada@example.com)"),
         "{}",
@@ -392,6 +440,7 @@ fn the_role_comes_from_git_user_email() {
     env.git(&["config", "user.email", "someone@example.com"]);
     let out = env.run(&["sign", "ada-grace", "--key", keys.mentor.path()]);
     assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("no_role_from_git_email", snap::render(&env, &out));
     assert!(stderr(&out).contains("--as mentor"), "{}", stderr(&out));
 }
 
@@ -462,6 +511,7 @@ fn signoff_message_and_signature_are_byte_exact() {
     let version = version_of(&env);
     let out = env.run(&["signoff", "message", &file]);
     assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("signoff_message", snap::render(&env, &out));
     let signed_at = text
         .lines()
         .find_map(|l| l.strip_prefix("signed_at: "))
@@ -491,6 +541,7 @@ fn signoff_message_and_signature_are_byte_exact() {
     env.write("broken.yaml", "agreement: ada-grace\nversion: 1\n");
     let out = env.run(&["signoff", "message", "broken.yaml"]);
     assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("signoff_message_malformed", snap::render(&env, &out));
     assert!(
         stderr(&out).contains("broken.yaml: not a valid sign-off file"),
         "{}",
@@ -498,6 +549,7 @@ fn signoff_message_and_signature_are_byte_exact() {
     );
     let out = env.run(&["signoff", "signature", "missing.yaml"]);
     assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("signoff_signature_missing", snap::render(&env, &out));
     assert!(stderr(&out).contains("missing.yaml"), "{}", stderr(&out));
 }
 
@@ -516,6 +568,7 @@ fn charter_accepts_signoffs_made_by_ssh_keygen() {
     assert_eq!(code, Some(0), "{json:#}");
     assert_eq!(report(&json, &file)["valid"], true);
     assert_eq!(json["summary"]["valid"], 2);
+    insta::assert_snapshot!("verify_ssh_keygen_signoff", verify_snapshot(&env));
     let (_, text) = verify_text(&env);
     assert!(text.starts_with("ada-grace (in-force)"), "{text}");
     // And OpenSSH agrees with itself through charter's output.
@@ -542,6 +595,7 @@ fn signs_through_a_real_ssh_agent() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("agent_public_key", snap::render(&env, &out));
     // With no key named and no ~/.ssh keys, the agent's trusted key is used.
     agent.add(&keys.mentor.private);
     let out = env
@@ -550,6 +604,7 @@ fn signs_through_a_real_ssh_agent() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("agent_trusted_key", snap::render(&env, &out));
     let (code, json) = verify_json(&env);
     assert_eq!(code, Some(0), "{json:#}");
     assert_eq!(json["summary"]["valid"], 2);
@@ -565,6 +620,7 @@ fn signs_through_a_real_ssh_agent() {
         "--waive-notice",
     ]);
     assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("agent_missing", snap::render(&env, &out));
     assert!(
         stderr(&out).contains("SSH_AUTH_SOCK is not set"),
         "{}",
@@ -599,6 +655,7 @@ fn an_encrypted_key_in_the_agent_needs_no_passphrase() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("agent_encrypted_key", snap::render(&env, &out));
 }
 
 #[test]
@@ -609,6 +666,7 @@ fn default_keys_come_from_git_config_or_home() {
     env.git(&["config", "user.signingkey", keys.mentee.path()]);
     let out = env.run(&["sign", "ada-grace", "--as", "mentee"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("key_from_signingkey", snap::render(&env, &out));
     // A literal key:: public key signs through the agent, which is absent here.
     env.git(&[
         "config",
@@ -617,6 +675,7 @@ fn default_keys_come_from_git_config_or_home() {
     ]);
     let out = env.run(&["sign", "ada-grace", "--as", "mentor"]);
     assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("literal_signingkey_without_agent", snap::render(&env, &out));
     assert!(stderr(&out).contains("SSH_AUTH_SOCK"), "{}", stderr(&out));
     // Without gpg.format=ssh, ~/.ssh/id_* are tried; the trusted one wins.
     env.git(&["config", "--unset", "gpg.format"]);
@@ -625,6 +684,7 @@ fn default_keys_come_from_git_config_or_home() {
     std::fs::copy(&keys.mentor.private, ssh.join("id_rsa")).unwrap();
     let out = env.run(&["sign", "ada-grace", "--as", "mentor"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("key_from_home", snap::render(&env, &out));
     let (code, json) = verify_json(&env);
     assert_eq!(code, Some(0), "{json:#}");
     assert_eq!(json["summary"]["valid"], 2);
@@ -635,6 +695,7 @@ fn without_any_key_sign_says_where_keys_come_from() {
     let (env, _) = setup();
     let out = env.run(&["sign", "ada-grace", "--as", "mentor"]);
     assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("no_key", snap::render(&env, &out));
     let err = stderr(&out);
     assert!(err.contains("no SSH key found"), "{err}");
     assert!(err.contains("--key"), "{err}");
@@ -658,6 +719,7 @@ fn an_encrypted_key_without_a_terminal_is_a_clear_error() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    insta::assert_snapshot!("encrypted_key_without_terminal", snap::render(&env, &out));
     let err = stderr(&out);
     assert!(err.contains("no terminal to ask for it"), "{err}");
     assert!(err.contains("ssh-add"), "{err}");
@@ -677,6 +739,7 @@ fn an_encrypted_key_without_a_terminal_is_a_clear_error() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    insta::assert_snapshot!("wrong_passphrase", snap::render(&env, &out));
     assert!(stderr(&out).contains("passphrase"), "{}", stderr(&out));
     assert!(signoff_files(&env).is_empty());
 }
@@ -735,6 +798,23 @@ fn tampered_signoffs_are_rejected() {
     assert_eq!(
         json["summary"],
         serde_json::json!({"valid": 0, "invalid": 2})
+    );
+    let named = &mentor_file[mentor_file.len() - 13..mentor_file.len() - 5];
+    insta::assert_snapshot!(
+        "verify_tampered",
+        verify_snapshot_labelled(
+            &env,
+            &[
+                (
+                    &format!("content hash {named}"),
+                    "content hash [H8 of the name]"
+                ),
+                (
+                    &format!("hash to {}", h8(edited.as_bytes())),
+                    "hash to [H8 of the bytes]"
+                ),
+            ]
+        )
     );
     let (code, text) = verify_text(&env);
     assert_eq!(code, Some(1));
@@ -809,6 +889,18 @@ fn wrong_namespace_unknown_key_and_other_party_are_rejected() {
         json["summary"],
         serde_json::json!({"valid": 0, "invalid": 4})
     );
+    insta::assert_snapshot!(
+        "verify_wrong_signers",
+        verify_snapshot_labelled(
+            &env,
+            &[
+                (&other_ns, "other namespace"),
+                (&unknown, "unknown key"),
+                (&impostor, "the mentor's key"),
+                (&wrong_role, "the mentee as mentor"),
+            ]
+        )
+    );
 }
 
 #[test]
@@ -847,6 +939,10 @@ fn a_signoff_replayed_onto_another_version_is_rejected() {
     );
     // The originals still count for the first version.
     assert_eq!(report(&json, &original)["valid"], true);
+    insta::assert_snapshot!(
+        "verify_replayed",
+        verify_snapshot_labelled(&env, &[(&edited, "version edited"), (&copied, "copied")])
+    );
     let (_, text) = verify_text(&env);
     assert!(text.contains(&format!("  v2 ({})  ", &v2[7..19])), "{text}");
     assert!(text.contains("pending, missing: mentor, mentee"), "{text}");
@@ -881,6 +977,7 @@ fn signoffs_do_not_revive_after_a_revert() {
         json["summary"],
         serde_json::json!({"valid": 4, "invalid": 0})
     );
+    insta::assert_snapshot!("verify_after_a_revert", verify_snapshot(&env));
     let (_, text) = verify_text(&env);
     let newest = text.lines().nth(1).unwrap();
     assert!(
@@ -900,7 +997,9 @@ fn signoffs_do_not_revive_after_a_revert() {
     );
     assert!(text.starts_with("ada-grace (pending)"), "{text}");
     // Signing the reverted text now names v2 as what it amends.
-    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    let out = sign(&env, "mentee", &keys.mentee, &[]);
+    assert_eq!(out.status.code(), Some(0), "sign: {}", stderr(&out));
+    insta::assert_snapshot!("sign_after_a_revert", snap::render(&env, &out));
     let newest_file = env.git(&["show", "--name-only", "--format=", "HEAD"]);
     let signed = env.read(newest_file.trim());
     assert!(signed.contains(&format!("amends: {v2}")), "{signed}");
@@ -919,10 +1018,12 @@ fn one_key_for_both_parties_signs_nothing() {
     sign_ok(&env, "mentor", &shared, &[]);
     let out = sign(&env, "mentee", &shared, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("sign_with_the_other_party_key", snap::render(&env, &out));
     assert!(stderr(&out).contains("not signed yet"), "{}", stderr(&out));
     let (code, json) = verify_json(&env);
     assert_eq!(code, Some(0), "both files are valid: {json:#}");
     assert_eq!(json["summary"]["valid"], 2);
+    insta::assert_snapshot!("verify_one_key_for_both", verify_snapshot(&env));
     let (_, text) = verify_text(&env);
     assert!(text.starts_with("ada-grace (draft)"), "{text}");
     assert!(
@@ -957,8 +1058,15 @@ fn verify_and_check_say_alike_why_a_new_party_is_not_enough() {
     sign_ok(&env, "mentor", &keys.mentor, &[]);
     sign_ok(&env, "mentee", &keys.mentee, &[]);
     let why = "the mentee changes from ada@example.com to ada2@example.com, and ada@example.com has not signed this version";
+    insta::assert_snapshot!("verify_new_party", verify_snapshot(&env));
     let (_, text) = verify_text(&env);
     assert!(text.contains(&format!("not signed: {why}")), "{text}");
+    let check_text = env
+        .charter(&["check", "--color", "never"])
+        .env("CHARTER_TODAY", LATER)
+        .output()
+        .unwrap();
+    insta::assert_snapshot!("check_new_party", snap::render(&env, &check_text));
     let out = env
         .charter(&["check", "--format", "json"])
         .env("CHARTER_TODAY", LATER)
@@ -1000,6 +1108,10 @@ fn a_key_expired_when_the_signoff_landed_does_not_count() {
         let (code, json) = verify_json(&env);
         let r = report(&json, &file);
         assert_eq!(r["valid"], valid, "{landed}: {r:#}");
+        insta::assert_snapshot!(
+            format!("verify_key_expiry_landed_{}", &landed[..10]),
+            verify_snapshot(&env)
+        );
         assert_eq!(r["signoff_time"], landed);
         if valid {
             assert_eq!(code, Some(0));
@@ -1135,12 +1247,15 @@ fn sign_refuses_a_duplicate_but_not_a_waiver() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     insta::assert_snapshot!("refuses_a_duplicate", snap::render(&env, &out));
     assert_eq!(signoff_files(&env).len(), 1);
-    sign_ok(&env, "mentee", &keys.mentee, &["--waive-notice"]);
+    let out = sign(&env, "mentee", &keys.mentee, &["--waive-notice"]);
+    assert_eq!(out.status.code(), Some(0), "sign: {}", stderr(&out));
+    insta::assert_snapshot!("a_waiver_is_no_duplicate", snap::render(&env, &out));
     assert_eq!(signoff_files(&env).len(), 2);
     // An uncommitted sign-off counts as already there too.
     sign_ok(&env, "mentor", &keys.mentor, &["--no-commit"]);
     let out = sign(&env, "mentor", &keys.mentor, &["--no-commit"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    insta::assert_snapshot!("refuses_an_uncommitted_duplicate", snap::render(&env, &out));
 }
 
 #[test]
@@ -1161,13 +1276,16 @@ fn sign_refuses_to_break_the_notice_period_unless_waived() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     insta::assert_snapshot!("refuses_to_break_the_notice", snap::render(&env, &out));
     let count = signoff_files(&env).len();
-    sign_ok(&env, "mentor", &keys.mentor, &["--waive-notice"]);
+    let out = sign(&env, "mentor", &keys.mentor, &["--waive-notice"]);
+    assert_eq!(out.status.code(), Some(0), "sign: {}", stderr(&out));
+    insta::assert_snapshot!("waive_notice_as_mentor", snap::render(&env, &out));
     assert_eq!(signoff_files(&env).len(), count + 1);
     let newest = env.git(&["show", "--name-only", "--format=", "HEAD"]);
     let newest = env.read(newest.trim());
     assert!(newest.contains("waive_notice: true"), "{newest}");
     let out = sign(&env, "mentee", &keys.mentee, &["--waive-notice"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("waive_notice_as_mentee", snap::render(&env, &out));
     assert!(
         stderr(&out).contains("is now signed; it takes effect on"),
         "{}",
@@ -1182,7 +1300,9 @@ fn sign_refuses_to_break_the_notice_period_unless_waived() {
             .replace("Minimal agreement", "Weekly agreement"),
     );
     env.commit_all("Retitle", CLOCK);
-    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    let out = sign(&env, "mentor", &keys.mentor, &[]);
+    assert_eq!(out.status.code(), Some(0), "sign: {}", stderr(&out));
+    insta::assert_snapshot!("editorial_needs_no_notice", snap::render(&env, &out));
 }
 
 /// `sign --no-commit` and `amend` judge the same uncommitted amendment by
@@ -1211,6 +1331,8 @@ fn sign_and_amend_judge_a_pending_change_alike() {
     let amend = env.run(&["amend", "ada-grace", "--today", "2026-03-01"]);
     assert_eq!(signed.status.code(), Some(1), "{}", stderr(&signed));
     assert_eq!(amend.status.code(), Some(1), "{}", stderr(&amend));
+    insta::assert_snapshot!("sign_too_early", snap::render(&env, &signed));
+    insta::assert_snapshot!("amend_too_early", snap::render(&env, &amend));
     assert!(
         stderr(&signed).contains("allows 2026-03-15 at the earliest"),
         "{}",
@@ -1232,8 +1354,10 @@ fn sign_and_amend_judge_a_pending_change_alike() {
         &["--no-commit", "--today", "2026-02-10"],
     );
     assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
+    insta::assert_snapshot!("sign_in_time", snap::render(&env, &signed));
     let amend = env.run(&["amend", "ada-grace", "--today", "2026-02-10"]);
     assert_eq!(amend.status.code(), Some(0), "{}", stderr(&amend));
+    insta::assert_snapshot!("amend_in_time", snap::render(&env, &amend));
     assert_ne!(head(&env), before);
 }
 
@@ -1257,6 +1381,7 @@ fn sign_refuses_during_a_merge() {
     let before = head(&env);
     let out = sign(&env, "mentor", &keys.mentor, &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    insta::assert_snapshot!("refuses_during_a_merge", snap::render(&env, &out));
     assert!(
         stderr(&out).contains("in the middle of an operation"),
         "{}",
@@ -1272,6 +1397,7 @@ fn no_commit_writes_the_file_and_commits_nothing() {
     let before = head(&env);
     let out = sign(&env, "mentor", &keys.mentor, &["--no-commit"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("no_commit", snap::render(&env, &out));
     assert!(stderr(&out).contains("not committed"), "{}", stderr(&out));
     assert_eq!(head(&env), before);
     let file = signoff_of(&env, "mentor");
@@ -1284,6 +1410,7 @@ fn no_commit_writes_the_file_and_commits_nothing() {
     );
     let out = sign(&env, "mentee", &keys.mentee, &["--no-commit"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("no_commit_uncommitted_version", snap::render(&env, &out));
     let v = version_of(&env);
     assert!(signoff_files(&env).iter().any(|f| f.contains(&v[7..19])));
     env.commit_all("Shorter purpose, signed by the mentee", CLOCK);

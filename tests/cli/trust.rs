@@ -10,6 +10,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::common::{stderr, stdout, Env, Key, NOW};
+use crate::snap;
 
 const AGREEMENT: &str = "agreements/ada-grace.yaml";
 const MENTOR: &str = "grace@example.com";
@@ -218,6 +219,10 @@ fn a_proposal_made_again_gets_a_new_notice_period_in_a_pull_request() {
     ]);
     assert_real_commits(&env, &stdout(&text));
     assert_real_commits(&env, &stderr(&text));
+    insta::assert_snapshot!(
+        "proposal_made_again_in_a_pull_request",
+        snap::render(&env, &text)
+    );
 }
 
 #[test]
@@ -260,8 +265,23 @@ fn status_log_and_verify_credit_sign_offs_to_the_newest_occurrence() {
     assert_eq!(states[2].1, "abandoned", "the withdrawn proposal: {log:#}");
     assert_eq!(versions[2]["signed_by"], serde_json::json!([]), "{log:#}");
 
+    insta::assert_snapshot!(
+        "proposal_made_again_log",
+        snap::run(
+            &env,
+            &[
+                "log",
+                "ada-grace",
+                "--color",
+                "never",
+                "--today",
+                "2026-05-01"
+            ]
+        )
+    );
     let out = env.run(&["verify", "--color", "never", "--today", "2026-05-01"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("proposal_made_again_verify", snap::render(&env, &out));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert!(
@@ -308,6 +328,7 @@ fn sign_signs_a_proposal_made_again_though_its_first_occurrence_was_signed() {
         keys.mentor.path(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("sign_again_as_mentor", snap::render(&env, &out));
     let out = env.run(&[
         "sign",
         "ada-grace",
@@ -317,6 +338,7 @@ fn sign_signs_a_proposal_made_again_though_its_first_occurrence_was_signed() {
         keys.mentee.path(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("sign_again_as_mentee", snap::render(&env, &out));
     let status = json_of(&env.run(&["status", "--format", "json", "--today", "2027-06-01"]));
     assert_eq!(status["agreements"][0]["state"], "in-force", "{status:#}");
     assert_eq!(
@@ -333,6 +355,23 @@ fn check_pr(env: &Env, today: &str) -> (Option<i32>, Value) {
         "check", "--base", "base", "--head", "pr", "--format", "json", "--today", today,
     ]);
     (out.status.code(), json_of(&out))
+}
+
+/// `check` of the pull request `pr` against `base` on `today` as text, as
+/// a whole-output snapshot text.
+fn check_pr_text(env: &Env, today: &str) -> String {
+    snap::run(
+        env,
+        &[
+            "check", "--base", "base", "--head", "pr", "--format", "text", "--today", today,
+        ],
+    )
+}
+
+/// The whole-history `check` on `today` as text, as a whole-output
+/// snapshot text.
+fn check_text(env: &Env, today: &str) -> String {
+    snap::run(env, &["check", "--format", "text", "--today", today])
 }
 
 fn trust_root_messages(json: &Value) -> Vec<String> {
@@ -362,6 +401,7 @@ fn turning_a_cert_authority_line_into_a_plain_key_is_a_trust_root_change() {
         format!("{signers}*@example.com {}\n", ca.line),
     );
     env.commit_all("Tidy allowed_signers", "2026-01-07T10:00:00Z");
+    insta::assert_snapshot!(check_pr_text(&env, "2026-01-07"));
     let (_, json) = check_pr(&env, "2026-01-07");
     let messages = trust_root_messages(&json);
     assert_eq!(messages.len(), 2, "{json:#}");
@@ -396,6 +436,7 @@ fn moving_the_trust_root_lists_the_keys_it_adds_and_removes() {
     );
     env.write("charter.yaml", "charter: 1\nallowed_signers: .signers\n");
     env.commit_all("Keep the signers in a dotfile", "2026-01-07T10:00:00Z");
+    insta::assert_snapshot!(check_pr_text(&env, "2026-01-07"));
     let (_, json) = check_pr(&env, "2026-01-07");
     let moved = json["findings"]
         .as_array()
@@ -441,6 +482,7 @@ fn moving_the_sign_offs_orphans_them() {
     let (env, _) = signed_base();
     env.write("charter.yaml", "charter: 1\nsignoffs: records\n");
     env.commit_all("Rename the sign-off directory", "2026-01-07T10:00:00Z");
+    insta::assert_snapshot!(check_pr_text(&env, "2026-01-07"));
     let (code, json) = check_pr(&env, "2026-01-07");
     assert_eq!(code, Some(1), "{json:#}");
     let found = rules(&json);
@@ -466,6 +508,10 @@ fn moving_the_agreements_orphans_the_signed_ones() {
     env.write("elsewhere/ada-grace.yaml", text);
     env.write("charter.yaml", "charter: 1\nagreements: elsewhere\n");
     env.commit_all("Move the agreements", "2026-01-07T10:00:00Z");
+    insta::assert_snapshot!(
+        "moving_the_agreements_pr",
+        check_pr_text(&env, "2026-01-07")
+    );
     let (code, json) = check_pr(&env, "2026-01-07");
     assert_eq!(code, Some(1), "{json:#}");
     let f = finding(&json, "agreement-removed");
@@ -494,6 +540,7 @@ fn an_unchanged_layout_raises_nothing() {
         "charter: 1\nprogram: Mentoring\nagreements: agreements\n",
     );
     env.commit_all("Name the programme", "2026-01-07T10:00:00Z");
+    insta::assert_snapshot!(check_pr_text(&env, "2026-01-07"));
     let (code, json) = check_pr(&env, "2026-01-07");
     assert_eq!(code, Some(0), "{json:#}");
     assert!(trust_root_messages(&json).is_empty(), "{json:#}");
@@ -535,6 +582,10 @@ fn a_commit_time_beyond_any_date_is_an_error_not_1970() {
         let err = stderr(&out);
         assert!(err.contains(&absurd[..12]), "{args:?}: {err}");
         assert!(err.contains("committer time"), "{args:?}: {err}");
+        insta::assert_snapshot!(
+            format!("far_future_commit_{}", args[0]),
+            snap::render(&env, &out)
+        );
     }
 }
 
@@ -624,6 +675,7 @@ fn whole_history_warns_when_clamping_moves_a_commit_by_more_than_a_day() {
     );
     env.write("notes.txt", "four\n");
     env.commit_all("Within the day", "2026-06-01T09:00:00Z");
+    insta::assert_snapshot!(check_text(&env, "2026-06-02"));
     let out = env.run(&["check", "--format", "json", "--today", "2026-06-02"]);
     let json = json_of(&out);
     let found = suspicious(&json);
@@ -652,6 +704,7 @@ fn a_fast_forward_around_the_previous_tip_is_reported() {
     let merge = rev(&env, "HEAD");
     env.git(&["checkout", "-q", "main"]);
     env.git(&["merge", "-q", "--ff-only", "around"]);
+    insta::assert_snapshot!(check_text(&env, "2026-06-02"));
     let out = env.run(&["check", "--format", "json", "--today", "2026-06-02"]);
     let json = json_of(&out);
     let found = suspicious(&json);
@@ -678,12 +731,14 @@ fn moving_the_check_ins_orphans_them() {
             keys.mentee.path(),
         ]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        insta::assert_snapshot!("checkin_before_the_move", snap::render(&env, &out));
         env.git(&["branch", "base"]);
         env.git(&["checkout", "-q", "-b", "pr"]);
         env
     };
     env.write("charter.yaml", "charter: 1\ncheckins: progress\n");
     env.commit_all("Rename the check-in directory", "2026-01-21T10:00:00Z");
+    insta::assert_snapshot!(check_pr_text(&env, "2026-01-21"));
     let (code, json) = check_pr(&env, "2026-01-21");
     assert_eq!(code, Some(1), "{json:#}");
     let moved = finding(&json, "trust-root-change");
@@ -715,6 +770,7 @@ fn verify_warns_about_a_missing_or_binary_trust_root() {
     let sample = sample.to_str().unwrap();
     let trusted = env.run(&["-C", sample, "verify", "--today", "2026-06-10"]);
     assert_eq!(trusted.status.code(), Some(0), "{}", stderr(&trusted));
+    insta::assert_snapshot!("verify_trusted", snap::render(&env, &trusted));
     assert!(
         !stderr(&trusted).contains("warning"),
         "{}",
@@ -748,6 +804,7 @@ fn verify_warns_about_a_missing_or_binary_trust_root() {
     env.git(&["-C", sample, "rm", "-q", "allowed_signers"]);
     env.git(&["-C", sample, "commit", "-q", "-m", "No trust root"]);
     let missing = env.run(&["-C", sample, "verify", "--today", "2026-06-10"]);
+    insta::assert_snapshot!("verify_missing_trust_root", snap::render(&env, &missing));
     assert!(
         stderr(&missing)
             .contains("warning: allowed_signers does not exist at HEAD, so no key is trusted"),

@@ -2,7 +2,10 @@
 //! under diffs, a readable summary for a new agreement in the pull-request
 //! comment, and reordered goals as an editorial change.
 
+use std::process::Output;
+
 use crate::common::{stderr, stdout, Env};
+use crate::snap;
 
 fn sample() -> Env {
     let env = Env::new();
@@ -11,7 +14,8 @@ fn sample() -> Env {
     env
 }
 
-fn run(env: &Env, args: &[&str]) -> String {
+/// `charter -C sample ARGS`, which must decide (exit 0 or 1).
+fn output(env: &Env, args: &[&str]) -> Output {
     let mut all = vec!["-C", "sample"];
     all.extend_from_slice(args);
     let out = env.run(&all);
@@ -20,13 +24,24 @@ fn run(env: &Env, args: &[&str]) -> String {
         "{args:?}: {}",
         stderr(&out)
     );
-    stdout(&out)
+    out
+}
+
+fn run(env: &Env, args: &[&str]) -> String {
+    stdout(&output(env, args))
+}
+
+/// [`output`] as a whole-output snapshot text, and its stdout.
+fn snapshot(env: &Env, args: &[&str]) -> (String, String) {
+    let out = output(env, args);
+    (snap::render(env, &out), stdout(&out))
 }
 
 #[test]
 fn versions_are_numbered_beside_their_ids() {
     let env = sample();
-    let log = run(&env, &["log", "ada-grace", "--today", "2026-06-10"]);
+    let (whole, log) = snapshot(&env, &["log", "ada-grace", "--today", "2026-06-10"]);
+    insta::assert_snapshot!("log", whole);
     let numbered: Vec<&str> = log
         .lines()
         .filter_map(|l| l.split("  ").nth(1))
@@ -39,14 +54,20 @@ fn versions_are_numbered_beside_their_ids() {
     assert_eq!(log.matches("legend: ").count(), 1, "{log}");
     assert!(log.contains("14 days' notice"), "{log}");
 
-    let status = run(&env, &["status", "--today", "2026-06-10"]);
+    let (whole, status) = snapshot(&env, &["status", "--today", "2026-06-10"]);
+    insta::assert_snapshot!("status", whole);
     assert!(status.contains("  in force: v2 ("), "{status}");
     assert!(status.contains("  pending: v3 ("), "{status}");
     // The same numbers in show.
-    let show = run(&env, &["show", "ada-grace", "--pending"]);
+    let (whole, show) = snapshot(
+        &env,
+        &["show", "ada-grace", "--pending", "--today", "2026-06-10"],
+    );
+    insta::assert_snapshot!("show_pending", whole);
     assert!(show.contains("version v3 ("), "{show}");
     // And in verify, one line per version, newest first.
-    let verify = run(&env, &["verify", "ada-grace", "--today", "2026-06-10"]);
+    let (whole, verify) = snapshot(&env, &["verify", "ada-grace", "--today", "2026-06-10"]);
+    insta::assert_snapshot!("verify", whole);
     let versions: Vec<&str> = verify
         .lines()
         .filter_map(|l| l.strip_prefix("  v"))
@@ -58,7 +79,7 @@ fn versions_are_numbered_beside_their_ids() {
         "{verify}"
     );
     // And in the pull-request comment's heading of each changed agreement.
-    let md = run(
+    let (whole, md) = snapshot(
         &env,
         &[
             "check",
@@ -70,6 +91,7 @@ fn versions_are_numbered_beside_their_ids() {
             "2026-06-10",
         ],
     );
+    insta::assert_snapshot!("check_markdown", whole);
     assert!(
         md.contains("### `lin-sam-onboarding` v3 (4f893d3acf50) (concluded)"),
         "{md}"
@@ -83,7 +105,8 @@ fn a_legend_is_printed_once_under_text_and_markdown_diffs() {
         .git(&["-C", "sample", "rev-list", "--max-parents=0", "HEAD"])
         .trim()
         .to_owned();
-    let text = run(&env, &["diff", &first, "HEAD", "--color", "never"]);
+    let (whole, text) = snapshot(&env, &["diff", &first, "HEAD", "--color", "never"]);
+    insta::assert_snapshot!("diff_text", whole);
     assert!(text.matches("agreements/").count() >= 2, "{text}");
     assert_eq!(text.matches("legend: ").count(), 1, "{text}");
     assert!(
@@ -91,10 +114,12 @@ fn a_legend_is_printed_once_under_text_and_markdown_diffs() {
         "{text}"
     );
     assert!(text.contains("↕ moved"), "{text}");
-    let md = run(&env, &["diff", &first, "HEAD", "--format", "markdown"]);
+    let (whole, md) = snapshot(&env, &["diff", &first, "HEAD", "--format", "markdown"]);
+    insta::assert_snapshot!("diff_markdown", whole);
     assert_eq!(md.matches("_Legend: ").count(), 1, "{md}");
     // No legend without a diff, and none in JSON.
-    let none = run(&env, &["diff", "HEAD", "HEAD"]);
+    let (whole, none) = snapshot(&env, &["diff", "HEAD", "HEAD"]);
+    insta::assert_snapshot!("diff_nothing", whole);
     assert!(!none.contains("legend"), "{none}");
     let json = run(&env, &["diff", &first, "HEAD", "--format", "json"]);
     let _: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -111,8 +136,11 @@ fn a_new_agreement_reads_as_a_summary_in_the_pull_request_comment() {
         .replace("Lin Chen", "Kim Park");
     env.write("sample/agreements/kim-sam.yaml", new);
     env.git(&["-C", "sample", "add", "-A"]);
-    env.git(&["-C", "sample", "commit", "-qm", "propose kim-sam"]);
-    let md = run(
+    env.git_at(
+        &["-C", "sample", "commit", "-qm", "propose kim-sam"],
+        "2026-06-09T10:00:00Z",
+    );
+    let (whole, md) = snapshot(
         &env,
         &[
             "check",
@@ -126,6 +154,7 @@ fn a_new_agreement_reads_as_a_summary_in_the_pull_request_comment() {
             "2026-06-10",
         ],
     );
+    insta::assert_snapshot!("new_agreement_markdown", whole);
     let section = &md[md.find("### `kim-sam`").expect(&md)..];
     assert!(section.contains("new agreement:"), "{section}");
     assert!(
@@ -166,7 +195,8 @@ fn reordering_goals_is_editorial() {
     );
     assert_ne!(swapped, yaml);
     env.write(path, swapped);
-    let out = run(&env, &["diff", "--color", "never"]);
+    let (whole, out) = snapshot(&env, &["diff", "--color", "never"]);
+    insta::assert_snapshot!("reordered_goals", whole);
     assert!(
         out.contains("0 material changes") || out.contains(": 1 editorial change"),
         "{out}"
