@@ -154,11 +154,13 @@ pub fn markdown_code(s: &str) -> String {
     format!("{fence}{pad}{inner}{pad}{fence}")
 }
 
-/// HTML text or attribute content: entities for `& < > " '`, and the
-/// control and invisible characters (line feeds included) as numeric
-/// references, which browsers show as the same whitespace (or ignore) but
-/// never act on, so that no line of user data starts a line of the page's
-/// source either (where a CI log could read it as a command).
+/// HTML text or attribute content: entities for `& < > " '`; line feeds
+/// and tabs as numeric references (whitespace to a browser), so that no
+/// line of user data starts a line of the page's source (where a CI log
+/// could read it as a command); every other control or invisible character
+/// spelt out as by [`text`]: a numeric reference would give the page the
+/// character itself, and a bidirectional override would still reorder the
+/// text around it.
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -168,7 +170,8 @@ pub fn html(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if must_escape(c) => out.push_str(&format!("&#x{:x};", u32::from(c))),
+            '\n' | '\t' => out.push_str(&format!("&#x{:x};", u32::from(c))),
+            c if must_escape(c) => push_visible(&mut out, c),
             c => out.push(c),
         }
     }
@@ -263,7 +266,7 @@ mod tests {
     fn html_is_entity_escaped() {
         assert_eq!(
             html("<b a=\"1\">&'\u{1b}\u{202e}\n::x"),
-            "&lt;b a=&quot;1&quot;&gt;&amp;&#39;&#x1b;&#x202e;&#xa;::x"
+            "&lt;b a=&quot;1&quot;&gt;&amp;&#39;\\u{1b}\\u{202e}&#xa;::x"
         );
     }
 }

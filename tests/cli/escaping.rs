@@ -123,6 +123,14 @@ fn hostile_agreement_text_is_escaped_in_diff_and_show() {
     assert!(text.contains("injected"), "{text}");
     assert_neutral("show --format html", &text);
     assert!(text.contains("&lt;script&gt;"), "{text}");
+    // A character reference would give the page the character itself
+    // (and a bidirectional override would reorder the text around it):
+    // HTML spells such characters out as the other formats do.
+    for reference in ["&#x1b;", "&#x202e;", "&#xd;"] {
+        assert!(!text.contains(reference), "{reference} in:\n{text}");
+    }
+    assert!(text.contains("\\u{1b}[2J"), "shown escaped: {text}");
+    assert!(text.contains("\\u{202e}"), "shown escaped: {text}");
     // git's own diff driver and textconv print through the same renderers.
     let out = env.run(&["textconv", FILE]);
     let text = ok(&out, "textconv");
