@@ -10,6 +10,9 @@ use crate::finding::Sources;
 use crate::settings::Layout;
 use crate::signoff::AllowedSigners;
 
+/// A file's path and text, kept to show the lines its findings point at.
+type Source = (String, String);
+
 /// Findings for every agreement and sign-off file in `commit`'s tree;
 /// `signers` is the trust root, when the repository has one; `only` limits
 /// the check to these agreement ids (a pull request's).
@@ -22,73 +25,82 @@ pub fn validate(
     findings: &mut Vec<Finding>,
     sources: &mut Sources,
 ) -> Result<()> {
+    use rayon::prelude::*;
     let wanted = |id: &str| only.is_none_or(|ids| ids.contains(id));
     let tree = commit.tree().map_err(|e| Error::git("reading a tree", e))?;
-    let known = |email: &str| signers.is_some_and(|s| s.principal_matches_any(email));
-    let ctx = Context {
-        is_known_signer: signers.map(|_| &known as &dyn Fn(&str) -> bool),
-    };
     let agreement_wanted = |name: &str| {
         let id = name.trim_end_matches(".yaml").trim_end_matches(".yml");
         (name.ends_with(".yaml") || name.ends_with(".yml")) && wanted(id)
     };
-    for (path, blob) in blobs_under(repo, &tree, &layout.agreements, false, &agreement_wanted)? {
-        let Some(bytes) = blob else {
-            findings.push(Finding::new(
-                crate::finding::Rule::InvalidPath,
-                &path,
-                "a symbolic link or other non-file in the agreements directory",
-            ));
-            continue;
-        };
-        if !(path.ends_with(".yaml") || path.ends_with(".yml")) {
-            continue;
-        }
-        let name = path.rsplit('/').next().unwrap_or_default();
-        if !wanted(name.trim_end_matches(".yaml").trim_end_matches(".yml")) {
-            continue;
-        }
-        let (_, found) = lint::check(&path, &bytes, &ctx);
-        if !found.is_empty() {
-            sources.insert(path.clone(), String::from_utf8_lossy(&bytes).into_owned());
-        }
+    // Files are read from git in order, then judged on all cores (a whole
+    // history's tip has thousands); findings keep the files' order.
+    let agreements = blobs_under(repo, &tree, &layout.agreements, false, &agreement_wanted)?;
+    let judged: Vec<(Vec<Finding>, Option<Source>)> = agreements
+        .par_iter()
+        .map(|(path, blob)| {
+            let Some(bytes) = blob else {
+                let f = Finding::new(
+                    crate::finding::Rule::InvalidPath,
+                    path,
+                    "a symbolic link or other non-file in the agreements directory",
+                );
+                return (vec![f], None);
+            };
+            if !(path.ends_with(".yaml") || path.ends_with(".yml")) {
+                return (Vec::new(), None);
+            }
+            let name = path.rsplit('/').next().unwrap_or_default();
+            if !wanted(name.trim_end_matches(".yaml").trim_end_matches(".yml")) {
+                return (Vec::new(), None);
+            }
+            let known = |email: &str| signers.is_some_and(|s| s.principal_matches_any(email));
+            let ctx = Context {
+                is_known_signer: signers.map(|_| &known as &dyn Fn(&str) -> bool),
+            };
+            let (_, found) = lint::check(path, bytes, &ctx);
+            let source = (!found.is_empty())
+                .then(|| (path.clone(), String::from_utf8_lossy(bytes).into_owned()));
+            (found, source)
+        })
+        .collect();
+    for (found, source) in judged {
         findings.extend(found);
-    }
-    for (path, blob) in blobs_under(repo, &tree, &layout.signoffs, true, &wanted)? {
-        // Sign-offs live in one directory per agreement; other files at the
-        // top (a .gitkeep, a README) are not sign-offs.
-        let rest = &path[layout.signoffs.len() + 1..];
-        let Some((id, _)) = rest.split_once('/') else {
-            continue;
-        };
-        if !path.ends_with(".yaml") || !wanted(id) {
-            continue;
-        }
-        match blob {
-            Some(bytes) => findings.extend(crate::workspace::check_signoff_file(&path, &bytes)),
-            None => findings.push(Finding::new(
-                crate::finding::Rule::InvalidPath,
-                &path,
-                "a symbolic link or other non-file among the sign-offs",
-            )),
+        if let Some((path, text)) = source {
+            sources.insert(path, text);
         }
     }
-    for (path, blob) in blobs_under(repo, &tree, &layout.checkins, true, &wanted)? {
-        let rest = &path[layout.checkins.len() + 1..];
-        let Some((id, _)) = rest.split_once('/') else {
-            continue;
-        };
-        if !path.ends_with(".yaml") || !wanted(id) {
-            continue;
-        }
-        match blob {
-            Some(bytes) => findings.extend(crate::checkin::form_findings(&path, &bytes)),
-            None => findings.push(Finding::new(
-                crate::finding::Rule::InvalidPath,
-                &path,
-                "a symbolic link or other non-file among the check-ins",
-            )),
-        }
+    for (dir, what, judge) in [
+        (
+            &layout.signoffs,
+            "a symbolic link or other non-file among the sign-offs",
+            crate::workspace::check_signoff_file as fn(&str, &[u8]) -> Vec<Finding>,
+        ),
+        (
+            &layout.checkins,
+            "a symbolic link or other non-file among the check-ins",
+            crate::checkin::form_findings,
+        ),
+    ] {
+        let files = blobs_under(repo, &tree, dir, true, &wanted)?;
+        let judged: Vec<Vec<Finding>> = files
+            .par_iter()
+            .map(|(path, blob)| {
+                // Records live in one directory per agreement; other files
+                // at the top (a .gitkeep, a README) are not records.
+                let rest = &path[dir.len() + 1..];
+                let Some((id, _)) = rest.split_once('/') else {
+                    return Vec::new();
+                };
+                if !path.ends_with(".yaml") || !wanted(id) {
+                    return Vec::new();
+                }
+                match blob {
+                    Some(bytes) => judge(path, bytes),
+                    None => vec![Finding::new(crate::finding::Rule::InvalidPath, path, what)],
+                }
+            })
+            .collect();
+        findings.extend(judged.into_iter().flatten());
     }
     Ok(())
 }
