@@ -139,8 +139,12 @@ impl ParseStore {
     }
 
     fn empty(path: PathBuf) -> ParseStore {
+        Self::empty_with(path, super::store::enabled())
+    }
+
+    fn empty_with(path: PathBuf, enabled: bool) -> ParseStore {
         ParseStore {
-            path: super::store::enabled().then_some(path),
+            path: enabled.then_some(path),
             rows: Vec::new(),
             file: None,
             added: Mutex::default(),
@@ -148,7 +152,13 @@ impl ParseStore {
     }
 
     fn read_at(path: &Path) -> ParseStore {
-        let mut store = ParseStore::empty(path.to_owned());
+        Self::read_with(path, super::store::enabled())
+    }
+
+    /// The store at `path`, or none when `enabled` is false (the tests pass
+    /// it, so that they do not depend on the caller's `CHARTER_NO_INDEX`).
+    fn read_with(path: &Path, enabled: bool) -> ParseStore {
+        let mut store = ParseStore::empty_with(path.to_owned(), enabled);
         if let Some((rows, file, start)) = store.path.as_ref().and_then(|p| read_table(p)) {
             store.rows = rows;
             store.file = Some((file, start));
@@ -357,10 +367,13 @@ pub fn remove(repo: &Repository) -> std::io::Result<()> {
 /// entries start right after it.
 fn read_table(path: &Path) -> Option<(Vec<Row>, File, u64)> {
     let mut file = File::open(path).ok()?;
+    let size = file.metadata().ok()?.len();
     let mut len = [0u8; 8];
     file.read_exact(&mut len).ok()?;
     let len = u64::from_le_bytes(len);
-    if len > MAX_TABLE {
+    // Lengths are checked against the file before anything is allocated:
+    // a damaged or forged store must not make charter ask for gigabytes.
+    if len > MAX_TABLE || len > size.saturating_sub(8 + 32) {
         return None;
     }
     let mut sum = [0u8; 32];
@@ -378,7 +391,17 @@ fn read_table(path: &Path) -> Option<(Vec<Row>, File, u64)> {
     {
         return None;
     }
-    Some((rows, file, 8 + 32 + len))
+    let start = 8 + 32 + len;
+    let inside = |r: &Row| {
+        start
+            .checked_add(r.offset)
+            .and_then(|at| at.checked_add(u64::from(r.len)))
+            .is_some_and(|end| end <= size)
+    };
+    if !rows.iter().all(inside) {
+        return None;
+    }
+    Some((rows, file, start))
 }
 
 /// Read `buf.len()` bytes at `offset` without moving a shared cursor, so
@@ -435,18 +458,18 @@ mod tests {
         assert!(matches!(cases[1].1, Parsed::SchemaInvalid { .. }));
         assert_eq!(cases[2].1, Parsed::Unparseable);
 
-        let store = ParseStore::read_at(&path);
+        let store = ParseStore::read_with(&path, true);
         assert!(store.is_empty());
         store.add(cases[0].0, &cases[0].1);
         store.add(cases[1].0, &cases[1].1);
         store.write().unwrap();
 
-        let store = ParseStore::read_at(&path);
+        let store = ParseStore::read_with(&path, true);
         assert_eq!(store.len(), 2);
         store.add(cases[2].0, &cases[2].1);
         store.write().unwrap();
 
-        let store = ParseStore::read_at(&path);
+        let store = ParseStore::read_with(&path, true);
         assert_eq!(store.len(), 3);
         for (id, want) in &cases {
             assert_eq!(store.get(*id).as_ref(), Some(want));
@@ -458,14 +481,14 @@ mod tests {
         let mut bytes = std::fs::read(&path).unwrap();
         *bytes.last_mut().unwrap() ^= 1;
         std::fs::write(&path, &bytes).unwrap();
-        let store = ParseStore::read_at(&path);
+        let store = ParseStore::read_with(&path, true);
         assert_eq!(store.get(cases[2].0), None);
         assert_eq!(store.get(cases[0].0).as_ref(), Some(&cases[0].1));
 
         // A damaged table: nothing is read.
         bytes[50] ^= 1;
         std::fs::write(&path, &bytes).unwrap();
-        assert!(ParseStore::read_at(&path).is_empty());
+        assert!(ParseStore::read_with(&path, true).is_empty());
     }
 
     /// `check` parses each stored blob again: an entry that reads well but
@@ -479,11 +502,11 @@ mod tests {
         let other = repo.blob(b"a: 2\n").unwrap();
         let path = location(&repo);
 
-        let store = ParseStore::read_at(&path);
+        let store = ParseStore::read_with(&path, true);
         store.add(real, &parsed("a: 1\n"));
         store.add(other, &parsed("a: 2\n"));
         store.write().unwrap();
-        let store = ParseStore::open(&repo);
+        let store = ParseStore::read_with(&path, true);
         assert_eq!(
             store.check(&repo),
             Checked {
@@ -493,13 +516,13 @@ mod tests {
         );
 
         std::fs::remove_file(&path).unwrap();
-        let store = ParseStore::read_at(&path);
+        let store = ParseStore::read_with(&path, true);
         store.add(real, &parsed("a: 2\n"));
         store.add(Oid::from_bytes(&[9; 20]).unwrap(), &parsed("a: 3\n"));
         store.add(other, &parsed("a: 2\n"));
         store.write().unwrap();
         assert_eq!(
-            ParseStore::open(&repo).check(&repo),
+            ParseStore::read_with(&path, true).check(&repo),
             Checked {
                 entries: 3,
                 wrong: 2
@@ -508,5 +531,36 @@ mod tests {
         remove(&repo).unwrap();
         assert!(!path.exists());
         remove(&repo).unwrap();
+    }
+
+    /// A table whose SHA-256 is right but whose lengths point past the end
+    /// of the file (a forged store) is not read: nothing is allocated for
+    /// it and every blob is parsed afresh.
+    #[test]
+    fn lengths_beyond_the_file_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("parsed.idx");
+        let header = Header {
+            magic: MAGIC.to_owned(),
+            format: FORMAT,
+            charter: env!("CARGO_PKG_VERSION").to_owned(),
+        };
+        let rows = vec![Row {
+            blob: [1; 20],
+            offset: 0,
+            len: u32::MAX,
+            sha256: [0; 32],
+        }];
+        let table = postcard::to_stdvec(&(header, rows)).unwrap();
+        let mut bytes = (table.len() as u64).to_le_bytes().to_vec();
+        bytes.extend_from_slice(&Sha256::digest(&table));
+        bytes.extend_from_slice(&table);
+        bytes.extend_from_slice(b"short entry");
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(ParseStore::read_with(&path, true).is_empty());
+        // A table length past the end of the file.
+        bytes[..8].copy_from_slice(&(1u64 << 27).to_le_bytes());
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(ParseStore::read_with(&path, true).is_empty());
     }
 }
