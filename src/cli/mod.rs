@@ -225,11 +225,15 @@ pub fn main() -> ExitCode {
             let mut err = std::io::stderr().lock();
             let label =
                 charter::render::style::paint(charter::render::style::ERROR, "error:", color);
-            let _ = writeln!(err, "{label} {message}");
+            // Messages quote repository data (headings, emails, paths) and
+            // arguments: control and invisible characters are spelt out,
+            // while a hint's own line breaks stay.
+            let shown = |s: &str| charter::render::escape::text_lines(s, "");
+            let _ = writeln!(err, "{label} {}", shown(&message));
             for hint in hints {
                 let label =
                     charter::render::style::paint(charter::render::style::DIM, "hint:", color);
-                let _ = writeln!(err, "{label} {hint}");
+                let _ = writeln!(err, "{label} {}", shown(&hint));
             }
             ExitCode::from(code::BROKEN)
         }

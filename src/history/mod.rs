@@ -35,6 +35,8 @@ pub fn resolve_commit<'r>(repo: &'r Repository, rev: &str) -> Result<Commit<'r>>
                 "this clone is shallow, so the history it names may be missing".to_owned()
             } else if e.code() == git2::ErrorCode::NotFound {
                 "no branch, tag or commit has that name".to_owned()
+            } else if e.code() == git2::ErrorCode::InvalidSpec {
+                "this is not a revision git can read".to_owned()
             } else if e.code() == git2::ErrorCode::Ambiguous {
                 "more than one object starts with that abbreviation; give more of the id".to_owned()
             } else {

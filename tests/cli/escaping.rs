@@ -186,3 +186,23 @@ fn hostile_keys_cannot_inject_lines_into_findings() {
         }
     }
 }
+
+/// Error messages quote what they were given (here a revision) and what a
+/// repository holds; they reach the terminal spelt out, never raw, and a
+/// line break in them cannot start a workflow command.
+#[test]
+fn hostile_text_in_an_error_is_escaped() {
+    let env = Env::with_git();
+    env.write(FILE, example("ada-grace.yaml"));
+    env.commit_all("Agreement", "2026-01-05T10:00:00Z");
+    let rev = "x\u{1b}[2J\n::warning::injected\u{202e}";
+    let out = env.run(&["check", "--base", rev]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_neutral("an error", &err);
+    assert!(
+        err.contains("x\\u{1b}[2J") && err.contains("\\u{202e}"),
+        "{err}"
+    );
+    insta::assert_snapshot!("error_hostile_revision", plain(&env, &out));
+}
