@@ -44,34 +44,34 @@ impl RawEntry<'_> {
 /// The entries of a raw tree, in stored order; `None` ends a malformed one
 /// early (the caller reports it).
 pub fn entries(data: &[u8]) -> impl Iterator<Item = Option<RawEntry<'_>>> {
-    let mut rest = data;
+    let mut at = Some(0);
     std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let parsed = (|| {
-            let space = rest.iter().position(|&b| b == b' ')?;
-            let nul = space + 1 + rest[space + 1..].iter().position(|&b| b == 0)?;
-            let id = rest.get(nul + 1..nul + 1 + ID)?;
-            let mode = rest[..space].iter().try_fold(0i32, |m, &d| {
-                (b'0'..=b'7')
-                    .contains(&d)
-                    .then(|| m.checked_mul(8)?.checked_add(i32::from(d - b'0')))
-                    .flatten()
-            })?;
-            let entry = RawEntry {
-                name: &rest[space + 1..nul],
-                mode,
-                id,
-            };
-            rest = &rest[nul + 1 + ID..];
-            Some(entry)
-        })();
-        if parsed.is_none() {
-            rest = &[];
-        }
-        Some(parsed)
+        let start = at.filter(|&start| start < data.len())?;
+        let parsed = entry_at(data, start);
+        at = parsed.map(|(_, end)| end);
+        Some(parsed.map(|(entry, _)| entry))
     })
+}
+
+/// The entry that starts at `start`, and where the next one starts; `None`
+/// when the bytes there are not an entry.
+fn entry_at(data: &[u8], start: usize) -> Option<(RawEntry<'_>, usize)> {
+    let rest = data.get(start..)?;
+    let space = memchr::memchr(b' ', rest)?;
+    let nul = space + 1 + memchr::memchr(0, &rest[space + 1..])?;
+    let id = rest.get(nul + 1..nul + 1 + ID)?;
+    let mode = rest[..space].iter().try_fold(0i32, |m, &d| {
+        (b'0'..=b'7')
+            .contains(&d)
+            .then(|| m.checked_mul(8)?.checked_add(i32::from(d - b'0')))
+            .flatten()
+    })?;
+    let entry = RawEntry {
+        name: &rest[space + 1..nul],
+        mode,
+        id,
+    };
+    Some((entry, start + nul + 1 + ID))
 }
 
 /// Read a tree object's bytes; `what` names it in errors.
@@ -124,10 +124,16 @@ pub fn changes(
 ) -> Result<()> {
     let read = |id: Option<Oid>| id.map(|id| read(odb, id, prefix)).transpose();
     let (a, b) = (read(old)?, read(new)?);
-    let (xs, ys) = (
-        listing(a.as_ref(), old, prefix)?,
-        listing(b.as_ref(), new, prefix)?,
-    );
+    fn bytes<'o>(o: &'o Option<git2::OdbObject<'_>>) -> &'o [u8] {
+        o.as_ref().map_or(&[], |o| o.data())
+    }
+    let (xs, ys) = differing(bytes(&a), bytes(&b)).map_err(|side| {
+        let id = match side {
+            Side::Old => old,
+            Side::New => new,
+        };
+        malformed(id.unwrap_or_else(Oid::zero), prefix)
+    })?;
     let (mut i, mut j) = (0, 0);
     while i < xs.len() || j < ys.len() {
         let (x, y) = match (xs.get(i), ys.get(j)) {
@@ -164,18 +170,87 @@ pub fn changes(
     Ok(())
 }
 
-/// All entries of a raw tree (none for an absent one).
-fn listing<'a>(
-    object: Option<&'a git2::OdbObject<'_>>,
-    id: Option<Oid>,
-    what: &str,
-) -> Result<Vec<RawEntry<'a>>> {
-    match object {
-        None => Ok(Vec::new()),
-        Some(o) => entries(o.data())
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| malformed(id.unwrap_or_else(Oid::zero), what)),
+/// Which of two trees is malformed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Old,
+    New,
+}
+
+/// The entries of two trees (raw bytes; empty for an absent tree) that can
+/// differ, in order: the entries both begin and end with are left out.
+///
+/// A history's commits mostly change one entry of a directory of
+/// thousands, so the common leading and trailing bytes are compared as
+/// bytes and only what lies between is read as entries. An entry is read
+/// from where it starts, so identical bytes from the same start are the
+/// same entry; the old tree's entry starts say where the common trailing
+/// bytes begin an entry, and the new tree is read up to the first such
+/// start it reaches.
+fn differing<'a>(
+    old: &'a [u8],
+    new: &'a [u8],
+) -> std::result::Result<(Vec<RawEntry<'a>>, Vec<RawEntry<'a>>), Side> {
+    // Where each old entry starts, then the end.
+    let mut starts = vec![0];
+    let mut at = 0;
+    while at < old.len() {
+        at = entry_at(old, at).ok_or(Side::Old)?.1;
+        starts.push(at);
     }
+    let same_start = common_prefix(old, new);
+    // Entries that end within the common leading bytes are in both.
+    let first = starts[1..].partition_point(|&end| end <= same_start);
+    let from = starts[first];
+    let same_end = common_suffix(&old[from..], &new[from..]);
+    let mut ys = Vec::new();
+    let mut at = from;
+    let last = loop {
+        // Within the common trailing bytes, at an old entry's start: the
+        // rest of both trees is the same entries.
+        if at + same_end >= new.len() {
+            let in_old = at + old.len() - new.len();
+            if let Ok(k) = starts.binary_search(&in_old) {
+                break k;
+            }
+        }
+        let (entry, end) = entry_at(new, at).ok_or(Side::New)?;
+        ys.push(entry);
+        at = end;
+    };
+    let xs = entries(&old[starts[first]..starts[last]])
+        .collect::<Option<Vec<_>>>()
+        .ok_or(Side::Old)?;
+    Ok((xs, ys))
+}
+
+/// How many leading bytes two slices share.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let mut same = 0;
+    for (x, y) in a.chunks(CHUNK).zip(b.chunks(CHUNK)) {
+        if x == y {
+            same += x.len();
+        } else {
+            return same + x.iter().zip(y).take_while(|(p, q)| p == q).count();
+        }
+    }
+    same
+}
+
+/// How many trailing bytes two slices share.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const CHUNK: usize = 64;
+    let mut same = 0;
+    for (x, y) in a.rchunks(CHUNK).zip(b.rchunks(CHUNK)) {
+        if x == y {
+            same += x.len();
+        } else {
+            let n = x.iter().rev().zip(y.iter().rev());
+            return same + n.take_while(|(p, q)| p == q).count();
+        }
+    }
+    same
 }
 
 #[cfg(test)]
@@ -244,6 +319,80 @@ mod tests {
         shuffled.sort_by(order);
         let resorted: Vec<&[u8]> = shuffled.iter().map(|e| e.name).collect();
         assert_eq!(resorted, names);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 64,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Skipping the bytes two trees share finds exactly what libgit2's
+        /// comparison of the parsed trees finds, wherever the changes are:
+        /// first or last entry, adjacent runs, files turned directories,
+        /// names that are prefixes of each other, either tree empty.
+        #[test]
+        fn skipping_shared_bytes_finds_every_change(
+            old in proptest::collection::btree_map(name(), 0u8..4, 0..24),
+            new in proptest::collection::btree_map(name(), 0u8..4, 0..24),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let repo = Repository::init(dir.path()).unwrap();
+            let (a, b) = (build(&repo, &old), build(&repo, &new));
+            let want: Vec<(String, Option<Entry>)> = crate::history::tree_diff::changes(
+                &repo,
+                Some(&repo.find_tree(a).unwrap()),
+                Some(&repo.find_tree(b).unwrap()),
+                1,
+            )
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.path, c.new.map(|(id, mode)| Entry { id, mode })))
+            .collect();
+            let odb = repo.odb().unwrap();
+            let mut got = Vec::new();
+            changes(&odb, Some(a), Some(b), 1, "", &mut got).unwrap();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    /// Entry names that share prefixes, so that git's order matters.
+    fn name() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex("a[a.-]{0,3}").unwrap()
+    }
+
+    /// A tree of `entries`: kind 0 and 1 are files of two contents, 2 an
+    /// executable, 3 a directory holding one file.
+    fn build(repo: &Repository, entries: &std::collections::BTreeMap<String, u8>) -> Oid {
+        let mut builder = repo.treebuilder(None).unwrap();
+        for (name, kind) in entries {
+            let (id, mode) = match kind {
+                0 | 1 => (repo.blob(&[*kind]).unwrap(), 0o100644),
+                2 => (repo.blob(b"run").unwrap(), 0o100755),
+                _ => {
+                    let mut sub = repo.treebuilder(None).unwrap();
+                    sub.insert("f", repo.blob(name.as_bytes()).unwrap(), 0o100644)
+                        .unwrap();
+                    (sub.write().unwrap(), 0o040000)
+                }
+            };
+            builder.insert(name, id, mode).unwrap();
+        }
+        builder.write().unwrap()
+    }
+
+    /// A malformed tree is named as the malformed side, old or new.
+    #[test]
+    fn a_malformed_side_is_named() {
+        let mut good = b"100644 a\0".to_vec();
+        good.extend_from_slice(&[7; 20]);
+        let mut bad = good.clone();
+        bad.extend_from_slice(b"100644 b\0short");
+        assert_eq!(differing(&bad, &good).unwrap_err(), Side::Old);
+        assert_eq!(differing(&good, &bad).unwrap_err(), Side::New);
+        let (xs, ys) = differing(&good, &good).unwrap();
+        assert!(xs.is_empty() && ys.is_empty());
     }
 
     #[test]
