@@ -475,12 +475,14 @@ fn changes_of(
     use rayon::prelude::*;
     /// Below this, opening more handles costs more than it saves.
     const PARALLEL_FROM: usize = 256;
-    let serial = || {
+    let along = |odb: &git2::Odb<'_>, pairs: &[(Snapshot<'_>, Snapshot<'_>)]| {
+        let mut trees = raw_tree::Trees::new(odb);
         pairs
             .iter()
-            .map(|(old, new)| changes_between(odb, roots, old, new))
-            .collect()
+            .map(|(old, new)| changes_between(&mut trees, roots, old, new))
+            .collect::<Result<Vec<_>>>()
     };
+    let serial = || along(odb, pairs);
     let threads = rayon::current_num_threads();
     if pairs.len() < PARALLEL_FROM || threads < 2 {
         return serial();
@@ -495,10 +497,7 @@ fn changes_of(
             let odb = repo
                 .odb()
                 .map_err(|e| Error::git("opening the object store", e))?;
-            chunk
-                .iter()
-                .map(|(old, new)| changes_between(&odb, roots, old, new))
-                .collect()
+            along(&odb, chunk)
         })
         .collect();
     match parallel {
@@ -509,7 +508,7 @@ fn changes_of(
 
 /// The files that differ between two snapshots of the roots.
 fn changes_between(
-    odb: &git2::Odb<'_>,
+    trees: &mut raw_tree::Trees<'_, '_>,
     roots: &[Root],
     old: &[Option<Entry>],
     new: &[Option<Entry>],
@@ -530,7 +529,7 @@ fn changes_between(
             out.push((root.path.clone(), b.filter(|e| e.mode != 0o040000)));
         }
         let tree = |e: &Option<Entry>| e.filter(|e| e.mode == 0o040000).map(|e| e.id);
-        raw_tree::changes(odb, tree(a), tree(b), root.depth, &root.path, &mut out)?;
+        raw_tree::changes(trees, tree(a), tree(b), root.depth, &root.path, &mut out)?;
     }
     Ok(out)
 }
