@@ -46,9 +46,19 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             code::VERDICT
         });
     }
-    let before = stored.as_ref().map(|i| i.commits().len());
+    let before = stored
+        .as_ref()
+        .map(|i| (i.commits().len(), i.tip(), i.roots().to_vec()));
     let index = store::open(repo, &ws.layout, head.id(), Want::All, false)?;
-    store::store(repo, &index).map_err(|e| write_error(&shown, e))?;
+    // An index already up to date is left as it is (a cached copy keeps
+    // its time, and a read-only one is no error).
+    let current = before
+        .as_ref()
+        .is_some_and(|(_, tip, roots)| *tip == index.tip() && roots == index.roots());
+    if !current {
+        store::store(repo, &index).map_err(|e| write_error(&shown, e))?;
+    }
+    let before = before.map(|(n, _, _)| n);
     let agreements = charter::record::ids(&index, &ws.layout).len();
     let commits = index.commits().len();
     let how = match before {

@@ -312,6 +312,7 @@ impl ParseStore {
             .as_deref()
             .ok_or(std::io::ErrorKind::Unsupported)?;
         let dir = path.parent().ok_or(std::io::ErrorKind::Unsupported)?;
+        super::store::sweep(dir);
         let mut out = BufWriter::new(tempfile::NamedTempFile::new_in(dir)?);
         out.write_all(&(table.len() as u64).to_le_bytes())?;
         out.write_all(&Sha256::digest(&table))?;

@@ -54,6 +54,29 @@ pub fn location(repo: &Repository) -> PathBuf {
     repo.commondir().join("charter").join("history.idx")
 }
 
+/// Temporary files left in `dir` by a run that was killed while writing
+/// (each write goes to a `.tmp…` file that is renamed into place) are
+/// removed once they are an hour old; younger ones may be another run's
+/// write in progress. Nothing else is touched, and failures are ignored:
+/// the files are only a cache's leftovers.
+pub fn sweep(dir: &std::path::Path) {
+    const STALE: std::time::Duration = std::time::Duration::from_secs(3600);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let ours = entry.file_name().to_string_lossy().starts_with(".tmp");
+        let stale = || {
+            let meta = entry.metadata().ok()?;
+            let age = meta.modified().ok()?.elapsed().ok()?;
+            Some(meta.is_file() && age > STALE)
+        };
+        if ours && stale() == Some(true) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Which agreements a command needs the history of.
 #[derive(Debug, Clone, Copy)]
 pub enum Want<'a> {
@@ -136,6 +159,7 @@ pub fn store(repo: &Repository, index: &Index) -> std::io::Result<()> {
     let mut body = postcard::to_stdvec(&(header, index)).map_err(std::io::Error::other)?;
     let sum = Sha256::digest(&body);
     body.extend_from_slice(&sum);
+    sweep(dir);
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     file.write_all(&body)?;
     file.persist(&path).map_err(|e| e.error)?;

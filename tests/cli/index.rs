@@ -40,9 +40,22 @@ fn index_is_built_extended_and_verified() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     insta::assert_snapshot!("built", snap::render(&env, &out));
     assert!(index_file(&env).is_file());
-    // Nothing new: nothing read.
+    // Nothing new: nothing read, and the stored file is left as it is.
+    let written = std::fs::metadata(index_file(&env))
+        .unwrap()
+        .modified()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
     let again = env.run(&["-C", "sample", "index"]);
     insta::assert_snapshot!("nothing_new", snap::render(&env, &again));
+    let kept = std::fs::metadata(index_file(&env))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(
+        kept, written,
+        "an index already up to date is not written again"
+    );
     // One commit more is one commit read.
     env.write("sample/notes.txt", "a note\n");
     env.git_at(
@@ -223,4 +236,46 @@ fn without_the_index_nothing_is_written() {
         .unwrap();
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("CHARTER_NO_INDEX"));
+}
+
+/// A run killed while writing leaves its `.tmp…` file behind; the next
+/// write removes it once it is an hour old, and leaves a younger one (a
+/// write in progress) and every other file alone.
+#[test]
+fn leftovers_of_a_killed_write_are_swept() {
+    let env = demo();
+    let dir = env.path("sample/.git/charter");
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 3600);
+    let make = |name: &str, modified: std::time::SystemTime| {
+        let file = std::fs::File::create(dir.join(name)).unwrap();
+        file.set_modified(modified).unwrap();
+    };
+    make(".tmpKilled", old);
+    make(".tmpWriting", std::time::SystemTime::now());
+    make("notes.txt", old);
+    let out = env.run(&["-C", "sample", "index"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        !dir.join(".tmpKilled").exists(),
+        "a stale leftover is removed"
+    );
+    assert!(
+        dir.join(".tmpWriting").exists(),
+        "a young one may be in use"
+    );
+    assert!(
+        dir.join("notes.txt").exists(),
+        "other files are not charter's"
+    );
+    assert!(index_file(&env).is_file());
+    // The stored parses are written the same way.
+    make(".tmpKilled", old);
+    let out = env.run(&["-C", "sample", "status"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(env.path("sample/.git/charter/parsed.idx").is_file());
+    assert!(
+        !dir.join(".tmpKilled").exists(),
+        "swept when the parses are saved"
+    );
 }
