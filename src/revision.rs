@@ -123,6 +123,23 @@ impl Tree<'_> {
         Ok(entries)
     }
 
+    /// Whether any of `layout`'s [markers](Layout::markers) is present
+    /// (as anything: a link named `agreements` still marks the place).
+    pub fn is_charter_repository(&self, layout: &Layout) -> Result<bool> {
+        let markers = layout.markers();
+        Ok(match self {
+            Tree::Working(root) => markers
+                .iter()
+                .any(|p| std::fs::symlink_metadata(root.join(p)).is_ok()),
+            Tree::Commit(_, commit) => {
+                let tree = commit
+                    .tree()
+                    .map_err(|e| crate::error::Error::git("reading a commit's tree", e))?;
+                markers.iter().any(|p| tree.get_path(Path::new(p)).is_ok())
+            }
+        })
+    }
+
     /// The repository-relative file `rel`.
     pub fn read(&self, rel: &str) -> Result<File> {
         Ok(match self {

@@ -121,6 +121,23 @@ pub struct Layout {
     pub checkins: String,
 }
 
+impl Layout {
+    /// The paths that make a directory or commit a charter repository:
+    /// `charter.yaml`, the agreements and sign-offs directories and the
+    /// trust root. Where none exists, `validate` and `check` refuse rather
+    /// than report "no problems" for a CI job pointed at the wrong place.
+    pub fn markers(&self) -> Vec<String> {
+        let mut paths = vec![
+            FILE.to_owned(),
+            self.agreements.clone(),
+            self.signoffs.clone(),
+            self.allowed_signers.clone(),
+        ];
+        paths.dedup();
+        paths
+    }
+}
+
 impl Default for Layout {
     fn default() -> Self {
         Layout {

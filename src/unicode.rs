@@ -40,6 +40,14 @@ pub fn party_key(address: &str) -> String {
     folded.nfkc().collect()
 }
 
+/// Whether two email addresses name the same person as a reader sees
+/// them: after Unicode normalisation and case folding, so no look-alike
+/// spelling (full-width letters, another case) makes one person two. The
+/// one rule behind lint's same-party finding and `new`'s refusal.
+pub fn same_person(a: &str, b: &str) -> bool {
+    party_key(a) == party_key(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

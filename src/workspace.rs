@@ -40,6 +40,25 @@ struct Trust {
     unreadable: Option<Finding>,
 }
 
+/// An agreement file as [`Workspace::judge_agreement`] judged it.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    /// What the file holds.
+    pub parsed: lint::Parsed,
+    /// Its findings, after the lint settings.
+    pub findings: Vec<Finding>,
+    /// Whether it may be signed or amended.
+    pub actionable: bool,
+}
+
+impl Judged {
+    /// The findings that stop it being signed or amended.
+    pub fn errors(&self) -> Vec<Finding> {
+        let error = |f: &&Finding| f.severity == crate::finding::Severity::Error;
+        self.findings.iter().filter(error).cloned().collect()
+    }
+}
+
 impl Workspace {
     /// Find the repository the way git does, upward from `dir`. Outside a
     /// repository, `dir` itself is taken as the root.
@@ -87,6 +106,24 @@ impl Workspace {
     /// Repository-relative paths of the agreement files in the working tree.
     pub fn agreement_files(&self) -> Result<Vec<String>> {
         list_dir(&self.root, &self.layout.agreements)
+    }
+
+    /// An agreement file judged as `sign` and `amend` judge it before they
+    /// act: linted, with this repository's lint settings applied. It may be
+    /// signed or amended only when it is a valid agreement with no error
+    /// left; the findings say why not.
+    pub fn judge_agreement(&self, rel: &str, bytes: &[u8]) -> Judged {
+        let (parsed, findings) = lint::check(rel, bytes, &Context::default());
+        let findings = self.settings.adjust(findings, false);
+        let actionable = matches!(parsed, lint::Parsed::Valid { .. })
+            && !findings
+                .iter()
+                .any(|f| f.severity == crate::finding::Severity::Error);
+        Judged {
+            parsed,
+            findings,
+            actionable,
+        }
     }
 
     /// Validate the given repository-relative paths (all charter files when empty).

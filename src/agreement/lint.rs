@@ -258,9 +258,7 @@ impl Rules<'_> {
         }
         // Compared as a reader sees them: after Unicode normalisation and
         // case folding, so no look-alike spelling makes one person two.
-        if crate::unicode::party_key(&a.parties.mentor.email)
-            == crate::unicode::party_key(&a.parties.mentee.email)
-        {
+        if crate::unicode::same_person(&a.parties.mentor.email, &a.parties.mentee.email) {
             self.push(
                 Rule::SameParty,
                 &[K("parties"), K("mentee"), K("email")],

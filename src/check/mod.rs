@@ -38,6 +38,9 @@ pub struct Options {
     pub today: NaiveDate,
     /// The current time (seconds), to spot commits from the future.
     pub now: i64,
+    /// Whether warnings count as errors (`--deny-warnings`), applied with
+    /// the repository's lint settings.
+    pub deny_warnings: bool,
 }
 
 /// An agreement the pull request (or history) changes, for reports that show diffs.
@@ -283,7 +286,7 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
             .iter()
             .any(|a| a.rule == f.rule.name() && f.commit.as_deref() == Some(a.commit.as_str()))
     });
-    let mut findings = settings.adjust(findings, false);
+    let mut findings = settings.adjust(findings, opts.deny_warnings);
     dedupe(&mut findings);
 
     let changed = changed_agreements(&records, range_start);

@@ -2,9 +2,9 @@
 
 use std::io::Write;
 
-use charter::agreement::lint::{self, Context, Parsed};
+use charter::agreement::lint::Parsed;
 use charter::amendment::AmendVerdict;
-use charter::finding::{Severity, Summary};
+use charter::finding::Summary;
 use charter::render::findings as render;
 
 use super::error::{code, CliError, CliResult};
@@ -43,22 +43,22 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         Err(f) => return Err(CliError::new(format!("{rel}: {}", f.message))),
     };
 
-    let (parsed, findings) = lint::check(&rel, &bytes, &Context::default());
-    let findings = ws.settings.adjust(findings, false);
-    if findings.iter().any(|f| f.severity == Severity::Error) {
+    let judged = ws.judge_agreement(&rel, &bytes);
+    if !judged.errors().is_empty() {
+        let findings = &judged.findings;
         let mut sources = render::Sources::new();
         sources.insert(rel.clone(), String::from_utf8_lossy(&bytes).into_owned());
         let mut out = std::io::stdout().lock();
-        render::text(&mut out, &findings, &sources, global.color)?;
+        render::text(&mut out, findings, &sources, global.color)?;
         out.flush()?;
         super::note(
             global,
-            &render::summary_line(Summary::of(&findings), "amend", global.color_err),
+            &render::summary_line(Summary::of(findings), "amend", global.color_err),
         );
         super::note(global, "nothing committed: fix the errors above first");
         return Ok(code::VERDICT);
     }
-    let Parsed::Valid { .. } = &parsed else {
+    let Parsed::Valid { .. } = &judged.parsed else {
         return Err(CliError::new(format!("{rel} is not a valid agreement")));
     };
 
@@ -81,7 +81,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let changes = match charter::amendment::judge_amendment(
         record.as_ref(),
         tip,
-        &parsed,
+        &judged.parsed,
         clock,
         today,
     ) {

@@ -56,6 +56,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         head: args.head.clone(),
         today,
         now: chrono::Utc::now().timestamp(),
+        deny_warnings: args.deny_warnings,
     };
     // Without charter.yaml the layout is the default one; with it, the
     // file itself marks the repository.
@@ -66,12 +67,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         } else {
             charter::history::resolve_commit(repo, rev)?
         };
-        let tree = commit
-            .tree()
-            .map_err(|e| charter::error::Error::git("reading a tree", e))?;
-        Ok(super::layout_paths(&layout)
-            .iter()
-            .any(|p| tree.get_path(std::path::Path::new(p)).is_ok()))
+        Ok(charter::revision::Tree::Commit(repo, &commit).is_charter_repository(&layout)?)
     };
     let head = args.head.as_deref().unwrap_or("HEAD");
     if !has_layout(head)?
@@ -85,13 +81,6 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         return Err(super::no_layout(&format!("at {head}"), &layout));
     }
     let mut report = charter::check::check(repo, &opts)?;
-    if args.deny_warnings {
-        for f in &mut report.findings {
-            if f.severity == charter::finding::Severity::Warning {
-                f.severity = charter::finding::Severity::Error;
-            }
-        }
-    }
     let summary = Summary::of(&report.findings);
     let verdict = if summary.errors > 0 {
         code::VERDICT

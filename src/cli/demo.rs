@@ -154,6 +154,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             head: None,
             today,
             now: chrono::Utc::now().timestamp(),
+            deny_warnings: false,
         },
     )?;
     render::text(&mut out, &report.findings, &report.sources, color)?;

@@ -313,26 +313,13 @@ pub fn not_a_repository() -> CliError {
     charter::error::Error::NotARepository.into()
 }
 
-/// The paths that make a directory a charter repository: `charter.yaml`,
-/// the agreements and sign-offs directories and the trust root.
-pub fn layout_paths(layout: &charter::settings::Layout) -> Vec<String> {
-    let mut paths = vec![
-        charter::settings::FILE.to_owned(),
-        layout.agreements.clone(),
-        layout.signoffs.clone(),
-        layout.allowed_signers.clone(),
-    ];
-    paths.dedup();
-    paths
-}
-
 /// The error for `validate` or `check` where there is nothing of charter's
 /// to judge: saying "no problems found" there would pass a CI job that is
 /// pointed at the wrong directory.
 pub fn no_layout(where_: &str, layout: &charter::settings::Layout) -> CliError {
     CliError::new(format!(
         "no charter repository {where_}: none of {} exists, so there is nothing to check",
-        layout_paths(layout).join(", ")
+        layout.markers().join(", ")
     ))
     .hint("run charter in your agreements repository (or pass -C DIR), or set one up here with `charter init`")
 }

@@ -128,7 +128,7 @@ fn list_templates(ws: &charter::workspace::Workspace, dir: &str) -> Vec<String> 
 pub fn run(args: &Args, global: &Global) -> CliResult {
     let mentor = parse_person("--mentor", &args.mentor)?;
     let mentee = parse_person("--mentee", &args.mentee)?;
-    if mentor.1.eq_ignore_ascii_case(&mentee.1) {
+    if charter::unicode::same_person(&mentor.1, &mentee.1) {
         return Err(CliError::new("mentor and mentee have the same email")
             .hint("a mentoring agreement needs two different people"));
     }

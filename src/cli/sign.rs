@@ -13,7 +13,6 @@ use std::path::PathBuf;
 use charter::agreement::lint::{self, Context, Parsed};
 use charter::agreement::{Agreement, Role, VersionId};
 use charter::amendment::{existing_signoff, plan_signoff, SignRefusal, SignoffMeaning};
-use charter::finding::Severity;
 use charter::history::index::roots_of_agreements;
 use charter::history::store::{self, Want};
 use charter::history::{self, FileState, Index};
@@ -98,19 +97,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         }
         Err(f) => return Err(CliError::new(format!("{rel}: {}", f.message))),
     };
-    let (parsed, findings) = lint::check(&rel, &bytes, &Context::default());
-    let findings = ws.settings.adjust(findings, false);
-    let errors: Vec<_> = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .cloned()
-        .collect();
-    let (version, data, agreement) = match parsed {
+    let judged = ws.judge_agreement(&rel, &bytes);
+    let errors = judged.errors();
+    let (version, data, agreement) = match judged.parsed {
         Parsed::Valid {
             version,
             data,
             agreement,
-        } if errors.is_empty() => (version, data, agreement),
+        } if judged.actionable => (version, data, agreement),
         _ => {
             let mut sources = charter::render::findings::Sources::new();
             if let Ok(text) = String::from_utf8(bytes) {

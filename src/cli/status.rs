@@ -59,7 +59,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 summary.state,
                 AgreementState::Concluded | AgreementState::Ended
             );
-            let live = ongoing && record.evaluation.in_force.is_some();
+            let live = record.evaluation.is_live();
             let progress = agreement
                 .filter(|_| ongoing)
                 .map(|a| progress(a, &record.checkins, live, today))

@@ -46,9 +46,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         })
         .collect();
     if paths.is_empty()
-        && !super::layout_paths(&ws.layout)
-            .iter()
-            .any(|p| std::fs::symlink_metadata(ws.root.join(p)).is_ok())
+        && !charter::revision::Tree::Working(&ws.root).is_charter_repository(&ws.layout)?
     {
         return Err(
             super::no_layout(&format!("in {}", ws.root.display()), &ws.layout)

@@ -248,11 +248,6 @@ fn involves(a: &Agreement, email: &str) -> bool {
             .any(|o| o.email.eq_ignore_ascii_case(email))
 }
 
-/// Whether a state means a version is in force (the mentorship is running).
-pub fn running(state: AgreementState) -> bool {
-    matches!(state, AgreementState::InForce | AgreementState::Pending)
-}
-
 /// Build the report from loaded records.
 pub fn build(
     records: &[Record],
@@ -328,7 +323,7 @@ pub fn build(
                 });
             }
             if let Some(n) = v.notice.as_ref().filter(|n| n.earliest_effective >= today) {
-                if running(state) {
+                if e.is_live() {
                     report.notice_ends.push(NoticeEnd {
                         id: record.id.clone(),
                         opened: n.opened,
@@ -342,7 +337,7 @@ pub fn build(
 
         let mut review_overdue = false;
         let mut goals_overdue = 0;
-        if let (true, Some(a)) = (running(state), agreement) {
+        if let (true, Some(a)) = (e.is_live(), agreement) {
             let lived = progress::of(record, a, true, today);
             if let (true, Some(due)) = (lived.review_overdue, lived.next_review) {
                 review_overdue = true;

@@ -223,6 +223,19 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// Whether the mentorship is being lived: a signed version is in force
+    /// and the agreement has neither concluded nor reached its end. An
+    /// amendment waiting for signatures, declined or scheduled on top does
+    /// not stop it. Reviews and goals fall due only then; `status` and
+    /// `report` both ask this, so they never disagree on what is overdue.
+    pub fn is_live(&self) -> bool {
+        self.in_force.is_some()
+            && !matches!(
+                self.state,
+                AgreementState::Concluded | AgreementState::Ended
+            )
+    }
+
     /// Mark the version waiting for signatures (pending, or a draft) as
     /// `declined` when a party refused it (valid declines, as `(version,
     /// role)`) and has not signed it since; the agreement's state follows,

@@ -964,3 +964,45 @@ fn checkin_without_commit_leaves_a_valid_file_and_a_draft_cannot_check_in() {
         stderr(&out)
     );
 }
+
+/// A declined amendment leaves the version in force, so the mentorship is
+/// still lived: `status` and `report` both call its review overdue.
+#[test]
+fn a_declined_amendment_leaves_the_mentorship_live_in_status_and_report() {
+    let (env, keys) = signed();
+    env.write(AGREEMENT, agreement().replace("notice: 14d", "notice: 7d"));
+    env.commit_all("Propose a shorter notice", NOW);
+    let out = run(
+        &env,
+        &[
+            "decline",
+            "ada-grace",
+            "--as",
+            "mentee",
+            "--reason",
+            "Too short.",
+            "--key",
+            keys.mentee.path(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let overdue = |day: &str| {
+        let status = json_of(&env, &["status", "--format", "json", "--today", day]);
+        let ada = &status["agreements"][0];
+        assert_eq!(ada["state"], "declined", "{status}");
+        let report = json_of(&env, &["report", "--format", "json", "--today", day]);
+        let listed = report["reviews_overdue"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no reviews_overdue: {report}"))
+            .iter()
+            .any(|r| r["id"] == "ada-grace");
+        assert_eq!(
+            ada["review_overdue"].as_bool(),
+            Some(listed),
+            "status and report agree on {day}: {status} {report}"
+        );
+        listed
+    };
+    assert!(overdue(&today()), "no review was held since it was signed");
+    assert!(overdue("2027-06-30"));
+}

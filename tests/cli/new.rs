@@ -125,6 +125,18 @@ fn refuses_bad_people() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     insta::assert_snapshot!("same_person", snap::render(&env, &out));
+    // The same person spelt with full-width letters or another case is
+    // still one person, as `validate` would say of the file.
+    let out = env.run(&[
+        "new",
+        "x",
+        "--mentor",
+        "G <same@example.com>",
+        "--mentee",
+        "A <\u{ff33}AME@example.com>",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", snap::render(&env, &out));
+    assert!(!env.path("agreements/x.yaml").exists());
     assert!(!env.path("agreements/x.yaml").exists());
 }
 
