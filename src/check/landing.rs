@@ -35,7 +35,7 @@ fn changes(
         .map_err(|e| Error::git("opening the object store", e))?;
     let mut found = Vec::new();
     crate::history::raw_tree::changes(
-        &mut crate::history::raw_tree::Trees::new(&odb),
+        &odb,
         Some(old.id()),
         Some(new.id()),
         MAX_DEPTH,

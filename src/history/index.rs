@@ -212,15 +212,18 @@ impl Index {
             .odb()
             .map_err(|e| Error::git("opening the object store", e))?;
         let mut walked: Vec<Walked> = Vec::new();
-        let mut newer: Option<Oid> = None;
+        let mut newer_commit: Option<git2::Commit<'_>> = None;
         let mut current = Some(head);
         let mut known = None;
         while let Some(id) = current {
             let commit = repo.find_commit(id).map_err(|e| {
                 if repo.is_shallow() {
                     super::shallow_error()
-                } else if let Some(child) = newer {
-                    Error::git(format!("reading the first parent of commit {child}"), e)
+                } else if let Some(child) = &newer_commit {
+                    Error::git(
+                        format!("reading the first parent of commit {}", child.id()),
+                        e,
+                    )
                 } else {
                     Error::git(format!("reading commit {id}"), e)
                 }
@@ -241,6 +244,13 @@ impl Index {
                     merged = Some((p.id(), t));
                 }
             }
+            // The newer commit's changes are known once its parent is read.
+            if let (Some(newer), Some(newer_commit)) = (walked.last_mut(), &newer_commit) {
+                newer.changes = self.changes_between(&odb, &roots, &newer.commit.roots)?;
+                if self.describes(&newer.changes) {
+                    newer.commit.described = Some(describe(newer_commit));
+                }
+            }
             walked.push(Walked {
                 commit: Commit {
                     id,
@@ -252,7 +262,7 @@ impl Index {
                 changes: Vec::new(),
             });
             progress(walked.len());
-            newer = Some(id);
+            newer_commit = Some(commit);
             current = match parent {
                 Some(p) => match self.positions.get(&p) {
                     Some(&at) => {
@@ -264,31 +274,18 @@ impl Index {
                 None => None,
             };
         }
-        // Each new commit against its first parent (the next one walked),
-        // the oldest against the newest kept one (or nothing).
+        // The oldest new commit against the newest kept one (or nothing).
         self.truncate(known.map_or(0, |at| at + 1));
-        let before: Vec<Option<Entry>> = match self.commits.last() {
-            Some(c) => c.roots.clone(),
-            None => vec![None; self.roots.len()],
-        };
-        let pairs: Vec<(Snapshot<'_>, Snapshot<'_>)> = walked
-            .iter()
-            .enumerate()
-            .map(|(i, w)| {
-                let parent = walked
-                    .get(i + 1)
-                    .map_or(&before[..], |p| &p.commit.roots[..]);
-                (parent, &w.commit.roots[..])
-            })
-            .collect();
-        let changes = changes_of(repo, &odb, &self.roots, &pairs)?;
-        for (w, changes) in walked.iter_mut().zip(changes) {
-            w.changes = changes;
-            if self.describes(&w.changes) {
-                let commit = repo
-                    .find_commit(w.commit.id)
-                    .map_err(|e| Error::git(format!("reading commit {}", w.commit.id), e))?;
-                w.commit.described = Some(describe(&commit));
+        if let Some(oldest) = walked.last_mut() {
+            let before: Vec<Option<Entry>> = match self.commits.last() {
+                Some(c) => c.roots.clone(),
+                None => vec![None; self.roots.len()],
+            };
+            oldest.changes = self.changes_between(&odb, &before, &oldest.commit.roots)?;
+            if self.describes(&oldest.changes) {
+                if let Some(commit) = &newer_commit {
+                    oldest.commit.described = Some(describe(commit));
+                }
             }
         }
         let read = walked.len();
@@ -352,6 +349,34 @@ impl Index {
                 .iter()
                 .any(|(path, _)| path == &r.path || is_below(path, &r.path))
         })
+    }
+
+    /// The files that differ between two snapshots of the roots.
+    fn changes_between(
+        &self,
+        odb: &git2::Odb<'_>,
+        old: &[Option<Entry>],
+        new: &[Option<Entry>],
+    ) -> Result<Vec<(String, Option<Entry>)>> {
+        let mut out = Vec::new();
+        for ((root, a), b) in self.roots.iter().zip(old).zip(new) {
+            if a == b {
+                continue;
+            }
+            let is_tree = |e: &Option<Entry>| e.is_some_and(|e| e.mode == 0o040000);
+            if !is_tree(a) && !is_tree(b) {
+                out.push((root.path.clone(), *b));
+                continue;
+            }
+            // A file replaced by a directory (or back) is both a change of
+            // the path and of the files below it.
+            if a.is_some() && !is_tree(a) || b.is_some() && !is_tree(b) {
+                out.push((root.path.clone(), b.filter(|e| e.mode != 0o040000)));
+            }
+            let tree = |e: &Option<Entry>| e.filter(|e| e.mode == 0o040000).map(|e| e.id);
+            raw_tree::changes(odb, tree(a), tree(b), root.depth, &root.path, &mut out)?;
+        }
+        Ok(out)
     }
 
     /// The roots this index follows.
@@ -453,85 +478,6 @@ fn first_parent(repo: &Repository, commit: &git2::Commit<'_>) -> Result<Option<O
         .parent_id(0)
         .map(Some)
         .map_err(|e| Error::git(format!("reading the parents of commit {}", commit.id()), e))
-}
-
-/// The entries of the roots in one commit, in the order of the roots.
-type Snapshot<'a> = &'a [Option<Entry>];
-
-/// The files a commit changed, each with what it holds after.
-type Changes = Vec<(String, Option<Entry>)>;
-
-/// What each commit changed, given pairs of (parent, commit) snapshots of
-/// the roots. A long walk compares its pairs on all cores, each thread with
-/// its own handle on the repository; should that fail (an object only the
-/// caller's handle holds), they are compared again on `odb` alone, so an
-/// error is the one a single pass meets.
-fn changes_of(
-    repo: &Repository,
-    odb: &git2::Odb<'_>,
-    roots: &[Root],
-    pairs: &[(Snapshot<'_>, Snapshot<'_>)],
-) -> Result<Vec<Changes>> {
-    use rayon::prelude::*;
-    /// Below this, opening more handles costs more than it saves.
-    const PARALLEL_FROM: usize = 256;
-    let along = |odb: &git2::Odb<'_>, pairs: &[(Snapshot<'_>, Snapshot<'_>)]| {
-        let mut trees = raw_tree::Trees::new(odb);
-        pairs
-            .iter()
-            .map(|(old, new)| changes_between(&mut trees, roots, old, new))
-            .collect::<Result<Vec<_>>>()
-    };
-    let serial = || along(odb, pairs);
-    let threads = rayon::current_num_threads();
-    if pairs.len() < PARALLEL_FROM || threads < 2 {
-        return serial();
-    }
-    let gitdir = repo.path();
-    let chunk = pairs.len().div_ceil(threads * 4);
-    let parallel: Result<Vec<Vec<_>>> = pairs
-        .par_chunks(chunk)
-        .map(|chunk| {
-            let repo = Repository::open(gitdir)
-                .map_err(|e| Error::git("opening the repository again", e))?;
-            let odb = repo
-                .odb()
-                .map_err(|e| Error::git("opening the object store", e))?;
-            along(&odb, chunk)
-        })
-        .collect();
-    match parallel {
-        Ok(chunks) => Ok(chunks.into_iter().flatten().collect()),
-        Err(_) => serial(),
-    }
-}
-
-/// The files that differ between two snapshots of the roots.
-fn changes_between(
-    trees: &mut raw_tree::Trees<'_, '_>,
-    roots: &[Root],
-    old: &[Option<Entry>],
-    new: &[Option<Entry>],
-) -> Result<Vec<(String, Option<Entry>)>> {
-    let mut out = Vec::new();
-    for ((root, a), b) in roots.iter().zip(old).zip(new) {
-        if a == b {
-            continue;
-        }
-        let is_tree = |e: &Option<Entry>| e.is_some_and(|e| e.mode == 0o040000);
-        if !is_tree(a) && !is_tree(b) {
-            out.push((root.path.clone(), *b));
-            continue;
-        }
-        // A file replaced by a directory (or back) is both a change of
-        // the path and of the files below it.
-        if a.is_some() && !is_tree(a) || b.is_some() && !is_tree(b) {
-            out.push((root.path.clone(), b.filter(|e| e.mode != 0o040000)));
-        }
-        let tree = |e: &Option<Entry>| e.filter(|e| e.mode == 0o040000).map(|e| e.id);
-        raw_tree::changes(trees, tree(a), tree(b), root.depth, &root.path, &mut out)?;
-    }
-    Ok(out)
 }
 
 fn describe(commit: &git2::Commit<'_>) -> (String, String) {
@@ -641,91 +587,6 @@ mod tests {
 
     fn roots() -> Vec<Root> {
         roots_of(&Layout::default())
-    }
-
-    /// A long walk compares its commits on all cores: the index is the one a
-    /// single thread builds, also when the commits exist only in memory in
-    /// the caller's handle (as a pull request's landed commit does), where
-    /// the other threads cannot read them.
-    #[test]
-    fn a_long_walk_on_all_cores_equals_one_on_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let repo = Repository::init(dir.path()).unwrap();
-        let on_disk = long_history(&repo, None, 300);
-        let in_memory = {
-            let odb = repo.odb().unwrap();
-            odb.add_new_mempack_backend(1000).unwrap();
-            long_history(&repo, Some(on_disk), 300)
-        };
-        // A handle is not shared between threads: it moves to the pool's
-        // thread and back.
-        let mut repo = Some(repo);
-        let mut build = |head: Oid, threads: usize| {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            let handle = repo.take().unwrap();
-            let (index, handle) = pool.install(move || {
-                let index = Index::build(&handle, head, roots(), &mut |_| {}).unwrap();
-                (index, handle)
-            });
-            repo = Some(handle);
-            index
-        };
-        for head in [on_disk, in_memory] {
-            let (one, two) = (build(head, 1), build(head, 2));
-            assert!(one.commits().len() >= 300);
-            assert!(
-                one.files_below("signoffs").count() >= 7,
-                "the walk saw the files"
-            );
-            assert_eq!(two, one, "from {head}");
-        }
-    }
-
-    /// `n` commits on top of `parent`, each changing an agreement or adding
-    /// a sign-off, written with git2 (to the handle's object stores).
-    fn long_history(repo: &Repository, parent: Option<Oid>, n: usize) -> Oid {
-        let mut parent = parent.map(|id| repo.find_commit(id).unwrap());
-        for i in 0..n {
-            let mut top = repo
-                .treebuilder(parent.as_ref().map(|p| p.tree().unwrap()).as_ref())
-                .unwrap();
-            let subtree = |name: &str| {
-                top.get(name)
-                    .unwrap()
-                    .map(|e| repo.find_tree(e.id()).unwrap())
-            };
-            let (agreements, signoffs) = (subtree("agreements"), subtree("signoffs"));
-            let id = format!("a{}", i % 7);
-            let blob = repo.blob(format!("version {i}\n").as_bytes()).unwrap();
-            let mut dir = repo.treebuilder(agreements.as_ref()).unwrap();
-            if i % 2 == 0 {
-                dir.insert(format!("{id}.yaml"), blob, 0o100644).unwrap();
-                top.insert("agreements", dir.write().unwrap(), 0o040000)
-                    .unwrap();
-            } else {
-                let mut signed = repo.treebuilder(None).unwrap();
-                if let Some(old) = signoffs.as_ref().and_then(|t| t.get_name(&id)) {
-                    signed = repo
-                        .treebuilder(Some(&repo.find_tree(old.id()).unwrap()))
-                        .unwrap();
-                }
-                signed.insert(format!("{i}.yaml"), blob, 0o100644).unwrap();
-                let mut all = repo.treebuilder(signoffs.as_ref()).unwrap();
-                all.insert(&id, signed.write().unwrap(), 0o040000).unwrap();
-                top.insert("signoffs", all.write().unwrap(), 0o040000)
-                    .unwrap();
-            }
-            let tree = repo.find_tree(top.write().unwrap()).unwrap();
-            let when = git2::Time::new(1_767_225_600 + i as i64 * 60, 0);
-            let sig = git2::Signature::new("T", "t@example.org", &when).unwrap();
-            let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-            let id = repo.commit(None, &sig, &sig, "c", &tree, &parents).unwrap();
-            parent = Some(repo.find_commit(id).unwrap());
-        }
-        parent.unwrap().id()
     }
 
     /// The `n`th first parent of `id`.

@@ -7,8 +7,6 @@
 //! finds a name, or the entries that differ, without that. BENCHMARKS.md
 //! has what it saves.
 
-use std::collections::HashMap;
-
 use git2::{Odb, Oid};
 
 use super::index::Entry;
@@ -113,75 +111,23 @@ pub fn order(a: &RawEntry<'_>, b: &RawEntry<'_>) -> std::cmp::Ordering {
     })
 }
 
-/// Reads the trees of a walk over (parent, commit) pairs, newest first.
-/// The tree a pair reads on its old side (the parent's) is the one the
-/// next pair that changes that directory reads on its new side, so it is
-/// kept until then instead of being read and inflated twice. That is one
-/// tree per directory the walk looks into, at most [`Trees::KEEP`].
-pub struct Trees<'o, 'r> {
-    odb: &'o Odb<'r>,
-    kept: HashMap<Oid, git2::OdbObject<'o>>,
-}
-
-impl<'o, 'r> Trees<'o, 'r> {
-    /// How many trees are kept at most; beyond it, trees are read again.
-    pub const KEEP: usize = 4096;
-
-    /// A reader with nothing kept.
-    pub fn new(odb: &'o Odb<'r>) -> Self {
-        Trees {
-            odb,
-            kept: HashMap::new(),
-        }
-    }
-
-    fn new_side(&mut self, id: Oid, what: &str) -> Result<git2::OdbObject<'o>> {
-        match self.kept.remove(&id) {
-            Some(object) => Ok(object),
-            None => read(self.odb, id, what),
-        }
-    }
-
-    fn keep(&mut self, id: Oid, object: git2::OdbObject<'o>) {
-        if self.kept.len() < Self::KEEP {
-            self.kept.insert(id, object);
-        }
-    }
-}
-
 /// The files that differ between two versions of a directory (either may
 /// be absent), descending `depth` levels into subdirectories that differ;
 /// paths are `prefix/…`. Each change is the path and what it holds after.
 pub fn changes(
-    trees: &mut Trees<'_, '_>,
+    odb: &Odb<'_>,
     old: Option<Oid>,
     new: Option<Oid>,
     depth: usize,
     prefix: &str,
     out: &mut Vec<(String, Option<Entry>)>,
 ) -> Result<()> {
-    let a = old.map(|id| read(trees.odb, id, prefix)).transpose()?;
-    let b = new.map(|id| trees.new_side(id, prefix)).transpose()?;
-    changes_in(trees, (old, &a), (new, &b), depth, prefix, out)?;
-    if let (Some(id), Some(object)) = (old, a) {
-        trees.keep(id, object);
-    }
-    Ok(())
-}
-
-/// [`changes`] once both trees are read.
-fn changes_in(
-    trees: &mut Trees<'_, '_>,
-    (old, a): (Option<Oid>, &Option<git2::OdbObject<'_>>),
-    (new, b): (Option<Oid>, &Option<git2::OdbObject<'_>>),
-    depth: usize,
-    prefix: &str,
-    out: &mut Vec<(String, Option<Entry>)>,
-) -> Result<()> {
+    let read = |id: Option<Oid>| id.map(|id| read(odb, id, prefix)).transpose();
+    let (a, b) = (read(old)?, read(new)?);
     fn bytes<'o>(o: &'o Option<git2::OdbObject<'_>>) -> &'o [u8] {
         o.as_ref().map_or(&[], |o| o.data())
     }
-    let (xs, ys) = differing(bytes(a), bytes(b)).map_err(|side| {
+    let (xs, ys) = differing(bytes(&a), bytes(&b)).map_err(|side| {
         let id = match side {
             Side::Old => old,
             Side::New => new,
@@ -216,7 +162,7 @@ fn changes_in(
                 .and_then(|e| Oid::from_bytes(e.id).ok())
         };
         if depth > 0 && (x.is_some_and(|e| e.is_tree()) || y.is_some_and(|e| e.is_tree())) {
-            changes(trees, tree_id(x), tree_id(y), depth - 1, &path, out)?;
+            changes(odb, tree_id(x), tree_id(y), depth - 1, &path, out)?;
             continue;
         }
         out.push((path, y.and_then(|e| e.entry())));
@@ -332,15 +278,7 @@ mod tests {
                         .map(|c| (c.path, c.new.map(|(id, mode)| Entry { id, mode })))
                         .collect();
                 let mut got = Vec::new();
-                changes(
-                    &mut Trees::new(&odb),
-                    Some(old.id()),
-                    Some(new.id()),
-                    depth,
-                    "",
-                    &mut got,
-                )
-                .unwrap();
+                changes(&odb, Some(old.id()), Some(new.id()), depth, "", &mut got).unwrap();
                 assert_eq!(got, want, "{} at depth {depth}", commit.id());
                 compared += want.len();
             }
@@ -414,7 +352,7 @@ mod tests {
             .collect();
             let odb = repo.odb().unwrap();
             let mut got = Vec::new();
-            changes(&mut Trees::new(&odb), Some(a), Some(b), 1, "", &mut got).unwrap();
+            changes(&odb, Some(a), Some(b), 1, "", &mut got).unwrap();
             proptest::prop_assert_eq!(got, want);
         }
     }
