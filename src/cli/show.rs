@@ -149,28 +149,21 @@ pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
             None => format!("{what}; no version of this agreement is in force yet."),
         }
     });
-    // A concluded agreement has ended too: its goals are no longer chased.
-    let ended = agreement.term.end.is_some_and(|end| end.0 < today)
-        || agreement
-            .concluded
-            .as_ref()
-            .is_some_and(|c| c.date.0 <= today);
-    let goal_status = agreement
+    // Goals are chased only on the version in force while the mentorship
+    // is lived (not concluded or ended): the library's one rule.
+    let live = in_force && e.is_live();
+    let lived = charter::checkin::progress::progress(&agreement, &record.checkins, live, today);
+    let goal_status = lived
         .goals
         .iter()
         .map(|g| {
-            let due = goal_status(g.due.0, today, in_force && !ended);
+            let due = goal_status(g.due, today, live);
             // The latest status the parties reported by `today`.
-            let reported = charter::checkin::progress::in_time_order(&record.checkins)
-                .into_iter()
-                .rev()
-                .filter(|c| c.date.is_some_and(|d| d <= today))
-                .find_map(|c| c.goals.get(&g.id).map(|r| (r.status, c.date)));
-            match reported {
-                Some((status, Some(day))) if status.is_settled() => {
+            match (g.status, g.updated) {
+                (Some(status), Some(day)) if status.is_settled() => {
                     format!("{status} (as of {day})")
                 }
-                Some((status, Some(day))) => format!("{status} (as of {day}); {due}"),
+                (Some(status), Some(day)) => format!("{status} (as of {day}); {due}"),
                 _ => due,
             }
         })
