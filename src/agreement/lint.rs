@@ -393,7 +393,10 @@ fn is_placeholder(s: &str) -> bool {
     t.len() > 2 && t.starts_with('<') && t.ends_with('>') && !t.contains('@')
 }
 
-fn email_problem(email: &str) -> Option<&'static str> {
+/// What is wrong with a party's email, as lint reports it; `None` for an
+/// address charter accepts. Public so that `new` refuses what `validate`
+/// would then flag, instead of writing it.
+pub fn email_problem(email: &str) -> Option<&'static str> {
     if email.is_empty() {
         return Some("is empty");
     }

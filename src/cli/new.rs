@@ -37,6 +37,13 @@ pub fn parse_person(flag: &str, value: &str) -> Result<(String, String), CliErro
     {
         return Err(bad());
     }
+    if let Some(problem) = charter::agreement::lint::email_problem(email) {
+        return Err(
+            CliError::new(format!("{flag} {value:?}: the email {problem}")).hint(format!(
+                "for example: {flag} \"Ada Lovelace <ada@example.com>\""
+            )),
+        );
+    }
     Ok((name.to_owned(), email.to_owned()))
 }
 

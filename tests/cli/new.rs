@@ -137,6 +137,26 @@ fn refuses_bad_people() {
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", snap::render(&env, &out));
     assert!(!env.path("agreements/x.yaml").exists());
+    // What `validate` would flag in the file is refused before it is
+    // written: two @ signs, an invisible character.
+    for email in ["a@b@example.com", "a\u{200b}b@example.com"] {
+        let mentee = format!("A <{email}>");
+        let out = env.run(&[
+            "new",
+            "x",
+            "--mentor",
+            "G <g@example.com>",
+            "--mentee",
+            &mentee,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{}", snap::render(&env, &out));
+        assert!(
+            stderr(&out).contains("--mentee") && stderr(&out).contains("the email"),
+            "{}",
+            snap::render(&env, &out)
+        );
+        assert!(!env.path("agreements/x.yaml").exists());
+    }
     assert!(!env.path("agreements/x.yaml").exists());
 }
 
