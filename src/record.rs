@@ -347,6 +347,55 @@ impl Record {
         }
     }
 
+    /// The valid sign-offs credited to version `v`: those its signing
+    /// counted, or, while it is not signed yet, every valid one naming its
+    /// place on the chain (a party's signature waiting for the other's).
+    /// What `show` lists as the version's signatures.
+    pub fn credited_signoffs<'a>(
+        &'a self,
+        v: &'a crate::rules::VersionReport,
+    ) -> impl Iterator<Item = &'a SignoffReport> + 'a {
+        self.signoffs.iter().filter(move |s| {
+            s.valid
+                && (v.signoff_files.contains(&s.file) || (!v.signed && s.point == Some(v.point)))
+        })
+    }
+
+    /// The valid sign-offs that name version `v` at its place on the chain,
+    /// whether or not they count for it (one may amend the wrong version):
+    /// what `verify` lists under the version, with
+    /// [`Record::expected_amends`] to say which do not count.
+    pub fn signoffs_naming<'a>(
+        &'a self,
+        v: &'a crate::rules::VersionReport,
+    ) -> impl Iterator<Item = &'a SignoffReport> + 'a {
+        let version = v.version.as_ref().map(|id| id.as_str());
+        self.signoffs.iter().filter(move |s| {
+            s.valid
+                && version.is_some()
+                && s.version.as_deref() == version
+                && s.point == Some(v.point)
+        })
+    }
+
+    /// For each version, the signed version before it: what a sign-off of
+    /// that version must name in `amends` to count (`None` for the first
+    /// signed one).
+    pub fn expected_amends(&self) -> Vec<Option<crate::agreement::VersionId>> {
+        let mut last_signed = None;
+        self.evaluation
+            .versions
+            .iter()
+            .map(|v| {
+                let expected = last_signed.clone();
+                if v.signed {
+                    last_signed = v.version.clone();
+                }
+                expected
+            })
+            .collect()
+    }
+
     /// The valid sign-offs, as the rules take them (to judge a hypothetical
     /// next version, as `amend` does).
     pub fn approvals(&self) -> Vec<Approval> {

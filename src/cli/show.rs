@@ -120,15 +120,8 @@ pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
         Role::Mentor => agreement.parties.mentor.name.clone(),
         Role::Mentee => agreement.parties.mentee.name.clone(),
     };
-    // Every valid sign-off credited to this version, whether or not the
-    // version is fully signed yet: the same sign-offs `verify` lists for it.
     let signatures = record
-        .signoffs
-        .iter()
-        .filter(|s| {
-            s.valid
-                && (v.signoff_files.contains(&s.file) || (!v.signed && s.point == Some(v.point)))
-        })
+        .credited_signoffs(v)
         .map(|s| Signature {
             role: s.role.map_or_else(String::new, |r| r.to_string()),
             name: s.role.map_or_else(String::new, name_of),

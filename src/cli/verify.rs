@@ -239,15 +239,7 @@ fn text(out: &mut dyn Write, r: &Record, color: bool) -> std::io::Result<()> {
         paint(HEADING, &r.id, color),
         paint(DIM, &format!("({})", r.evaluation.state.as_str()), color)
     )?;
-    // The previous signed version of each version: what its sign-offs must amend.
-    let mut expected_amends: Vec<Option<VersionId>> = Vec::new();
-    let mut last_signed: Option<VersionId> = None;
-    for v in &r.evaluation.versions {
-        expected_amends.push(last_signed.clone());
-        if v.signed {
-            last_signed = v.version.clone();
-        }
-    }
+    let expected_amends = r.expected_amends();
     if r.evaluation.versions.is_empty() {
         writeln!(out, "  no versions on HEAD's history")?;
     }
@@ -303,17 +295,11 @@ fn version_text(
         line.push_str(&format!(", missing: {}", missing.join(", ")));
     }
     writeln!(out, "{line}")?;
-    let Some(version) = &v.version else {
+    if v.version.is_none() {
         return Ok(());
-    };
+    }
     let amends_text = amends.map_or("none", VersionId::as_str);
-    let mut mine: Vec<&SignoffReport> = r
-        .signoffs
-        .iter()
-        .filter(|s| {
-            s.valid && s.version.as_deref() == Some(version.as_str()) && s.point == Some(v.point)
-        })
-        .collect();
+    let mut mine: Vec<&SignoffReport> = r.signoffs_naming(v).collect();
     mine.sort_by_key(|s| (s.role, s.time));
     let width = mine
         .iter()

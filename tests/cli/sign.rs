@@ -1449,3 +1449,50 @@ fn verify_outside_a_repository_cannot_decide() {
     let empty = Env::with_git().clocked(CLOCK);
     insta::assert_snapshot!("no_commits", snap::run(&empty, &["verify"]));
 }
+
+/// A sign-off that names the wrong previous version in `amends` verifies
+/// as a signature but does not count: `verify` lists it under its version
+/// and says why, the version stays unsigned, and `show` lists it among
+/// the signatures waiting for that version.
+#[test]
+fn a_signoff_amending_the_wrong_version_does_not_count() {
+    let (env, keys) = setup();
+    let version = version_of(&env);
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    let mut fields = Fields::new(&version, "mentee");
+    fields.amends = version.clone();
+    fields.signed_at = "2026-01-05T12:00:00Z";
+    forge(&env, &keys.mentee, "charter-signoff", &fields);
+    env.commit_all("Mentee signs, naming the wrong version", CLOCK);
+    let (_, text) = verify_text(&env);
+    assert!(text.contains("does not count:"), "{text}");
+    assert!(
+        text.contains("but this version's previous signed version is none"),
+        "{text}"
+    );
+    let (_, json) = verify_json(&env);
+    assert_eq!(
+        json["summary"]["valid"], 2,
+        "both signatures verify: {json:#}"
+    );
+    let status = env
+        .charter(&["status", "--format", "json"])
+        .env("CHARTER_TODAY", LATER)
+        .output()
+        .unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert!(status["agreements"][0]["in_force"].is_null(), "{status:#}");
+    let shown = env
+        .charter(&["show", "ada-grace"])
+        .env("CHARTER_TODAY", LATER)
+        .output()
+        .unwrap();
+    let page = String::from_utf8_lossy(&shown.stdout);
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
+    let signatures = page.split("## Signatures").nth(1).unwrap_or_default();
+    assert!(
+        signatures.contains(&format!("({MENTOR}), mentor: signed"))
+            && signatures.contains(&format!("({MENTEE}), mentee: signed")),
+        "both waiting signatures are shown: {page}"
+    );
+}
