@@ -241,6 +241,34 @@ pub struct SignoffMeaning<'a> {
     pub waive_notice: bool,
 }
 
+/// The parties still to sign occurrence `point` of a version once a
+/// sign-off by `signed_as` (amending `amends`) is committed: each other
+/// party without a valid sign-off at HEAD for that occurrence, amending the
+/// same version, under the party's email in `agreement`. What `sign
+/// --no-commit` tells the signer; the rules judge again once it lands.
+pub fn still_to_sign(
+    record: &Record,
+    point: usize,
+    amends: Option<&VersionId>,
+    signed_as: crate::agreement::Role,
+    agreement: &crate::agreement::Agreement,
+) -> Vec<crate::agreement::Role> {
+    let amends = amends.map_or("none", VersionId::as_str);
+    crate::agreement::Role::BOTH
+        .into_iter()
+        .filter(|&role| {
+            role != signed_as
+                && !record.signoffs.iter().any(|s| {
+                    s.valid
+                        && s.role == Some(role)
+                        && s.point == Some(point)
+                        && s.amends.as_deref().unwrap_or("none") == amends
+                        && s.principal.as_deref() == Some(role.email(agreement))
+                })
+        })
+        .collect()
+}
+
 /// A valid sign-off that already says what `wanted` says, for the same
 /// occurrence of the version (`point`: one made for a withdrawn proposal
 /// does not count for the proposal made again): one in `record` (at HEAD),

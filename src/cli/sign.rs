@@ -469,20 +469,7 @@ fn report_missing(
     signed_as: Role,
     agreement: &Agreement,
 ) {
-    let amends = amends.map_or("none", VersionId::as_str);
-    let missing: Vec<Role> = Role::BOTH
-        .into_iter()
-        .filter(|&role| {
-            role != signed_as
-                && !record.signoffs.iter().any(|s| {
-                    s.valid
-                        && s.role == Some(role)
-                        && s.point == Some(point)
-                        && s.amends.as_deref().unwrap_or("none") == amends
-                        && s.principal.as_deref() == Some(role.email(agreement))
-                })
-        })
-        .collect();
+    let missing = charter::amendment::still_to_sign(record, point, amends, signed_as, agreement);
     if missing.is_empty() {
         super::note(
             global,

@@ -1496,3 +1496,26 @@ fn a_signoff_amending_the_wrong_version_does_not_count() {
         "both waiting signatures are shown: {page}"
     );
 }
+
+/// `sign --no-commit` says who still has to sign once the sign-off is
+/// committed: the other party, or nobody when the other party has signed.
+#[test]
+fn no_commit_says_who_is_still_to_sign() {
+    let (env, keys) = setup();
+    let first = sign(&env, "mentee", &keys.mentee, &["--no-commit"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("still missing: a sign-off by the mentor (grace@example.com)"),
+        "{}",
+        stderr(&first)
+    );
+    env.commit_all("Mentee signs", CLOCK);
+    let second = sign(&env, "mentor", &keys.mentor, &["--no-commit"]);
+    assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    assert!(
+        stderr(&second)
+            .contains("both parties have signed this version once the sign-off is committed"),
+        "{}",
+        stderr(&second)
+    );
+}
