@@ -93,6 +93,22 @@ fn signed() -> (Env, Keys) {
     (env, Keys { mentor, mentee })
 }
 
+/// The mentee declines the proposal at HEAD with `reason`, using her key.
+fn decline_as_mentee(env: &Env, keys: &Keys, reason: &str) -> Output {
+    let args = [
+        "decline",
+        "ada-grace",
+        "--as",
+        "mentee",
+        "--reason",
+        reason,
+        "--key",
+    ];
+    let mut args = args.to_vec();
+    args.push(keys.mentee.path());
+    run(env, &args)
+}
+
 fn run(env: &Env, args: &[&str]) -> Output {
     env.charter(args)
         .env("CHARTER_TODAY", today())
@@ -634,19 +650,7 @@ fn decline_marks_the_proposal_declined_until_signed_and_withdraw_restores_the_by
         ),
     );
     env.commit_all("Propose a shorter notice", NOW);
-    let out = run(
-        &env,
-        &[
-            "decline",
-            "ada-grace",
-            "--as",
-            "mentee",
-            "--reason",
-            "Too short.",
-            "--key",
-            keys.mentee.path(),
-        ],
-    );
+    let out = decline_as_mentee(&env, &keys, "Too short.");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     insta::assert_snapshot!("decline", snapshot(&env, &out));
     let files = files_of_last_commit(&env);
@@ -972,19 +976,7 @@ fn a_declined_amendment_leaves_the_mentorship_live_in_status_and_report() {
     let (env, keys) = signed();
     env.write(AGREEMENT, agreement().replace("notice: 14d", "notice: 7d"));
     env.commit_all("Propose a shorter notice", NOW);
-    let out = run(
-        &env,
-        &[
-            "decline",
-            "ada-grace",
-            "--as",
-            "mentee",
-            "--reason",
-            "Too short.",
-            "--key",
-            keys.mentee.path(),
-        ],
-    );
+    let out = decline_as_mentee(&env, &keys, "Too short.");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let overdue = |day: &str| {
         let status = json_of(&env, &["status", "--format", "json", "--today", day]);
