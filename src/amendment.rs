@@ -15,9 +15,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::agreement::lint::Parsed;
 use crate::agreement::VersionId;
 use crate::diff::Change;
-use crate::history::{ChainCommit, FileState};
+use crate::history::{ChainCommit, FileState, History};
 use crate::record::Record;
-use crate::rules::{evaluate, Evaluation, NoticeCheck, VersionReport};
+use crate::rules::{evaluate, Approval, Evaluation, NoticeCheck, VersionReport};
 
 /// What "now" is when an uncommitted change is judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,13 @@ pub fn as_if_landed(
     clock: Clock,
     today: NaiveDate,
 ) -> Evaluation {
+    let history = landed_history(record, tip, state, clock);
+    evaluate(&history, &record.approvals(), today)
+}
+
+/// The record's history with `state` added as a commit on top of the chain,
+/// landing by [`landing_time`].
+fn landed_history(record: &Record, tip: Option<i64>, state: FileState, clock: Clock) -> History {
     let commit = ChainCommit {
         id: git2::Oid::zero(),
         raw_time: clock.timestamp(),
@@ -65,8 +72,7 @@ pub fn as_if_landed(
         author: String::new(),
         subject: "(working tree)".to_owned(),
     };
-    let history = record.history.with_uncommitted(commit, state);
-    evaluate(&history, &record.approvals(), today)
+    record.history.with_uncommitted(commit, state)
 }
 
 /// A sign-off `sign` may make: the version it is for, as the rules see it,
@@ -241,32 +247,32 @@ pub struct SignoffMeaning<'a> {
     pub waive_notice: bool,
 }
 
-/// The parties still to sign occurrence `point` of a version once a
-/// sign-off by `signed_as` (amending `amends`) is committed: each other
-/// party without a valid sign-off at HEAD for that occurrence, amending the
-/// same version, under the party's email in `agreement`. What `sign
-/// --no-commit` tells the signer; the rules judge again once it lands.
-pub fn still_to_sign(
+/// The newest version as the rules will see it once `signoff` is committed
+/// (with `working`, the working tree's version, when that is not committed
+/// yet): the record's own sign-offs plus this one, landing by
+/// [`landing_time`]. What `sign --no-commit` tells the signer: who is still
+/// missing, or that the version will be signed and when it takes effect.
+/// The rules are applied whole, so a change of party or a key already used
+/// for the other role is judged exactly as it will be once committed.
+/// `signoff`'s time and position are set to its landing.
+pub fn as_if_signed(
     record: &Record,
-    point: usize,
-    amends: Option<&VersionId>,
-    signed_as: crate::agreement::Role,
-    agreement: &crate::agreement::Agreement,
-) -> Vec<crate::agreement::Role> {
-    let amends = amends.map_or("none", VersionId::as_str);
-    crate::agreement::Role::BOTH
-        .into_iter()
-        .filter(|&role| {
-            role != signed_as
-                && !record.signoffs.iter().any(|s| {
-                    s.valid
-                        && s.role == Some(role)
-                        && s.point == Some(point)
-                        && s.amends.as_deref().unwrap_or("none") == amends
-                        && s.principal.as_deref() == Some(role.email(agreement))
-                })
-        })
-        .collect()
+    tip: Option<i64>,
+    working: Option<FileState>,
+    mut signoff: Approval,
+    clock: Clock,
+    today: NaiveDate,
+) -> Option<VersionReport> {
+    signoff.time = landing_time(tip, clock);
+    // After every committed commit, as an uncommitted version is.
+    signoff.position = usize::MAX;
+    let mut approvals = record.approvals();
+    approvals.push(signoff);
+    let history = match working {
+        None => record.history.clone(),
+        Some(state) => landed_history(record, tip, state, clock),
+    };
+    evaluate(&history, &approvals, today).versions.pop()
 }
 
 /// A valid sign-off that already says what `wanted` says, for the same

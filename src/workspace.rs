@@ -233,6 +233,19 @@ impl Workspace {
         Some(signers)
     }
 
+    /// The trust root a new signed record is made against: the working
+    /// tree's `allowed_signers`, so that a key added in the same uncommitted
+    /// change can sign with `--no-commit` (the record counts once the change
+    /// is committed). Empty when there is none. A file that cannot be read
+    /// (a link, say) is an error rather than "no key trusted", so the signer
+    /// learns why their key is refused.
+    pub fn signing_trust_root(&self) -> Result<AllowedSigners, Box<Finding>> {
+        match &self.trust.unreadable {
+            Some(finding) => Err(Box::new(finding.clone())),
+            None => Ok(self.trust.signers.clone().unwrap_or_default()),
+        }
+    }
+
     /// Repository-relative paths of every sign-off file in the working tree.
     pub fn signoff_files(&self) -> Result<Vec<String>> {
         self.record_files(&self.layout.signoffs)

@@ -12,15 +12,16 @@ use std::path::PathBuf;
 
 use charter::agreement::lint::{self, Context, Parsed};
 use charter::agreement::{Agreement, Role, VersionId};
-use charter::amendment::{existing_signoff, plan_signoff, SignRefusal, SignoffMeaning};
+use charter::amendment::{
+    as_if_signed, existing_signoff, plan_signoff, SignRefusal, SignoffMeaning,
+};
 use charter::history::index::roots_of_agreements;
 use charter::history::store::{self, Want};
 use charter::history::{self, FileState, Index};
-use charter::record::{self, Record};
-use charter::rules::NoticeCheck;
+use charter::record;
+use charter::rules::{Approval, NoticeCheck, VersionReport};
 use charter::signoff::signer::{choose_key, other_party_key, untrusted};
 use charter::signoff::{verify_signoff, AllowedSigners, Claim, SignoffFile, NAMESPACE};
-use charter::workspace::Workspace;
 use ssh_key::{HashAlg, PublicKey};
 
 use super::error::{code, CliError, CliResult};
@@ -211,7 +212,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         &record,
         tip,
         &version,
-        working,
+        working.clone(),
         clock,
         today,
         args.waive_notice,
@@ -236,7 +237,9 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let (target, amends) = (&plan.target, plan.amends);
 
     // The trust root in the working tree decides whether the key may sign.
-    let signers = signers_in_worktree(&ws)?;
+    let signers = ws
+        .signing_trust_root()
+        .map_err(|f| CliError::new(format!("{}: {}", f.file, f.message)))?;
     let wanted = SignoffMeaning {
         version: version.as_str(),
         amends: amends.as_ref().map_or("none", VersionId::as_str),
@@ -355,14 +358,19 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             global,
             &format!("not committed (--no-commit): commit {signoff_rel} to record the sign-off"),
         );
-        report_missing(
-            global,
-            &record,
-            target.point,
-            amends.as_ref(),
+        let signoff = Approval {
+            file: signoff_rel,
             role,
-            &agreement,
-        );
+            principal,
+            version: version.clone(),
+            amends: amends.clone(),
+            waive_notice: args.waive_notice,
+            key: fingerprint.to_string(),
+            time: 0,
+            position: usize::MAX,
+        };
+        let after = as_if_signed(&record, tip, working, signoff, clock, today);
+        note_outcome(global, after.as_ref(), &version, id, &agreement, false);
         return Ok(code::OK);
     };
     let message = format!("sign-off: {id} sha256:{} by {role}", version.short());
@@ -385,29 +393,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     // What the record says now.
     let index = store::open(repo, &ws.layout, commit, Want::Agreements(&[id]), true)?;
     let record = record::load(repo, &index, &ws.layout, id, &head_signers, today)?;
-    match record.evaluation.versions.last() {
-        Some(v) if v.signed => super::note(
-            global,
-            &format!(
-                "version {} is now signed{}",
-                version.short(),
-                v.takes_effect
-                    .map(|d| format!("; it takes effect on {d}"))
-                    .unwrap_or_default()
-            ),
-        ),
-        Some(v) if !v.missing.is_empty() => {
-            super::note(global, &missing_line(&v.missing, &agreement));
-        }
-        Some(_) => super::note(
-            global,
-            &format!(
-                "version {} is not signed yet: see `charter verify {id}`",
-                version.short()
-            ),
-        ),
-        None => {}
-    }
+    note_outcome(
+        global,
+        record.evaluation.versions.last(),
+        &version,
+        id,
+        &agreement,
+        true,
+    );
     Ok(code::OK)
 }
 
@@ -433,18 +426,6 @@ pub(super) fn refuse(global: &Global, error: CliError) -> CliResult {
     }
 }
 
-/// `allowed_signers` in the working tree (empty when absent).
-pub(super) fn signers_in_worktree(ws: &Workspace) -> Result<AllowedSigners, CliError> {
-    let tree = charter::revision::Tree::Working(&ws.root);
-    let path = &ws.layout.allowed_signers;
-    match tree.read(path)? {
-        charter::revision::File::Unreadable(f) => {
-            Err(CliError::new(format!("{path}: {}", f.message)))
-        }
-        _ => Ok(tree.signers(&ws.layout)?.0),
-    }
-}
-
 /// The refusal for an amendment that takes effect before the notice period
 /// allows, for a signer who does not waive it.
 fn notice_refusal(n: &NoticeCheck, rel: &str) -> CliError {
@@ -459,24 +440,44 @@ fn notice_refusal(n: &NoticeCheck, rel: &str) -> CliError {
     .hint("or, if both parties agree to waive the notice, sign with --waive-notice (it is waived only when both sign-offs waive it)")
 }
 
-/// After `--no-commit`: which party still has to sign, judged from the
-/// sign-offs at HEAD plus the one just written.
-fn report_missing(
+/// What the rules say of the signed version: signed (and when it takes
+/// effect), who is still missing, or where to look; after the commit, or
+/// (`committed` false) as it will be once the sign-off is committed.
+fn note_outcome(
     global: &Global,
-    record: &Record,
-    point: usize,
-    amends: Option<&VersionId>,
-    signed_as: Role,
+    report: Option<&VersionReport>,
+    version: &VersionId,
+    id: &str,
     agreement: &Agreement,
+    committed: bool,
 ) {
-    let missing = charter::amendment::still_to_sign(record, point, amends, signed_as, agreement);
-    if missing.is_empty() {
-        super::note(
-            global,
-            "both parties have signed this version once the sign-off is committed",
-        );
+    let when = if committed {
+        "is now signed"
     } else {
-        super::note(global, &missing_line(&missing, agreement));
+        "will be signed once the sign-off is committed"
+    };
+    match report {
+        Some(v) if v.signed => super::note(
+            global,
+            &format!(
+                "version {} {when}{}",
+                version.short(),
+                v.takes_effect
+                    .map(|d| format!("; it takes effect on {d}"))
+                    .unwrap_or_default()
+            ),
+        ),
+        Some(v) if !v.missing.is_empty() => {
+            super::note(global, &missing_line(&v.missing, agreement));
+        }
+        Some(_) => super::note(
+            global,
+            &format!(
+                "version {} is not signed yet: see `charter verify {id}`",
+                version.short()
+            ),
+        ),
+        None => {}
     }
 }
 

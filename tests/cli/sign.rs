@@ -1512,10 +1512,48 @@ fn no_commit_says_who_is_still_to_sign() {
     env.commit_all("Mentee signs", CLOCK);
     let second = sign(&env, "mentor", &keys.mentor, &["--no-commit"]);
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
+    // Judged as landing at the start of the day charter is told it is
+    // (CHARTER_TODAY, set for every run), as `amend` judges a change.
     assert!(
-        stderr(&second)
-            .contains("both parties have signed this version once the sign-off is committed"),
+        stderr(&second).contains(
+            "will be signed once the sign-off is committed; it takes effect on 2026-11-21"
+        ),
         "{}",
         stderr(&second)
+    );
+}
+
+/// `sign --no-commit` judges the sign-off by the rules, not by counting:
+/// when the mentee's email changes, the two parties' sign-offs are not
+/// enough (the previous mentee must sign too), and `sign` does not claim
+/// the version will be signed.
+#[test]
+fn no_commit_after_a_party_change_does_not_promise_a_signed_version() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    env.write(
+        "allowed_signers",
+        format!(
+            "{}ada2@example.com {}\n",
+            env.read("allowed_signers"),
+            keys.mentee.line
+        ),
+    );
+    env.write(
+        AGREEMENT,
+        minimal()
+            .replace("email: ada@example.com", "email: ada2@example.com")
+            .replace("effective: 2026-01-12", "effective: 2026-03-01"),
+    );
+    env.commit_all("Ada's new address", CLOCK);
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    let out = sign(&env, "mentee", &keys.mentee, &["--no-commit"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(!text.contains("will be signed"), "{text}");
+    assert!(
+        text.contains("is not signed yet: see `charter verify ada-grace`"),
+        "{text}"
     );
 }
