@@ -23,6 +23,7 @@ pub mod git;
 pub mod history;
 pub mod ident;
 pub mod json;
+pub mod log;
 pub mod not_signed;
 pub mod plural;
 pub mod policy;

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use charter::agreement::Role;
 use charter::checkin::CheckinReport;
-use charter::json::{Log, LogEntry};
+use charter::json::LogEntry;
 use charter::record::Record;
 use charter::render::style::{paint, DIM, HEADING, NEW, WARNING};
 use charter::rules::{VersionReport, VersionState};
@@ -34,47 +34,6 @@ pub struct Args {
     pub today: Option<String>,
 }
 
-/// Check-ins in time order: by date, then landing time, then path.
-fn checkins_in_order(record: &Record) -> Vec<&CheckinReport> {
-    let mut all: Vec<&CheckinReport> = record.checkins.iter().collect();
-    all.sort_by(|a, b| (a.date, a.time, &a.file).cmp(&(b.date, b.time, &b.file)));
-    all
-}
-
-/// Build the log entries of a record, newest first.
-pub fn entries(record: &Record) -> Vec<LogEntry> {
-    let points = &record.history.points;
-    let mut out = Vec::new();
-    let mut previous: Option<&serde_json::Value> = None;
-    for v in &record.evaluation.versions {
-        let data = points[v.point].state.parsed().and_then(|p| p.data());
-        let summary = match (previous, data) {
-            (_, None) => "does not parse".to_owned(),
-            (None, Some(_)) => "created".to_owned(),
-            (Some(old), Some(new)) => charter::diff::summary(&charter::diff::diff(old, new)),
-        };
-        if data.is_some() {
-            previous = data;
-        }
-        out.push(LogEntry {
-            commit: v.commit.id.to_string(),
-            date: v.commit.date().to_string(),
-            author: v.commit.author.clone(),
-            version: v.version.as_ref().map(|id| id.as_str().to_owned()),
-            effective: v.effective.map(|d| d.to_string()),
-            material: v.material,
-            summary,
-            signed_by: v.signed_by.clone(),
-            declined_by: v.declined_by.clone(),
-            state: v.state,
-            takes_effect: v.takes_effect.map(|d| d.to_string()),
-            notice: v.notice.clone(),
-        });
-    }
-    out.reverse();
-    out
-}
-
 /// Print the history.
 pub fn run(args: &Args, global: &Global) -> CliResult {
     let ws = super::workspace(global)?;
@@ -93,19 +52,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         ))
         .hint("commit the agreement first, or check the id with `ls agreements`"));
     }
-    let entries = entries(&record);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(
-                &mut out,
-                &Log {
-                    agreement: id,
-                    state: record.evaluation.state,
-                    versions: entries,
-                    checkins: checkins_in_order(&record).into_iter().cloned().collect(),
-                },
-            )?;
+            serde_json::to_writer_pretty(&mut out, &charter::log::of(&id, &record))?;
             writeln!(out)?;
         }
         Format::Text => {
@@ -127,10 +77,14 @@ pub fn print_text(out: &mut dyn Write, record: &Record, color: bool) -> std::io:
         record.evaluation.state.as_str()
     )?;
     let last = reports.len().saturating_sub(1);
-    for (n, (entry, report)) in entries(record).iter().zip(reports).enumerate() {
+    for (n, (entry, report)) in charter::log::entries(record)
+        .iter()
+        .zip(reports)
+        .enumerate()
+    {
         text_entry(out, entry, last - n, report, color)?;
     }
-    let checkins = checkins_in_order(record);
+    let checkins = charter::log::checkins_in_order(record);
     if !checkins.is_empty() {
         writeln!(out, "{}", paint(HEADING, "check-ins (oldest first)", color))?;
         for c in checkins {

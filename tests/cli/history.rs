@@ -89,6 +89,32 @@ fn unparseable_versions_are_kept_apart() {
     insta::assert_snapshot!(snap::run(&env, &["log", "ada-grace"]));
 }
 
+/// A version after a broken commit is summarised against the last version
+/// that parsed, so the break never hides what changed across it.
+#[test]
+fn a_change_across_a_broken_commit_is_summarised() {
+    let env = Env::with_git();
+    env.write("agreements/ada-grace.yaml", ada());
+    env.commit_all("propose", "2026-01-08T10:00:00Z");
+    env.write("agreements/ada-grace.yaml", "title: [broken\n");
+    env.commit_all("break it", "2026-01-09T10:00:00Z");
+    env.write(
+        "agreements/ada-grace.yaml",
+        ada().replace("cadence: biweekly", "cadence: weekly"),
+    );
+    env.commit_all("mend it, meeting weekly", "2026-01-10T10:00:00Z");
+    let log = log_json(&env, "ada-grace");
+    let summaries: Vec<&str> = log["versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .map(|v| v["summary"].as_str().expect("summary"))
+        .collect();
+    assert_eq!(summaries.len(), 3, "{log:#}");
+    assert!(summaries[0].contains("meetings.cadence"), "{log:#}");
+    assert_eq!(summaries[1..], ["does not parse", "created"], "{log:#}");
+}
+
 #[test]
 fn only_the_first_parent_chain_counts() {
     let env = Env::with_git();
