@@ -162,6 +162,43 @@ pub fn drift(
     )
 }
 
+/// The data of `template_file` at the version an agreement recorded
+/// (`recorded`, a version id): the newest such version on the first-parent
+/// chain of `head`, else the template now (`now`, the working tree's data)
+/// when it is that version, for an agreement made from a template not
+/// committed yet, or unchanged since. `None` when neither holds it. What
+/// `diff --template` compares the template now with.
+pub fn recorded_version(
+    repo: &git2::Repository,
+    head: git2::Oid,
+    template_file: &str,
+    recorded: &str,
+    now: Option<&serde_json::Value>,
+) -> crate::error::Result<Option<serde_json::Value>> {
+    let root = crate::history::index::Root {
+        path: template_file.to_owned(),
+        depth: 0,
+        describe: false,
+    };
+    let index = crate::history::Index::build(repo, head, vec![root], &mut |_| {})?;
+    let history = crate::history::history_of(
+        repo,
+        &index,
+        template_file,
+        &mut crate::history::Parses::default(),
+    )?;
+    let committed = history
+        .points
+        .iter()
+        .rev()
+        .find(|p| p.state.version().map(VersionId::as_str) == Some(recorded))
+        .and_then(|p| p.state.parsed()?.data().cloned());
+    Ok(committed.or_else(|| {
+        now.filter(|d| VersionId::of(d).as_str() == recorded)
+            .cloned()
+    }))
+}
+
 fn short(version: &str) -> &str {
     let hex = version.strip_prefix("sha256:").unwrap_or(version);
     &hex[..hex.len().min(12)]
@@ -201,6 +238,36 @@ mod tests {
         assert_eq!(
             (t.name.as_str(), t.version.as_str()),
             ("default", v.as_str())
+        );
+    }
+
+    /// The recorded version is found on the chain even after the template
+    /// moved on; a version never committed is the template now only when
+    /// the data is the same; anything else is not found.
+    #[test]
+    fn the_recorded_version_comes_from_history_or_the_file_now() {
+        use crate::test_repo::{open, Sandbox};
+        let sandbox = Sandbox::new();
+        sandbox.repo_with_commits("r", 1);
+        let file = "templates/default.yaml";
+        let first = "notice: 14d\n";
+        sandbox.write(&format!("r/{file}"), first);
+        sandbox.commit_all("r", "template");
+        sandbox.write(&format!("r/{file}"), "notice: 21d\n");
+        sandbox.commit_all("r", "longer notice");
+        let repo = open(&sandbox.path("r"));
+        let head = repo.head().unwrap().peel_to_commit().unwrap().id();
+        let then = version_of(file, first.as_bytes()).unwrap();
+        let now = serde_json::json!({"notice": "28d"});
+        let found = recorded_version(&repo, head, file, then.as_str(), Some(&now)).unwrap();
+        assert_eq!(found, Some(serde_json::json!({"notice": "14d"})));
+        let uncommitted = VersionId::of(&now);
+        let found = recorded_version(&repo, head, file, uncommitted.as_str(), Some(&now)).unwrap();
+        assert_eq!(found, Some(now.clone()));
+        let other = VersionId::of(&serde_json::json!({"notice": "7d"}));
+        assert_eq!(
+            recorded_version(&repo, head, file, other.as_str(), Some(&now)).unwrap(),
+            None
         );
     }
 

@@ -56,31 +56,15 @@ pub fn run(id: &str, format: Format, exit_code: bool, global: &Global) -> CliRes
         Ok(None) => None,
         Err(f) => return Err(CliError::new(format!("{template_rel}: {}", f.message))),
     };
-    // The template then: the version on HEAD's chain with the recorded id.
+    // The template then: the version with the recorded id.
     let head = charter::history::head_commit(repo)?;
-    let root = charter::history::index::Root {
-        path: template_rel.clone(),
-        depth: 0,
-        describe: false,
-    };
-    let index = charter::history::Index::build(repo, head.id(), vec![root], &mut |_| {})?;
-    let history = charter::history::history_of(
+    let then = charter::template::recorded_version(
         repo,
-        &index,
+        head.id(),
         &template_rel,
-        &mut charter::history::Parses::default(),
-    )?;
-    let then = history
-        .points
-        .iter()
-        .rev()
-        .find(|p| p.state.version().map(|v| v.as_str()) == Some(reference.version.as_str()))
-        .and_then(|p| p.state.parsed()?.data().cloned())
-        .or_else(|| {
-            // Not committed yet, or unchanged: the file itself may be that version.
-            now.clone()
-                .filter(|d| charter::agreement::VersionId::of(d).as_str() == reference.version)
-        })
+        &reference.version,
+        now.as_ref(),
+    )?
         .ok_or_else(|| {
             CliError::new(format!(
                 "the version {} of {template_rel} that {rel} was made from is not in this branch's history",
