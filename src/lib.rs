@@ -40,6 +40,7 @@ pub mod template;
 #[cfg(test)]
 mod test_repo;
 pub mod unicode;
+pub mod verification;
 pub mod withdrawal;
 pub mod workspace;
 pub mod yaml;

@@ -136,13 +136,13 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     writeln!(out, "{}", paint(HEADING, "$ charter verify", color))?;
     let head = charter::history::head_commit(repo)?;
     let records = charter::record::load_all_at(repo, &ws.layout, &head, today)?;
-    let signoffs: Vec<_> = records.iter().flat_map(|r| &r.signoffs).collect();
-    let valid = signoffs.iter().filter(|s| s.valid).count();
+    let summary = charter::verification::summary(&records);
     writeln!(
         out,
-        "{valid} valid, {} invalid {} in {} (every one checked in-process against allowed_signers)",
-        signoffs.len() - valid,
-        charter::plural::plural_for(signoffs.len(), "sign-off"),
+        "{} valid, {} invalid {} in {} (every one checked in-process against allowed_signers)",
+        summary.valid,
+        summary.invalid,
+        charter::plural::plural_for(summary.valid + summary.invalid, "sign-off"),
         charter::plural::count(records.len(), "agreement")
     )?;
     writeln!(out)?;

@@ -6,22 +6,17 @@
 //! same for everyone who has that commit, and an uncommitted edit of
 //! `allowed_signers` can neither rescue nor break a sign-off.
 
-use std::collections::BTreeSet;
 use std::io::Write;
 
-use charter::agreement::lint::id_of;
-use charter::agreement::types::is_valid_id;
 use charter::agreement::VersionId;
-use charter::history::parse_store::ParseStore;
-use charter::history::store::{self, Want};
 use charter::history::{self};
-use charter::json::{Verify, VerifySummary};
+use charter::json::Verify;
 use charter::not_signed::{why_not_signed, NotSigned};
 use charter::plural::count;
-use charter::record::{self, Record, SignoffReport};
+use charter::record::{Record, SignoffReport};
 use charter::render::style::{paint, DIM, ERROR, HEADING, OK, WARNING};
 use charter::render::words;
-use charter::revision::{EntryKind, Inputs, Tree};
+use charter::revision::{Inputs, Tree};
 use charter::rules::{VersionReport, VersionState};
 use charter::settings::Layout;
 use charter::signoff::AllowedSigners;
@@ -72,40 +67,15 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         .map(|arg| super::ids::agreement_id(arg, &ws, global))
         .collect::<Result<Vec<_>, _>>()?;
     let ids = agreement_ids(repo, &head, &layout, &given, &ws)?;
-    let parses = args
-        .ids
-        .is_empty()
-        .then(|| ParseStore::open_in_background(repo));
-    let index = store::open(repo, &layout, head.id(), Want::All, true)?;
-    let mut records = Vec::with_capacity(ids.len());
-    if let Some(parses) = parses {
-        // One walk of the chain for every agreement; sign-off directories
-        // whose agreement never existed are loaded on their own.
-        records = record::load_all_cached(repo, &index, &layout, &signers, today, parses.wait())?;
-        records.retain(|r| ids.contains(&r.id));
-    }
-    for id in &ids {
-        if !records.iter().any(|r| &r.id == id) {
-            records.push(record::load(repo, &index, &layout, id, &signers, today)?);
-        }
-    }
-    records.sort_by(|a, b| a.id.cmp(&b.id));
-    if !args.ids.is_empty() {
-        records.sort_by_key(|r| ids.iter().position(|id| id == &r.id));
-    }
-    let all: Vec<&SignoffReport> = records.iter().flat_map(|r| &r.signoffs).collect();
-    let valid = all.iter().filter(|s| s.valid).count();
-    let summary = VerifySummary {
-        valid,
-        invalid: all.len() - valid,
-    };
+    let records = charter::verification::records(repo, &head, &layout, &signers, &ids, today)?;
+    let summary = charter::verification::summary(&records);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
             serde_json::to_writer(
                 &mut out,
                 &Verify {
-                    signoffs: all.into_iter().cloned().collect(),
+                    signoffs: records.iter().flat_map(|r| &r.signoffs).cloned().collect(),
                     summary,
                 },
             )?;
@@ -185,8 +155,8 @@ fn trust_root_at(
     Ok((inputs.layout, inputs.signers))
 }
 
-/// The agreements to verify: those named (each must exist at HEAD as an
-/// agreement or a sign-off directory), or every one at HEAD.
+/// The agreements named, in the order given without repeats; each must
+/// be one `verify` covers at HEAD. Empty when none are named: then every one.
 fn agreement_ids(
     repo: &Repository,
     head: &git2::Commit<'_>,
@@ -194,32 +164,14 @@ fn agreement_ids(
     given: &[String],
     ws: &charter::workspace::Workspace,
 ) -> Result<Vec<String>, CliError> {
-    // A directory that is absent has no names; one that cannot be read
-    // (a missing object) is an error, not an empty directory.
-    let tree = Tree::Commit(repo, head);
-    let names_in = |dir: &str, want_dirs: bool| -> Result<Vec<String>, CliError> {
-        Ok(tree
-            .entries(dir)?
-            .into_iter()
-            .filter(|(_, kind)| (*kind == EntryKind::Dir) == want_dirs)
-            .map(|(name, _)| name)
-            .collect())
-    };
-    let agreements: BTreeSet<String> = names_in(&layout.agreements, false)?
-        .iter()
-        .filter_map(|n| id_of(n).map(str::to_owned))
-        .collect();
-    let signoff_dirs: BTreeSet<String> = names_in(&layout.signoffs, true)?
-        .into_iter()
-        .filter(|n| is_valid_id(n))
-        .collect();
     if given.is_empty() {
-        return Ok(agreements.union(&signoff_dirs).cloned().collect());
+        return Ok(Vec::new());
     }
+    let known = charter::verification::ids_at(&Tree::Commit(repo, head), layout)?;
     let mut ids = Vec::new();
     for id in given {
-        if !agreements.contains(id) && !signoff_dirs.contains(id) {
-            let known: Vec<String> = agreements.union(&signoff_dirs).cloned().collect();
+        if !known.contains(id) {
+            let known: Vec<String> = known.iter().cloned().collect();
             return Err(super::ids::unknown_agreement(id, "at HEAD", ws, &known)
                 .hint("run `charter verify` without ids to verify every agreement"));
         }

@@ -1442,6 +1442,50 @@ fn verify_reports_allowed_signers_problems_and_unknown_ids() {
     assert_eq!(json["summary"]["valid"], 1);
 }
 
+/// The sign-offs of a removed agreement are still signatures: `verify`
+/// checks them with the rest, and by the agreement's id, and counts an
+/// invalid one.
+#[test]
+fn verify_still_checks_the_sign_offs_of_a_removed_agreement() {
+    let (env, keys) = setup();
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    env.git(&["rm", "-q", AGREEMENT]);
+    env.commit_all("Remove ada-grace", "2026-03-01T10:00:00Z");
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(0), "{json:#}");
+    assert_eq!(json["summary"]["valid"], 2, "{json:#}");
+    let by_id = env
+        .charter(&["verify", "ada-grace", "--format", "json"])
+        .env("CHARTER_TODAY", LATER)
+        .output()
+        .unwrap();
+    assert_eq!(by_id.status.code(), Some(0), "{}", stderr(&by_id));
+    let json: Value = serde_json::from_slice(&by_id.stdout).unwrap();
+    assert_eq!(json["summary"]["valid"], 2, "{json:#}");
+    // A sign-off tampered with afterwards is reported under the id.
+    let dir = env.path("signoffs/ada-grace");
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("waive_notice: false"), "{text}");
+    std::fs::write(
+        &file,
+        text.replace("waive_notice: false", "waive_notice: true"),
+    )
+    .unwrap();
+    env.commit_all("Tamper", "2026-03-02T10:00:00Z");
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(1), "{json:#}");
+    assert_eq!(json["summary"]["invalid"], 1, "{json:#}");
+    let (_, text) = verify_text(&env);
+    assert!(text.starts_with("ada-grace"), "{text}");
+}
+
 #[test]
 fn verify_outside_a_repository_cannot_decide() {
     let env = Env::new().clocked(CLOCK);
