@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agreement::{Agreement, Role};
 use crate::record::Record;
-use crate::rules::{AgreementState, VersionReport};
+use crate::rules::{AgreementState, VersionReport, VersionState};
 
 /// The version in force (or a scheduled one).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -48,6 +48,10 @@ pub struct Pending {
     pub missing: Vec<Role>,
     /// Roles that refused it (`charter decline`) and have not signed it since.
     pub declined_by: Vec<Role>,
+    /// `pending` (an amendment of a signed version), `draft` (a first
+    /// version) or `declined`, so readers tell a proposal from a first
+    /// version without re-deriving it from the other fields.
+    pub state: VersionState,
 }
 
 /// One agreement's state for `check --format json`.
@@ -91,6 +95,7 @@ fn pending(index: usize, v: &VersionReport) -> Pending {
         signed_by: v.signed_by.clone(),
         missing: v.missing.clone(),
         declined_by: v.declined_by.clone(),
+        state: v.state,
     }
 }
 

@@ -178,14 +178,7 @@ fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Res
         writeln!(out, "  {}", paint(WARNING, problem, color))?;
     }
     if let Some(p) = &e.pending {
-        // A first version waiting for signatures is a draft, not a pending amendment.
-        let word = if !p.declined_by.is_empty() {
-            "declined"
-        } else if e.in_force.is_none() {
-            "draft"
-        } else {
-            "pending"
-        };
+        let word = p.state.as_str();
         let mut line = format!(
             "  {word}: {}",
             p.version

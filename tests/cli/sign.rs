@@ -1486,6 +1486,43 @@ fn verify_still_checks_the_sign_offs_of_a_removed_agreement() {
     assert!(text.starts_with("ada-grace"), "{text}");
 }
 
+/// An amendment on top of a signed version that has not taken effect yet
+/// is pending, not a draft: `status` uses the rules' word for it, in text
+/// and in JSON.
+#[test]
+fn an_amendment_of_a_scheduled_version_is_pending_in_status() {
+    let (env, keys) = setup();
+    env.write(
+        AGREEMENT,
+        minimal().replace("effective: 2026-01-12", "effective: 2027-06-01"),
+    );
+    env.commit_all("Start in June 2027", "2026-01-06T10:00:00Z");
+    sign_ok(&env, "mentor", &keys.mentor, &[]);
+    sign_ok(&env, "mentee", &keys.mentee, &[]);
+    env.write(
+        AGREEMENT,
+        minimal()
+            .replace("effective: 2026-01-12", "effective: 2027-07-01")
+            .replace("cadence: biweekly", "cadence: weekly"),
+    );
+    env.commit_all("Meet weekly", "2026-03-01T10:00:00Z");
+    let status = |format: &str| {
+        env.charter(&["status", "--format", format])
+            .env("CHARTER_TODAY", LATER)
+            .output()
+            .unwrap()
+    };
+    let text = stdout(&status("text"));
+    assert!(text.contains("  scheduled: v2 "), "{text}");
+    assert!(text.contains("  pending: v3 "), "{text}");
+    assert!(!text.contains("draft"), "{text}");
+    let json: Value = serde_json::from_slice(&status("json").stdout).unwrap();
+    assert_eq!(
+        json["agreements"][0]["pending"]["state"], "pending",
+        "{json:#}"
+    );
+}
+
 #[test]
 fn verify_outside_a_repository_cannot_decide() {
     let env = Env::new().clocked(CLOCK);
