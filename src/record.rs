@@ -155,7 +155,7 @@ pub fn ids(index: &Index, layout: &Layout) -> Vec<String> {
     index
         .files_below(&layout.agreements)
         .filter(|(path, _)| !path[layout.agreements.len() + 1..].contains('/'))
-        .filter_map(|(path, _)| crate::agreement::lint::id_of(path).map(str::to_owned))
+        .filter_map(|(path, _)| crate::agreement::file_name::id_of(path).map(str::to_owned))
         .collect()
 }
 

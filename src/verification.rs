@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::NaiveDate;
 use git2::Repository;
 
-use crate::agreement::lint::id_of;
+use crate::agreement::file_name::id_of;
 use crate::agreement::types::is_valid_id;
 use crate::error::Result;
 use crate::history::parse_store::ParseStore;

@@ -6,6 +6,7 @@ use crate::finding::Finding;
 use crate::finding::Rule;
 use crate::yaml::{Node, Pos, Segment, Value};
 
+use super::file_name;
 use super::types::is_valid_id;
 use super::{Agreement, VersionId};
 
@@ -193,23 +194,11 @@ pub fn check(file: &str, bytes: &[u8], ctx: &Context<'_>) -> (Parsed, Vec<Findin
     (parsed, findings)
 }
 
-/// The agreement id a path names, if it is `<dir>/<id>.yaml` with a valid id.
-pub fn id_of(file: &str) -> Option<&str> {
-    let name = file.rsplit('/').next()?;
-    name.strip_suffix(".yaml").filter(|stem| is_valid_id(stem))
-}
-
+/// A finding when the file is not named `<id>.yaml` (see [`file_name`]).
 fn check_file_name(file: &str, findings: &mut Vec<Finding>) {
-    let name = file.rsplit('/').next().unwrap_or(file);
-    let stem = name.strip_suffix(".yaml").unwrap_or(name);
-    if !is_valid_id(stem) {
+    if let Some(problem) = file_name::problem(file) {
         findings.push(
-            Finding::new(
-                crate::finding::Rule::InvalidId,
-                file,
-                format!("`{stem}` is not a valid agreement id"),
-            )
-            .hint("rename the file to <id>.yaml with an id of lowercase letters, digits and dashes, starting with a letter or digit, at most 64 characters"),
+            Finding::new(crate::finding::Rule::InvalidId, file, problem.message).hint(problem.hint),
         );
     }
 }
@@ -504,13 +493,6 @@ mod tests {
             let loaded = load(file, &bytes);
             proptest::prop_assert_eq!(loaded, check(file, &bytes, &Context::default()).0);
         }
-    }
-
-    #[test]
-    fn ids_from_paths() {
-        assert_eq!(id_of("agreements/ada-grace.yaml"), Some("ada-grace"));
-        assert_eq!(id_of("agreements/Ada.yaml"), None);
-        assert_eq!(id_of("agreements/x.yml"), None);
     }
 
     #[test]

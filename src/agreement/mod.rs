@@ -1,5 +1,6 @@
 //! Agreements: the model, loading with located findings, lint rules and version ids.
 
+pub mod file_name;
 pub mod lint;
 pub mod model;
 pub mod role;

@@ -31,14 +31,14 @@ pub fn validate(
         .tree()
         .map_err(|e| crate::error::Error::git("reading a tree", e))?;
     let wanted = |name: &str| {
-        crate::agreement::lint::id_of(name)
+        crate::agreement::file_name::id_of(name)
             .is_some_and(|id| only.is_none_or(|ids| ids.contains(id)))
     };
     for (path, blob) in
         super::tree_files::blobs_under(repo, &tree, &layout.agreements, false, &wanted)?
     {
         let Some(bytes) = blob else { continue };
-        let Some(id) = crate::agreement::lint::id_of(&path) else {
+        let Some(id) = crate::agreement::file_name::id_of(&path) else {
             continue;
         };
         if only.is_some_and(|ids| !ids.contains(id)) {

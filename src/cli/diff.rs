@@ -8,6 +8,7 @@
 
 use std::io::Write;
 
+use charter::agreement::file_name::{self, NameProblem};
 use charter::agreement::types::is_valid_id;
 use charter::agreement::VersionId;
 use charter::diff::{self, Comparison, Content, Outcome};
@@ -15,7 +16,7 @@ use charter::error::Error;
 use charter::finding::Finding;
 use charter::history;
 use charter::json::{DiffAgreement, DiffSide};
-use charter::render::style::{paint, DIM, HEADING, NEW, OLD};
+use charter::render::style::{paint, DIM, HEADING, NEW, OLD, WARNING};
 use charter::workspace::Workspace;
 use git2::{Commit, Repository};
 
@@ -95,6 +96,17 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
 
     let mut entries = Vec::new();
     for file in &files {
+        // Only a listing gets here with a misnamed file: limits refuse one.
+        if let Some(problem) = file_name::problem(file) {
+            let differs = match &from {
+                Some(from) => from.read(&ws, repo, file)? != to.read(&ws, repo, file)?,
+                None => true,
+            };
+            if differs {
+                warn_not_compared(global, file, &problem);
+            }
+            continue;
+        }
         let from = match &from {
             Some(from) => from,
             None => &signed_base(&ws, repo, file, args.today.as_deref())?,
@@ -107,12 +119,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 from.label(),
                 to.label()
             ));
-            let stem = file
-                .rsplit('/')
-                .next()
-                .and_then(|n| n.strip_suffix(".yaml"))
-                .unwrap_or(file);
-            if let Some(hint) = super::ids::suggestion(stem, &super::ids::known_ids(&ws)) {
+            let id = file_name::id_of(file).unwrap_or(file);
+            if let Some(hint) = super::ids::suggestion(id, &super::ids::known_ids(&ws)) {
                 error = error.hint(hint);
             }
             return Err(error.hint(
@@ -184,7 +192,7 @@ fn signed_base<'r>(
     file: &str,
     today: Option<&str>,
 ) -> Result<Source<'r>, CliError> {
-    let id = charter::agreement::lint::id_of(file).ok_or_else(|| {
+    let id = file_name::id_of(file).ok_or_else(|| {
         CliError::new(format!("{file} is not named like an agreement (<id>.yaml)"))
     })?;
     let today = super::today(today)?;
@@ -282,7 +290,7 @@ impl Source<'_> {
             .iter()
             .filter(|e| e.kind() == Some(git2::ObjectType::Blob) && e.filemode() != 0o120000)
             .filter_map(|e| e.name().map(str::to_owned))
-            .filter(|name| name.ends_with(".yaml") || name.ends_with(".yml"))
+            .filter(|name| file_name::is_yaml(name))
             .map(|name| format!("{dir}/{name}"))
             .collect())
     }
@@ -357,7 +365,11 @@ fn commit<'r>(ws: &Workspace, repo: &'r Repository, rev: &str) -> Result<Commit<
     // In a shallow clone the advice is to fetch the history, nothing else.
     let shallow = matches!(err, Error::UnknownRevision { shallow: true, .. });
     let err = CliError::from(err);
-    let file = format!("{}/{rev}.yaml", ws.layout.agreements.trim_end_matches('/'));
+    let file = format!(
+        "{}/{rev}{}",
+        ws.layout.agreements.trim_end_matches('/'),
+        file_name::EXTENSION
+    );
     if !shallow && is_valid_id(rev) && ws.root.join(&file).exists() {
         return Err(err.hint(format!(
             "to limit the diff to the agreement {rev}, put it after `--`: `charter diff -- {rev}`"
@@ -377,7 +389,7 @@ fn limits(
     for arg in given {
         // `-- agreements` names the directory, not an agreement of that id.
         if is_valid_id(arg) && !global.cwd.join(arg).is_dir() {
-            files.push(format!("{dir}/{arg}.yaml"));
+            files.push(format!("{dir}/{arg}{}", file_name::EXTENSION));
             continue;
         }
         let rel = ws.relative(&global.cwd, arg)?;
@@ -387,9 +399,7 @@ fn limits(
         let in_dir = rel
             .strip_prefix(dir)
             .and_then(|rest| rest.strip_prefix('/'))
-            .is_some_and(|name| {
-                !name.contains('/') && (name.ends_with(".yaml") || name.ends_with(".yml"))
-            });
+            .is_some_and(|name| !name.contains('/') && file_name::is_yaml(name));
         if !in_dir {
             return Err(CliError::new(format!(
                 "{arg} is not an agreement: charter diff compares the files in {dir}/"
@@ -398,9 +408,29 @@ fn limits(
                 "give agreement ids or files in {dir}/, e.g. `charter diff -- ada-grace`"
             )));
         }
+        if let Some(problem) = file_name::problem(&rel) {
+            return Err(CliError::new(format!("{rel}: {}", problem.message)).hint(problem.hint));
+        }
         files.push(rel);
     }
     Ok((!files.is_empty()).then_some(files))
+}
+
+/// Say that a changed file in the agreements directory was left out because
+/// it is not named like an agreement, so that leaving it out is not silent.
+fn warn_not_compared(global: &Global, file: &str, problem: &NameProblem) {
+    let warning = paint(WARNING, "warning", global.color_err);
+    let hint = paint(DIM, "hint:", global.color_err);
+    let shown = |s: &str| charter::render::escape::text(s).into_owned();
+    super::note(
+        global,
+        &format!(
+            "{warning}: {} not compared: {}",
+            shown(file),
+            shown(&problem.message)
+        ),
+    );
+    super::note(global, &format!("{hint} {}", shown(&problem.hint)));
 }
 
 /// Write a unified line diff, the `-`/`+` lines coloured when asked.
@@ -461,12 +491,9 @@ struct Entry<'a> {
 }
 
 impl<'a> Entry<'a> {
-    /// The agreement id: the file's stem.
+    /// The agreement id: the file's stem (every compared file has one).
     fn id(&self) -> &'a str {
-        let name = self.file.rsplit('/').next().unwrap_or(self.file);
-        name.strip_suffix(".yaml")
-            .or_else(|| name.strip_suffix(".yml"))
-            .unwrap_or(name)
+        file_name::id_of(self.file).unwrap_or(self.file)
     }
 
     /// `(new agreement)` or `(removed)` for a side that is absent.

@@ -414,6 +414,39 @@ fn paths_outside_the_agreements_directory_exit_2() {
     );
 }
 
+/// Agreement files are `<id>.yaml`, as history, sign-offs and `check` read
+/// them: `diff` does not show a `.yml` file as an agreement that could never
+/// be signed, and says how to rename it.
+#[test]
+fn a_yml_file_is_not_an_agreement_and_the_user_is_told_to_rename_it() {
+    let (env, _) = committed();
+    env.write(ADA, amended());
+    env.write(
+        "agreements/lin-sam-onboarding.yml",
+        example("lin-sam-onboarding.yaml"),
+    );
+    // Named after `--`, it is refused.
+    insta::assert_snapshot!(
+        "yml_named",
+        snap::run(&env, &["diff", "--", "agreements/lin-sam-onboarding.yml"])
+    );
+    // In the whole diff, it is left out with a warning; the agreement is shown.
+    insta::assert_snapshot!("yml_listed", snap::run(&env, &["diff", "--color", "never"]));
+    let report = json(&env, &["diff", "--format", "json"]);
+    let ids: Vec<&str> = report["agreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["ada-grace"]);
+    // Unchanged since the revision compared, it is not mentioned again.
+    env.commit_all("Add lin-sam-onboarding, misnamed", "2026-01-06T10:00:00Z");
+    let out = env.run(&["diff"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}
+
 #[test]
 fn a_shallow_clone_missing_the_revision_exits_2() {
     let (env, _) = committed();

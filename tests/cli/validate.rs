@@ -181,6 +181,18 @@ fn paths_and_directories_can_be_given() {
     assert_eq!(findings_json(&out)["findings"][0]["rule"], "term-order");
 }
 
+/// A `.yml` file in the agreements directory is reported with the name it
+/// should have, in the words `diff` uses for it.
+#[test]
+fn a_yml_agreement_is_told_to_take_the_yaml_extension() {
+    let env = Env::with_git();
+    env.write("agreements/good.yml", fixture("valid-minimal.yaml"));
+    insta::assert_snapshot!(
+        "yml_extension",
+        snap::run(&env, &["validate", "--color", "never"])
+    );
+}
+
 #[test]
 fn usage_errors_exit_two() {
     let env = Env::with_git();
