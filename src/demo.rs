@@ -336,7 +336,13 @@ fn steps() -> Result<Vec<Step>> {
                     "charter.yaml",
                     "charter: 1\nprogram: Demo engineering mentoring programme\n",
                 ),
-                file(".gitattributes", "agreements/*.yaml diff=charter\n"),
+                file(
+                    crate::gitattributes::FILE,
+                    &format!(
+                        "{}\n",
+                        crate::gitattributes::line(&crate::settings::Layout::default())
+                    ),
+                ),
                 file("allowed_signers", &trust_root),
             ],
         },

@@ -20,6 +20,7 @@ pub mod document;
 pub mod error;
 pub mod finding;
 pub mod git;
+pub mod gitattributes;
 pub mod history;
 pub mod ident;
 pub mod json;

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use charter::ci::{self, GITHUB_WORKFLOW, GITLAB_JOB, GITLAB_PIPELINE};
+use charter::gitattributes;
+use charter::settings::Layout;
 
 use super::error::{code, CliError, CliResult};
 use super::Global;
@@ -34,8 +36,9 @@ pub enum Ci {
     None,
 }
 
-/// The files `init` creates, with their content.
-pub fn layout_files(ci: Ci) -> Vec<(String, String)> {
+/// The files `init` creates, with their content; `.gitattributes` names
+/// the agreements directory `layout` sets.
+pub fn layout_files(ci: Ci, layout: &Layout) -> Vec<(String, String)> {
     let mut files = vec![
         (
             "charter.yaml".to_owned(),
@@ -46,8 +49,8 @@ pub fn layout_files(ci: Ci) -> Vec<(String, String)> {
             include_str!("../templates/allowed_signers").to_owned(),
         ),
         (
-            ".gitattributes".to_owned(),
-            "agreements/*.yaml diff=charter\n".to_owned(),
+            gitattributes::FILE.to_owned(),
+            format!("{}\n", gitattributes::line(layout)),
         ),
         ("agreements/.gitkeep".to_owned(), String::new()),
         ("signoffs/.gitkeep".to_owned(), String::new()),
@@ -102,14 +105,23 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 .hint("run charter init in a clone with a working tree")
         })?
         .to_path_buf();
+    // An existing charter.yaml may move the agreements.
+    let layout = charter::revision::Tree::Working(&root).layout()?;
     let mut skipped = 0;
-    for (rel, text) in layout_files(args.ci) {
+    for (rel, text) in layout_files(args.ci, &layout) {
         let path = root.join(&rel);
         if std::fs::symlink_metadata(&path).is_ok() {
             super::note(global, &format!("skipped {rel} (exists; left as it is)"));
             skipped += 1;
-            if rel == ".gitattributes" && !gitattributes_has_driver(&path) {
-                super::note(global, "  add this line to .gitattributes for semantic diffs: agreements/*.yaml diff=charter");
+            if rel == gitattributes::FILE && !has_diff_driver(&path, &layout) {
+                super::note(
+                    global,
+                    &format!(
+                        "  add this line to {} for semantic diffs: {}",
+                        gitattributes::FILE,
+                        charter::render::escape::text(&gitattributes::line(&layout))
+                    ),
+                );
             }
             if rel == GITLAB_PIPELINE && !includes_gitlab_job(&path) {
                 super::note(
@@ -206,8 +218,9 @@ fn includes_gitlab_job(path: &Path) -> bool {
     std::fs::read_to_string(path).is_ok_and(|t| t.contains(GITLAB_JOB))
 }
 
-fn gitattributes_has_driver(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| t.lines().any(|l| l.contains("diff=charter")))
+fn has_diff_driver(path: &Path, layout: &Layout) -> bool {
+    std::fs::read(path)
+        .is_ok_and(|bytes| gitattributes::has_driver(&String::from_utf8_lossy(&bytes), layout))
 }
 
 pub(super) fn configure_diff_driver(

@@ -75,6 +75,61 @@ fn never_overwrites_and_reports_what_it_skipped() {
     }
 }
 
+/// `.gitattributes` gives charter's diff driver to the agreements where
+/// `charter.yaml` keeps them, so git uses it there.
+#[test]
+fn the_attribute_follows_the_agreements_directory_of_charter_yaml() {
+    let env = Env::with_git();
+    env.write("charter.yaml", "agreements: docs/agreements\n");
+    let out = env.run(&["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        env.read(".gitattributes"),
+        "docs/agreements/*.yaml diff=charter\n"
+    );
+    assert_eq!(
+        env.git(&["check-attr", "diff", "--", "docs/agreements/ada-grace.yaml"]),
+        "docs/agreements/ada-grace.yaml: diff: charter\n"
+    );
+}
+
+/// An existing `.gitattributes` counts only when it gives the driver to the
+/// layout's agreements: a line for another directory, or a comment, does
+/// not, and `init` says which line to add.
+#[test]
+fn an_existing_attribute_for_another_directory_is_not_enough() {
+    let env = Env::with_git();
+    env.write("charter.yaml", "agreements: docs/agreements\n");
+    env.write(".gitattributes", "agreements/*.yaml diff=charter\n");
+    let out = env.run(&["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "\n  add this line to .gitattributes for semantic diffs: docs/agreements/*.yaml diff=charter\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        env.read(".gitattributes"),
+        "agreements/*.yaml diff=charter\n"
+    );
+
+    let env = Env::with_git();
+    env.write(".gitattributes", "# agreements/*.yaml diff=charter\n");
+    let out = env.run(&["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!("attribute_commented_out", snap::render(&env, &out));
+    // The same line anchored at the root is the same line.
+    env.write(".gitattributes", "/agreements/*.yaml diff=charter\n");
+    let again = env.run(&["init"]);
+    assert!(
+        !stderr(&again).contains("add this line to .gitattributes"),
+        "{}",
+        stderr(&again)
+    );
+}
+
 #[test]
 fn init_into_a_new_directory() {
     let env = Env::new();
