@@ -11,6 +11,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use charter::agreement::lint::{self, Context};
+use charter::diff;
 use charter::document::MAX_FILE_BYTES;
 use serde_json::Value;
 
@@ -40,7 +41,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             let mut lines = Vec::new();
             flatten(String::new(), data, &mut lines);
             for (path, value) in lines {
-                writeln!(out, "{path}: {value}")?;
+                writeln!(out, "{}: {value}", visible(&path))?;
             }
         }
         _ => out.write_all(&bytes)?,
@@ -50,21 +51,20 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
 }
 
 /// Collect `(path, value)` for every scalar (and empty collection) below
-/// `value`: mapping keys sorted, list items in order, items of a list of
-/// mappings with unique ids named by id, as the semantic diff names them.
+/// `value`: mapping keys sorted, list items in order, each named as the
+/// semantic diff names it ([`diff::key_path`], [`diff::item_paths_by_id`]).
 fn flatten(path: String, value: &Value, lines: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) if !map.is_empty() => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
             for key in keys {
-                flatten(child(&path, key), &map[key], lines);
+                flatten(diff::key_path(&path, key), &map[key], lines);
             }
         }
-        Value::Array(items) if !items.is_empty() => match ids(items) {
-            Some(ids) => {
-                for (id, item) in ids.into_iter().zip(items) {
-                    let at = format!("{path}{}", bracket(id, true));
+        Value::Array(items) if !items.is_empty() => match diff::item_paths_by_id(&path, items) {
+            Some(paths) => {
+                for (at, item) in paths.into_iter().zip(items) {
                     let mut rest = item.as_object().cloned().unwrap_or_default();
                     // The id is in the path already; keep it only when alone.
                     if rest.len() > 1 {
@@ -83,45 +83,6 @@ fn flatten(path: String, value: &Value, lines: &mut Vec<(String, String)>) {
     }
 }
 
-/// The ids of a list whose items are all mappings with a unique string `id`.
-fn ids(items: &[Value]) -> Option<Vec<&str>> {
-    let ids: Vec<&str> = items
-        .iter()
-        .map(|item| item.get("id").and_then(Value::as_str))
-        .collect::<Option<_>>()?;
-    let mut seen = std::collections::HashSet::new();
-    ids.iter().all(|id| seen.insert(*id)).then_some(ids)
-}
-
-/// `parent.key`, or `parent["odd key"]` for a key that is not an identifier.
-fn child(parent: &str, key: &str) -> String {
-    if is_plain(key) {
-        if parent.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{parent}.{key}")
-        }
-    } else {
-        format!("{parent}{}", bracket(key, false))
-    }
-}
-
-/// `[id]`, or `["id"]` when it is not plain or (as an id) could pass for an index.
-fn bracket(name: &str, is_id: bool) -> String {
-    if is_plain(name) && !(is_id && name.bytes().all(|b| b.is_ascii_digit())) {
-        format!("[{name}]")
-    } else {
-        format!("[{}]", visible(&Value::from(name).to_string()))
-    }
-}
-
-fn is_plain(key: &str) -> bool {
-    !key.is_empty()
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
 /// A scalar on one line: strings as written unless they could be misread
 /// (empty, padded, multi-line, or looking like another type), which are
 /// quoted as JSON; everything else as JSON.
@@ -132,8 +93,9 @@ fn scalar(value: &Value) -> String {
     }
 }
 
-/// JSON text with the invisible characters JSON leaves raw (format
-/// characters such as bidirectional overrides) spelt out.
+/// Text with the invisible characters JSON leaves raw (format characters
+/// such as bidirectional overrides) spelt out: a quoted key in a path, a
+/// quoted value.
 fn visible(json: &str) -> String {
     charter::render::escape::text(json).into_owned()
 }

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 use similar::{capture_diff_slices, Algorithm, DiffOp, DiffTag};
 
+use super::path::{by_id, id_path, index_path, key_path};
 use super::{words, Change, ChangeKind};
 
 /// Top-level keys whose changes are editorial (README, "History, notice and states").
@@ -41,57 +42,27 @@ impl Spot {
         } else {
             self.material
         };
-        let mut path = self.path.clone();
-        if is_plain(key) {
-            if !path.is_empty() {
-                path.push('.');
-            }
-            path.push_str(key);
-        } else {
-            push_quoted(&mut path, key);
+        Spot {
+            path: key_path(&self.path, key),
+            material,
         }
-        Spot { path, material }
     }
 
     /// The spot of a list item found by position.
     fn index(&self, index: usize) -> Spot {
         Spot {
-            path: format!("{}[{index}]", self.path),
+            path: index_path(&self.path, index),
             material: self.material,
         }
     }
 
-    /// The spot of a list item found by `id`; ids that could be mistaken for
-    /// an index or that are not plain are quoted.
+    /// The spot of a list item found by `id`.
     fn id(&self, id: &str) -> Spot {
-        let mut path = self.path.clone();
-        if is_plain(id) && !id.bytes().all(|b| b.is_ascii_digit()) {
-            path.push('[');
-            path.push_str(id);
-            path.push(']');
-        } else {
-            push_quoted(&mut path, id);
-        }
         Spot {
-            path,
+            path: id_path(&self.path, id),
             material: self.material,
         }
     }
-}
-
-/// Whether a key or id can appear in a path as written.
-fn is_plain(key: &str) -> bool {
-    !key.is_empty()
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
-/// Appends `["key"]` with the key as a JSON string.
-fn push_quoted(path: &mut String, key: &str) {
-    path.push('[');
-    path.push_str(&Value::from(key).to_string());
-    path.push(']');
 }
 
 /// Collects changes while walking both values in step.
@@ -242,18 +213,6 @@ enum Slot {
     Paired(usize),
     /// It is new.
     Added,
-}
-
-/// The items of a list as `(id, item)` when every item is a mapping with a
-/// string `id` and no id repeats; otherwise the list is not keyed.
-fn by_id(list: &[Value]) -> Option<Vec<(&str, &Value)>> {
-    let mut seen = HashSet::with_capacity(list.len());
-    list.iter()
-        .map(|item| {
-            let id = item.get("id")?.as_str()?;
-            seen.insert(id).then_some((id, item))
-        })
-        .collect()
 }
 
 /// Ids kept on both sides whose relative order changed. The items that
