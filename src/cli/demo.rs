@@ -74,10 +74,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     writeln!(out)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     // The sample story runs from January to June 2026; look at it from
-    // inside (CHARTER_TODAY or --today can move the day).
-    let today = match std::env::var("CHARTER_TODAY") {
-        Ok(_) => super::today(None)?,
-        Err(_) => super::today(args.today.as_deref().or(Some(DEMO_DAY)))?,
+    // inside (--today, else CHARTER_TODAY, moves the day, as in every command).
+    let today = match super::chosen_day(args.today.as_deref())? {
+        Some(day) => day,
+        None => super::today(Some(DEMO_DAY))?,
     };
     let today_text = today.to_string();
     writeln!(out, "{}", paint(HEADING, &format!("As of {today}:"), color))?;
@@ -135,7 +135,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     }
     writeln!(out, "{}", paint(HEADING, "$ charter verify", color))?;
     let head = charter::history::head_commit(repo)?;
-    let records = charter::record::load_all_at(repo, &ws.layout, &head, today)?;
+    // What `charter verify` covers and counts, with HEAD's trust root.
+    let inputs = charter::revision::Inputs::load(&charter::revision::Tree::Commit(repo, &head))?;
+    let records =
+        charter::verification::records(repo, &head, &inputs.layout, &inputs.signers, &[], today)?;
     let summary = charter::verification::summary(&records);
     writeln!(
         out,

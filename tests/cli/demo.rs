@@ -35,6 +35,30 @@ fn builds_a_sample_repository_with_history() {
     );
 }
 
+/// `--today` outranks `CHARTER_TODAY` in the demo as in every command, and
+/// the demo's verify line counts what `charter verify` counts.
+#[test]
+fn the_demo_day_and_counts_agree_with_the_commands() {
+    let env = Env::new();
+    let out = env
+        .charter(&["demo", "sample", "--today", "2026-02-01"])
+        .env("CHARTER_TODAY", "2026-06-10")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("As of 2026-02-01:"), "{text}");
+    let verify = env.run(&["-C", "sample", "verify", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&verify.stdout).unwrap();
+    let (valid, invalid) = (&json["summary"]["valid"], &json["summary"]["invalid"]);
+    assert!(
+        text.contains(&format!(
+            "{valid} valid, {invalid} invalid sign-offs in 3 agreements"
+        )),
+        "{text}\n{json:#}"
+    );
+}
+
 #[test]
 fn refuses_a_non_empty_directory() {
     let env = Env::new();
