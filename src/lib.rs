@@ -37,6 +37,7 @@ pub mod rules;
 pub mod schema;
 pub mod settings;
 pub mod signoff;
+pub mod status;
 pub mod template;
 #[cfg(test)]
 mod test_repo;

@@ -324,6 +324,15 @@ fn load_checkins(
 }
 
 impl Record {
+    /// Whether reports list the agreement: its file is at the tip, or a
+    /// version of it is still in force (a removed agreement's last signed
+    /// version governs until something replaces it). `status`, `report`
+    /// and `check` list the same agreements.
+    pub fn is_listed(&self) -> bool {
+        self.history.current() != &crate::history::FileState::Absent
+            || self.evaluation.in_force.is_some()
+    }
+
     /// Release the plain data of every point but those reports compare
     /// (the last two, and the versions in force, pending or scheduled); the
     /// typed agreement and version id stay.
@@ -567,32 +576,31 @@ pub fn signers_at(
     crate::revision::Tree::Commit(repo, commit).signers(layout)
 }
 
-/// Every record at `commit` (HEAD, in practice), judged with that commit's
-/// trust root: what `status`, `report` and `calendar` show.
+/// Every record at `commit` (HEAD, in practice), read with that commit's
+/// `charter.yaml` (where agreements and sign-offs live) and judged with its
+/// trust root: what `status`, `report` and the demo show. An uncommitted
+/// edit of `charter.yaml` changes none of it, as for `verify`.
 pub fn load_all_at(
     repo: &Repository,
-    layout: &Layout,
     commit: &git2::Commit<'_>,
     today: NaiveDate,
 ) -> Result<Vec<Record>> {
     let parses = ParseStore::open_in_background(repo);
+    let inputs = crate::revision::Inputs::load(&crate::revision::Tree::Commit(repo, commit))?;
+    let layout = &inputs.layout;
     let index = crate::history::store::open(repo, layout, commit.id(), Want::All, true)?;
-    let (signers, _) = signers_at(repo, commit, layout)?;
-    load_all_cached(repo, &index, layout, &signers, today, parses.wait())
+    load_all_cached(repo, &index, layout, &inputs.signers, today, parses.wait())
 }
 
-/// Load the record of `id` as of HEAD, with the trust root from HEAD.
-pub fn load_at_head(
-    repo: &Repository,
-    layout: &Layout,
-    id: &str,
-    today: NaiveDate,
-) -> Result<(Record, Index)> {
+/// Load the record of `id` as of HEAD, read with HEAD's `charter.yaml` and
+/// judged with HEAD's trust root (see [`load_all_at`]).
+pub fn load_at_head(repo: &Repository, id: &str, today: NaiveDate) -> Result<(Record, Index)> {
     let head = crate::history::head_commit(repo)?;
+    let inputs = crate::revision::Inputs::load(&crate::revision::Tree::Commit(repo, &head))?;
+    let layout = &inputs.layout;
     let index =
         crate::history::store::open(repo, layout, head.id(), Want::Agreements(&[id]), true)?;
-    let (signers, _) = signers_at(repo, &head, layout)?;
-    let record = load(repo, &index, layout, id, &signers, today)?;
+    let record = load(repo, &index, layout, id, &inputs.signers, today)?;
     Ok((record, index))
 }
 

@@ -59,6 +59,24 @@ impl Judged {
     }
 }
 
+/// An agreement file judged with `settings` (its lint settings applied): it
+/// may be signed or amended only when it is a valid agreement with no error
+/// left. `sign` and `amend` judge the working tree's file with the working
+/// tree's settings; `status` judges a committed file with its commit's.
+pub fn judge(rel: &str, bytes: &[u8], settings: &Settings) -> Judged {
+    let (parsed, findings) = lint::check(rel, bytes, &Context::default());
+    let findings = settings.adjust(findings, false);
+    let actionable = matches!(parsed, lint::Parsed::Valid { .. })
+        && !findings
+            .iter()
+            .any(|f| f.severity == crate::finding::Severity::Error);
+    Judged {
+        parsed,
+        findings,
+        actionable,
+    }
+}
+
 impl Workspace {
     /// Find the repository the way git does, upward from `dir`. Outside a
     /// repository, `dir` itself is taken as the root.
@@ -113,17 +131,7 @@ impl Workspace {
     /// signed or amended only when it is a valid agreement with no error
     /// left; the findings say why not.
     pub fn judge_agreement(&self, rel: &str, bytes: &[u8]) -> Judged {
-        let (parsed, findings) = lint::check(rel, bytes, &Context::default());
-        let findings = self.settings.adjust(findings, false);
-        let actionable = matches!(parsed, lint::Parsed::Valid { .. })
-            && !findings
-                .iter()
-                .any(|f| f.severity == crate::finding::Severity::Error);
-        Judged {
-            parsed,
-            findings,
-            actionable,
-        }
+        judge(rel, bytes, &self.settings)
     }
 
     /// Validate the given repository-relative paths (all charter files when empty).

@@ -292,10 +292,7 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
     let changed = changed_agreements(&records, range_start);
     let mut agreements: Vec<AgreementSummary> = records
         .iter()
-        .filter(|r| {
-            r.history.current() != &crate::history::FileState::Absent
-                || r.evaluation.in_force.is_some()
-        })
+        .filter(|r| r.is_listed())
         .map(AgreementSummary::of)
         .collect();
     // The landed commit exists only in memory: name the pull request's head.

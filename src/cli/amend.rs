@@ -72,7 +72,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     )?;
     let (record, tip) = match charter::history::head_commit(repo) {
         Ok(_) => {
-            let (record, chain) = charter::record::load_at_head(repo, &ws.layout, &id, today)?;
+            let (record, chain) = charter::record::load_at_head(repo, &id, today)?;
             let tip = chain.chain().commits.last().map(|c| c.time);
             (Some(record), tip)
         }

@@ -53,23 +53,31 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;
     let head = charter::history::head_commit(repo)?;
+    // HEAD's charter.yaml and trust root, as every report on HEAD reads them.
+    let inputs = charter::revision::Inputs::load(&charter::revision::Tree::Commit(repo, &head))?;
+    let layout = &inputs.layout;
     let parses = charter::history::parse_store::ParseStore::open_in_background(repo);
     let index = charter::history::store::open(
         repo,
-        &ws.layout,
+        layout,
         head.id(),
         charter::history::store::Want::All,
         true,
     )?;
-    let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
-    let records =
-        charter::record::load_all_cached(repo, &index, &ws.layout, &signers, today, parses.wait())?;
+    let records = charter::record::load_all_cached(
+        repo,
+        &index,
+        layout,
+        &inputs.signers,
+        today,
+        parses.wait(),
+    )?;
     for id in &args.ids {
         if !records.iter().any(|r| &r.id == id) {
             return Err(
                 CliError::new(format!("no agreement `{id}` at HEAD")).hint(format!(
                     "agreements live in {}/<id>.yaml and must be committed",
-                    ws.layout.agreements
+                    layout.agreements
                 )),
             );
         }

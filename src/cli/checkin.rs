@@ -61,7 +61,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     };
     let head = charter::history::head_commit(repo)?;
     let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
-    let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, date)?;
+    let (record, _) = charter::record::load_at_head(repo, id, date)?;
     let draft = draft::draft(
         &record,
         &Request {

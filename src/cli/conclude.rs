@@ -80,7 +80,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let rel = format!("{}/{id}.yaml", ws.layout.agreements);
     let head = charter::history::head_commit(repo)?;
     let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
-    let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
+    let (record, _) = charter::record::load_at_head(repo, id, today)?;
     let committed = charter::history::blob_at(repo, &head, &rel)?.unwrap_or_default();
     let on_disk = ws
         .read(&rel)

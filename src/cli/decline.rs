@@ -39,7 +39,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     }
     let head = charter::history::head_commit(repo)?;
     let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
-    let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
+    let (record, _) = charter::record::load_at_head(repo, id, today)?;
     let role: charter::agreement::Role = args.role.into();
     let (version, agreement) = proposal_to_decline(&record, role)?;
     let principal = role.email(agreement).to_owned();

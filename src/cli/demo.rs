@@ -102,11 +102,11 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             "{}",
             paint(HEADING, &format!("$ charter log {id}"), color)
         )?;
-        let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
+        let (record, _) = charter::record::load_at_head(repo, id, today)?;
         super::log::print_text(&mut out, &record, color)?;
     }
     // What the pending amendment would change about what is in force.
-    let (record, _) = charter::record::load_at_head(repo, &ws.layout, "ada-grace", today)?;
+    let (record, _) = charter::record::load_at_head(repo, "ada-grace", today)?;
     let data_of = |i: usize| {
         let point = record.evaluation.versions[i].point;
         record.history.points[point]

@@ -109,7 +109,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         }
         let from = match &from {
             Some(from) => from,
-            None => &signed_base(&ws, repo, file, args.today.as_deref())?,
+            None => &signed_base(repo, file, args.today.as_deref())?,
         };
         let old = from.read(&ws, repo, file)?;
         let new = to.read(&ws, repo, file)?;
@@ -187,7 +187,6 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
 /// agreement at `file` that is in force.
 /// With nothing in force there is nothing to compare with, which is an error.
 fn signed_base<'r>(
-    ws: &Workspace,
     repo: &'r git2::Repository,
     file: &str,
     today: Option<&str>,
@@ -196,7 +195,7 @@ fn signed_base<'r>(
         CliError::new(format!("{file} is not named like an agreement (<id>.yaml)"))
     })?;
     let today = super::today(today)?;
-    let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
+    let (record, _) = charter::record::load_at_head(repo, id, today)?;
     let index = record.evaluation.in_force;
     let in_force = index
         .map(|i| &record.evaluation.versions[i])

@@ -92,7 +92,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;
     let head = charter::history::head_commit(repo)?;
-    let records = charter::record::load_all_at(repo, &ws.layout, &head, today)?;
+    let records = charter::record::load_all_at(repo, &head, today)?;
     let mut states: Vec<AgreementState> = args.state.iter().map(|&s| s.into()).collect();
     states.dedup();
     let filters = Filters {

@@ -3,13 +3,9 @@
 use std::io::Write;
 
 use charter::agreement::Role;
-use charter::checkin::progress::progress;
 use charter::checkin::GoalStatus;
-use charter::json::{GoalDue, Status, StatusEntry};
+use charter::json::{Status, StatusEntry};
 use charter::render::style::{paint, DIM, HEADING, WARNING};
-use charter::report::{governing, AgreementSummary};
-use charter::rules::AgreementState;
-use chrono::Days;
 
 use super::error::{code, CliResult};
 use super::Global;
@@ -44,57 +40,13 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;
     let head = charter::history::head_commit(repo)?;
-    let records = charter::record::load_all_at(repo, &ws.layout, &head, today)?;
-    let soon = today.checked_add_days(Days::new(30)).unwrap_or(today);
-    let entries: Vec<StatusEntry> = records
-        .iter()
-        .filter(|r| {
-            r.history.current() != &charter::history::FileState::Absent
-                || r.evaluation.in_force.is_some()
-        })
-        .map(|record| {
-            let summary = AgreementSummary::of(record);
-            let agreement = governing(record);
-            let ongoing = !matches!(
-                summary.state,
-                AgreementState::Concluded | AgreementState::Ended
-            );
-            let live = record.evaluation.is_live();
-            let progress = agreement
-                .filter(|_| ongoing)
-                .map(|a| progress(a, &record.checkins, live, today))
-                .unwrap_or_default();
-            StatusEntry {
-                id: record.id.clone(),
-                title: agreement.map(|a| a.title.clone()),
-                state: summary.state,
-                mentor: agreement.map(|a| a.parties.mentor.clone()),
-                mentee: agreement.map(|a| a.parties.mentee.clone()),
-                in_force: summary.in_force,
-                pending: summary.pending,
-                scheduled: summary.scheduled,
-                next_review: progress.next_review,
-                goals_due: progress
-                    .goals
-                    .iter()
-                    .filter(|g| g.due <= soon && !g.status.is_some_and(GoalStatus::is_settled))
-                    .map(|g| GoalDue {
-                        id: g.id.clone(),
-                        due: g.due,
-                        overdue: g.overdue,
-                    })
-                    .collect(),
-                last_review: progress.last_review,
-                review_overdue: progress.review_overdue,
-                goals: progress.goals,
-                term_end: agreement.and_then(|a| a.term.end.map(|d| d.0)),
-                concluded: agreement
-                    .filter(|_| summary.state == AgreementState::Concluded)
-                    .and_then(|a| a.concluded.clone()),
-                problem: problem(record),
-            }
-        })
-        .collect();
+    // HEAD's charter.yaml: where the records live and the lint settings a
+    // committed file is judged with.
+    let inputs = charter::revision::Inputs::load(&charter::revision::Tree::Commit(repo, &head))?;
+    let records = charter::record::load_all_at(repo, &head, today)?;
+    let Status {
+        agreements: entries,
+    } = charter::status::status(repo, &records, &inputs.settings, today);
     let attention = entries.iter().any(StatusEntry::needs_attention);
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -127,21 +79,6 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     } else {
         code::OK
     })
-}
-
-/// Why the committed file cannot be signed, if it cannot.
-fn problem(record: &charter::record::Record) -> Option<String> {
-    use charter::agreement::lint::Parsed;
-    let path = &record.history.path;
-    match record.history.current().parsed()? {
-        Parsed::Unparseable => Some(format!(
-            "{path} does not parse at HEAD; run `charter validate`"
-        )),
-        Parsed::SchemaInvalid { .. } => Some(format!(
-            "{path} is not a valid agreement at HEAD; run `charter validate`"
-        )),
-        Parsed::Valid { .. } => None,
-    }
 }
 
 fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Result<()> {

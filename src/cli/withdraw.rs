@@ -23,7 +23,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let id = args.id.as_str();
     let today = super::today(None)?;
     let rel = format!("{}/{id}.yaml", ws.layout.agreements);
-    let (record, _) = charter::record::load_at_head(repo, &ws.layout, id, today)?;
+    let (record, _) = charter::record::load_at_head(repo, id, today)?;
     let head = charter::history::head_commit(repo)?;
     let committed = charter::history::blob_at(repo, &head, &rel)?;
     let on_disk = ws

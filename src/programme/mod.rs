@@ -281,7 +281,7 @@ pub fn build(
     let mut load: BTreeMap<String, MentorLoad> = BTreeMap::new();
     for record in records {
         let e = &record.evaluation;
-        if record.history.current() == &crate::history::FileState::Absent && e.in_force.is_none() {
+        if !record.is_listed() {
             continue;
         }
         let state = e.state;

@@ -166,6 +166,52 @@ fn status_shows_a_broken_agreement() {
     insta::assert_snapshot!("broken_text", snap::run(&env, &["status", "--exit-code"]));
 }
 
+/// A committed version waiting for signatures that `sign` would refuse (an
+/// error left after HEAD's lint settings) is a problem in `status`, in the
+/// words of the refusal's count; allowed in HEAD's charter.yaml, it is not.
+/// An uncommitted charter.yaml changes nothing: status reports HEAD.
+#[test]
+fn status_names_a_committed_version_sign_would_refuse() {
+    let env = Env::with_git();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/valid-minimal.yaml"
+    ))
+    .unwrap()
+    .replace("Grow as an engineer.", "<what this mentorship is for>");
+    env.write("agreements/ada-grace.yaml", &text);
+    env.commit_all("Propose", "2026-01-05T10:00:00Z");
+    let problem = |env: &Env| {
+        let out = env.run(&["status", "--format", "json", "--exit-code"]);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), json["agreements"][0]["problem"].clone())
+    };
+    let (code, found) = problem(&env);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        found,
+        "agreements/ada-grace.yaml has 1 error at HEAD, so it cannot be signed; run `charter validate`"
+    );
+    let refused = env.run(&["sign", "ada-grace", "--as", "mentor"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("error[placeholder]"),
+        "{}",
+        stderr(&refused)
+    );
+    env.write(
+        "charter.yaml",
+        "charter: 1\nlint: { allow: [placeholder] }\n",
+    );
+    assert_eq!(
+        problem(&env).1,
+        found,
+        "an uncommitted charter.yaml changes nothing"
+    );
+    env.commit_all("Allow placeholders", "2026-01-06T10:00:00Z");
+    assert!(problem(&env).1.is_null(), "{:?}", problem(&env));
+}
+
 #[test]
 fn goal_status_is_what_the_parties_had_reported_by_the_day() {
     let env = demo();
