@@ -438,9 +438,7 @@ fn approval(s: &SignoffReport) -> Option<Approval> {
 }
 
 fn rfc3339(time: i64) -> String {
-    crate::history::utc(time)
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
+    crate::signoff::message::format_signed_at(crate::history::utc(time))
 }
 
 /// Check one sign-off file as of its sign-off time, given as the clamped

@@ -10,6 +10,10 @@ fuzz_target!(|bytes: &[u8]| {
         "signoffs/fuzz/0123456789ab-mentor-deadbeef.yaml",
         bytes,
     );
+    // The fast reader of canonical files and the YAML reader agree.
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        assert_eq!(SignoffFile::parse(text), SignoffFile::parse_yaml(text));
+    }
     if let Ok(file) = SignoffFile::parse_bytes(bytes) {
         let _ = file.claim();
         // Rendering what was read must give text that reads back the same.

@@ -227,6 +227,26 @@ impl SignoffFile {
         if text.len() > MAX_FILE_SIZE {
             return Err(SignoffFileError::TooLarge { size: text.len() });
         }
+        // Files charter wrote are in the one layout `render` writes; reading
+        // those needs no YAML parser. A text is taken this way only when
+        // rendering what was read gives back exactly its bytes, so the value
+        // is the one the YAML reader gives (`render`'s round trip); anything
+        // else, hostile or hand-written, goes to the YAML reader and its
+        // located errors.
+        if let Some(file) = parse_canonical(text) {
+            return Ok(file);
+        }
+        Self::parse_yaml(text)
+    }
+
+    /// Reads a sign-off file's text with the YAML reader alone, whatever its
+    /// layout. [`Self::parse`] gives the same answer faster for files in
+    /// the canonical layout; this is public so that tests and the fuzz
+    /// target can hold the two to that.
+    pub fn parse_yaml(text: &str) -> Result<SignoffFile, SignoffFileError> {
+        if text.len() > MAX_FILE_SIZE {
+            return Err(SignoffFileError::TooLarge { size: text.len() });
+        }
         let fields = read_flat_mapping(text)?;
         build(fields)
     }
@@ -810,6 +830,52 @@ fn yaml_string(s: &str) -> String {
     out
 }
 
+/// A sign-off file in the canonical layout (what [`SignoffFile::render`]
+/// writes: `key: value` lines in the fixed order, then the signature as a
+/// `|` block indented by two spaces), read without the YAML parser. `None`
+/// for any other text, which the YAML reader then reads: the result is
+/// accepted only when it renders back to exactly `text`.
+fn parse_canonical(text: &str) -> Option<SignoffFile> {
+    let mut lines = text.split_inclusive('\n');
+    let mut field = |key: &str| -> Option<&str> {
+        let line = lines.next()?.strip_suffix('\n')?;
+        line.strip_prefix(key)?.strip_prefix(": ")
+    };
+    let agreement = field("agreement")?.to_owned();
+    let version = field("version")?.to_owned();
+    let amends = field("amends")?.to_owned();
+    let role = match field("role")? {
+        "mentor" => Role::Mentor,
+        "mentee" => Role::Mentee,
+        _ => return None,
+    };
+    let principal = field("principal")?.to_owned();
+    let signed_at = field("signed_at")?.to_owned();
+    let waive_notice = match field("waive_notice")? {
+        "true" => true,
+        "false" => false,
+        _ => return None,
+    };
+    if field("signature")? != "|" {
+        return None;
+    }
+    let mut signature = String::with_capacity(text.len());
+    for line in lines {
+        signature.push_str(line.strip_prefix("  ")?);
+    }
+    let file = SignoffFile {
+        agreement,
+        version,
+        amends,
+        role,
+        principal,
+        signed_at,
+        waive_notice,
+        signature,
+    };
+    (file.render().ok()? == text).then_some(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1210,5 +1276,72 @@ mod tests {
         assert_eq!(json["role"], serde_json::json!("mentee"));
         let back: SignoffFile = serde_json::from_value(json).unwrap();
         assert_eq!(back, sample());
+    }
+}
+
+/// The canonical reader never disagrees with the YAML reader: for the text
+/// of any sign-off it renders, and for that text with a byte changed,
+/// inserted or removed, whatever [`parse_canonical`] accepts the YAML
+/// reader reads as the same value.
+#[cfg(test)]
+mod canonical_agrees_with_yaml {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const SIG: &str = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTkAAAAg\nAAAA\n-----END SSH SIGNATURE-----\n";
+
+    fn file(agreement: &str, principal: &str, mentor: bool, waive: bool) -> SignoffFile {
+        SignoffFile {
+            agreement: agreement.to_owned(),
+            version: format!("sha256:{}", "3".repeat(64)),
+            amends: "none".to_owned(),
+            role: if mentor { Role::Mentor } else { Role::Mentee },
+            principal: principal.to_owned(),
+            signed_at: "2026-11-22T10:00:00Z".to_owned(),
+            waive_notice: waive,
+            signature: SIG.to_owned(),
+        }
+    }
+
+    fn agrees(text: &str) {
+        if let Some(fast) = parse_canonical(text) {
+            assert_eq!(SignoffFile::parse_yaml(text), Ok(fast), "{text:?}");
+        }
+        assert_eq!(
+            SignoffFile::parse(text),
+            SignoffFile::parse_yaml(text),
+            "{text:?}"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        #[test]
+        fn on_rendered_files_and_their_mutations(
+            agreement in "(true|null|0x1|[a-z0-9][a-z0-9-]{0,8})",
+            principal in "[a-zA-Z0-9@.:+ #'\"\\-]{1,16}|\\PC{1,6}",
+            mentor in any::<bool>(),
+            waive in any::<bool>(),
+            at in any::<prop::sample::Index>(),
+            byte in any::<u8>(),
+            edit in 0..3u8,
+        ) {
+            let sample = file(&agreement, &principal, mentor, waive);
+            let Ok(text) = sample.render() else { return Ok(()) };
+            prop_assert_eq!(SignoffFile::parse(&text), Ok(sample.clone()));
+            agrees(&text);
+            let mut bytes = text.into_bytes();
+            let i = at.index(bytes.len());
+            match edit {
+                0 => bytes[i] = byte,
+                1 => bytes.insert(i, byte),
+                _ => { bytes.remove(i); }
+            }
+            if let Ok(mutated) = String::from_utf8(bytes) {
+                agrees(&mutated);
+            }
+        }
     }
 }

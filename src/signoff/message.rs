@@ -125,9 +125,24 @@ pub fn parse_signed_at(text: &str) -> Result<DateTime<Utc>, FieldError> {
     Ok(NaiveDateTime::new(date, time).and_utc())
 }
 
-/// Writes a time the one way `signed_at` is spelled.
+/// Writes a time the one way `signed_at` is spelled. Reports write one per
+/// sign-off, so the common case (a four-digit year, no leap second) skips
+/// chrono's format-string interpreter; it spells the same text.
 pub fn format_signed_at(at: DateTime<Utc>) -> String {
-    at.trunc_subsecs(0).format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    use chrono::{Datelike, Timelike};
+    let (date, time) = (at.date_naive(), at.time());
+    if !(0..=9999).contains(&date.year()) || time.nanosecond() >= 1_000_000_000 {
+        return at.trunc_subsecs(0).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    }
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        date.year(),
+        date.month(),
+        date.day(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    )
 }
 
 /// What a sign-off asserts: everything in the file except the signature.
@@ -259,6 +274,32 @@ mod tests {
 
     fn v(c: char) -> String {
         format!("sha256:{}", c.to_string().repeat(64))
+    }
+
+    /// The direct spelling is chrono's, from the first instant charter
+    /// accepts to the last, with sub-second parts dropped.
+    #[test]
+    fn signed_at_is_spelled_as_chrono_spells_it() {
+        let chrono =
+            |at: DateTime<Utc>| at.trunc_subsecs(0).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let times = [
+            crate::history::MIN_TIME,
+            -1,
+            0,
+            951_782_400,
+            1_795_000_000,
+            crate::history::MAX_TIME,
+        ];
+        for t in times {
+            let at = DateTime::from_timestamp(t, 999_999_999).unwrap();
+            assert_eq!(format_signed_at(at), chrono(at), "{t}");
+        }
+        let mut t = crate::history::MIN_TIME;
+        while t < crate::history::MAX_TIME {
+            let at = DateTime::from_timestamp(t, 0).unwrap();
+            assert_eq!(format_signed_at(at), chrono(at), "{t}");
+            t += 86_399 * 397;
+        }
     }
 
     #[test]
