@@ -143,7 +143,7 @@ fn load_with(
     today: NaiveDate,
     parses: &mut Parses<'_>,
 ) -> Result<Record> {
-    let path = format!("{}/{id}.yaml", layout.agreements);
+    let path = layout.agreement_file(id);
     let history = history_of(repo, index, &path, parses)?;
     let mut record = assemble(repo, index, layout, id, history, signers, today)?;
     record.checkins = load_checkins(repo, index, layout, &record, signers)?;

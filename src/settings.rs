@@ -136,6 +136,17 @@ impl Layout {
         paths.dedup();
         paths
     }
+
+    /// The file of agreement `id`: `<agreements>/<id>.yaml`, the one name
+    /// every command reads and writes it under
+    /// ([`crate::agreement::file_name`]).
+    pub fn agreement_file(&self, id: &str) -> String {
+        format!(
+            "{}/{id}{}",
+            self.agreements,
+            crate::agreement::file_name::EXTENSION
+        )
+    }
 }
 
 impl Default for Layout {
@@ -155,6 +166,13 @@ impl Settings {
         self.templates
             .clone()
             .unwrap_or_else(|| DEFAULT_TEMPLATES.to_owned())
+    }
+
+    /// The file of programme template `name`: `<templates>/<name>.yaml`,
+    /// where `init` writes it, `new` reads it and `diff --template` looks
+    /// for its history.
+    pub fn template_file(&self, name: &str) -> String {
+        format!("{}/{name}.yaml", self.templates_dir())
     }
 
     /// Paths after defaults.
@@ -318,6 +336,22 @@ pub fn is_safe_relative_path(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Agreement and template files are named from the settings, so a
+    /// repository that moves either directory is read where it says.
+    #[test]
+    fn files_follow_the_directories_set() {
+        let (s, f) = Settings::load(b"charter: 1\nagreements: records\ntemplates: programme/t\n");
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(
+            s.layout().agreement_file("ada-grace"),
+            "records/ada-grace.yaml"
+        );
+        assert_eq!(s.template_file("short"), "programme/t/short.yaml");
+        let d = Settings::default();
+        assert_eq!(d.layout().agreement_file("a"), "agreements/a.yaml");
+        assert_eq!(d.template_file("default"), "templates/default.yaml");
+    }
 
     #[test]
     fn defaults_and_paths() {

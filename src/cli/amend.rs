@@ -29,7 +29,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let id = super::ids::agreement_id(&args.id, &ws, global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     charter::git::refuse_during_operation(repo)?;
-    let rel = format!("{}/{}.yaml", ws.layout.agreements, id);
+    let rel = ws.layout.agreement_file(&id);
     let bytes = match ws.read(&rel) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {

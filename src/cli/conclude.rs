@@ -77,7 +77,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         }
         None => today,
     };
-    let rel = format!("{}/{id}.yaml", ws.layout.agreements);
+    let rel = ws.layout.agreement_file(id);
     let head = charter::history::head_commit(repo)?;
     let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
     let (record, _) = charter::record::load_at_head(repo, id, today)?;

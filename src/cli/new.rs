@@ -83,7 +83,7 @@ fn from_template(
         return Err(CliError::new(format!("`{name}` is not a template name"))
             .hint("template names are file stems like agreement ids: lowercase letters, digits and dashes"));
     }
-    let rel = format!("{dir}/{name}.yaml");
+    let rel = ws.settings.template_file(name);
     let bytes = match ws.read(&rel) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
@@ -150,7 +150,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         .hint("agreements live in a git repository: `cd` into yours (or pass -C DIR), or create one here with `charter init`"));
     }
     let id = super::ids::agreement_id(&args.id, &ws, global)?;
-    let rel = format!("{}/{}.yaml", ws.layout.agreements, id);
+    let rel = ws.layout.agreement_file(&id);
     let path = ws.root.join(&rel);
     if std::fs::symlink_metadata(&path).is_ok() {
         return Err(CliError::new(format!(

@@ -73,7 +73,7 @@ pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
         args.at.is_none(),
     )?;
     let record = charter::record::load(repo, &index, &layout, &id, &signers, today)?;
-    let path = format!("{}/{}.yaml", layout.agreements, id);
+    let path = layout.agreement_file(&id);
     let e = &record.evaluation;
     // The version in force by default; the newest one with --at or
     // --pending, or when nothing is in force yet.

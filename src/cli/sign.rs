@@ -83,7 +83,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     };
     let id = super::ids::agreement_id(&args.id, &ws, global)?;
     let id = id.as_str();
-    let rel = format!("{}/{id}.yaml", ws.layout.agreements);
+    let rel = ws.layout.agreement_file(id);
 
     // The working tree's text: a valid agreement without error findings.
     let bytes = match ws.read(&rel) {

@@ -18,7 +18,7 @@ pub fn run(id: &str, format: Format, exit_code: bool, global: &Global) -> CliRes
     super::check_id(id)?;
     let ws = super::workspace(global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
-    let rel = format!("{}/{id}.yaml", ws.layout.agreements);
+    let rel = ws.layout.agreement_file(id);
     let bytes = ws
         .read(&rel)
         .map_err(|f| CliError::new(format!("{rel}: {}", f.message)))?
@@ -44,7 +44,7 @@ pub fn run(id: &str, format: Format, exit_code: bool, global: &Global) -> CliRes
             reference.name
         ))
     })?;
-    let template_rel = format!("{}/{}.yaml", ws.settings.templates_dir(), reference.name);
+    let template_rel = ws.settings.template_file(&reference.name);
 
     // The template now: the working tree's file.
     let now = match ws.read(&template_rel) {

@@ -22,7 +22,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let id = args.id.as_str();
     let today = super::today(None)?;
-    let rel = format!("{}/{id}.yaml", ws.layout.agreements);
+    let rel = ws.layout.agreement_file(id);
     let (record, _) = charter::record::load_at_head(repo, id, today)?;
     let head = charter::history::head_commit(repo)?;
     let committed = charter::history::blob_at(repo, &head, &rel)?;

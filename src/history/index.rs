@@ -71,7 +71,7 @@ pub fn roots_of_agreements<'a>(
     let mut roots = Vec::new();
     for id in ids {
         roots.push(Root {
-            path: format!("{}/{id}.yaml", layout.agreements),
+            path: layout.agreement_file(id),
             depth: 0,
             describe: true,
         });
