@@ -75,7 +75,7 @@ fn flatten(path: String, value: &Value, lines: &mut Vec<(String, String)>) {
             }
             None => {
                 for (index, item) in items.iter().enumerate() {
-                    flatten(format!("{path}[{index}]"), item, lines);
+                    flatten(diff::index_path(&path, index), item, lines);
                 }
             }
         },

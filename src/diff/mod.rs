@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use compare::{compare_file, Comparison, Content, Outcome};
-pub use path::{item_paths_by_id, key_path};
+pub use path::{index_path, item_paths_by_id, key_path};
 pub use render::{render_markdown, render_text, LEGEND, LEGEND_MARKDOWN};
 pub use summary::{headline, summary};
 

@@ -52,8 +52,9 @@ pub(super) fn id_path(list: &str, id: &str) -> String {
     path
 }
 
-/// The path of a list item found by position.
-pub(super) fn index_path(list: &str, index: usize) -> String {
+/// The path of a list item found by position (`goals[2]`), in a list not
+/// keyed by id: what the diff and `textconv` name such an item.
+pub fn index_path(list: &str, index: usize) -> String {
     format!("{list}[{index}]")
 }
 
