@@ -64,6 +64,16 @@ pub enum Error {
     /// needed.
     #[error("not a git repository (or any parent up to the root)")]
     NotARepository,
+    /// Nothing of charter's where a verdict was asked for: none of the
+    /// paths that mark a charter repository exists. "No problems found"
+    /// there would pass a CI job pointed at the wrong directory.
+    #[error("no charter repository {place}: none of {} exists, so there is nothing to check", markers.join(", "))]
+    NotCharter {
+        /// Where charter looked (`at HEAD`, `in /path`).
+        place: String,
+        /// The paths that would have marked it.
+        markers: Vec<String>,
+    },
     /// The command will not do what was asked, for a reason the user can
     /// act on (a missing proposal, a key the trust root does not list, a
     /// date outside the term): what `sign`, `checkin`, `decline` and the
@@ -106,6 +116,8 @@ pub enum ErrorKind {
     Bare,
     /// [`Error::NotARepository`].
     NotARepository,
+    /// [`Error::NotCharter`].
+    NotCharter,
     /// [`Error::Refused`].
     Refused,
     /// [`Error::Other`].
@@ -172,6 +184,7 @@ impl Error {
             Error::NoCommits => ErrorKind::NoCommits,
             Error::Bare { .. } => ErrorKind::Bare,
             Error::NotARepository => ErrorKind::NotARepository,
+            Error::NotCharter { .. } => ErrorKind::NotCharter,
             Error::Refused { .. } => ErrorKind::Refused,
             Error::Other { .. } => ErrorKind::Other,
         }
@@ -191,6 +204,7 @@ impl Error {
                 Some("commit the agreements first (`git add agreements && git commit`)")
             }
             Error::Bare { .. } => Some("run charter in a clone with a working tree"),
+            Error::NotCharter { .. } => Some("run charter in your agreements repository (or pass -C DIR), or set one up here with `charter init`"),
             Error::NotARepository => {
                 Some("run charter inside a clone of your agreements repository, or use -C DIR")
             }
@@ -294,6 +308,32 @@ mod tests {
         assert_eq!(k, ErrorKind::NoCommits);
         assert_eq!(message, "the repository has no commits yet");
         assert!(hint.unwrap().contains("git commit"));
+    }
+
+    /// `check` refuses a repository with nothing of charter's itself, so a
+    /// library caller gets the refusal the command line gives, not a clean
+    /// report for a CI job pointed at the wrong place.
+    #[test]
+    fn check_refuses_what_is_not_a_charter_repository() {
+        let s = Sandbox::new();
+        let repo = open(&s.repo_with_commits("r", 1));
+        let opts = crate::check::Options {
+            base: None,
+            head: None,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            now: 1_800_000_000,
+            deny_warnings: false,
+        };
+        let (k, message, hint) = kind(crate::check::check(&repo, &opts));
+        assert_eq!(k, ErrorKind::NotCharter);
+        assert!(
+            message.starts_with("no charter repository at HEAD: none of charter.yaml, agreements"),
+            "{message}"
+        );
+        assert!(hint.unwrap().contains("charter init"));
+        s.write("r/agreements/.gitkeep", "");
+        s.commit_all("r", "agreements");
+        assert!(crate::check::check(&repo, &opts).is_ok());
     }
 
     #[test]

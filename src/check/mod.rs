@@ -85,6 +85,28 @@ impl Report {
     }
 }
 
+/// Refuse to judge a revision with nothing of charter's: neither head nor
+/// base holds `charter.yaml` or the default layout's directories or trust
+/// root (with `charter.yaml` the file itself marks the repository).
+fn refuse_outside_a_charter_repository(
+    repo: &Repository,
+    head: &git2::Commit<'_>,
+    base: Option<&git2::Commit<'_>>,
+    opts: &Options,
+) -> Result<()> {
+    let layout = crate::settings::Layout::default();
+    let marked = |commit: &git2::Commit<'_>| {
+        crate::revision::Tree::Commit(repo, commit).is_charter_repository(&layout)
+    };
+    if marked(head)? || base.map(marked).transpose()?.unwrap_or(false) {
+        return Ok(());
+    }
+    Err(Error::NotCharter {
+        place: format!("at {}", opts.head.as_deref().unwrap_or("HEAD")),
+        markers: layout.markers(),
+    })
+}
+
 /// Run the checks.
 pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
     let head = match opts.head.as_deref() {
@@ -97,6 +119,7 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         .as_deref()
         .map(|b| resolve_commit(repo, b))
         .transpose()?;
+    refuse_outside_a_charter_repository(repo, &head, base.as_ref(), opts)?;
 
     // Settings and trust root: from base in a pull request, else from head.
     let trusted = base.as_ref().unwrap_or(&head);

@@ -58,28 +58,6 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         now: chrono::Utc::now().timestamp(),
         deny_warnings: args.deny_warnings,
     };
-    // Without charter.yaml the layout is the default one; with it, the
-    // file itself marks the repository.
-    let layout = charter::settings::Layout::default();
-    let has_layout = |rev: &str| -> Result<bool, CliError> {
-        let commit = if rev == "HEAD" {
-            charter::history::head_commit(repo)?
-        } else {
-            charter::history::resolve_commit(repo, rev)?
-        };
-        Ok(charter::revision::Tree::Commit(repo, &commit).is_charter_repository(&layout)?)
-    };
-    let head = args.head.as_deref().unwrap_or("HEAD");
-    if !has_layout(head)?
-        && !args
-            .base
-            .as_deref()
-            .map(has_layout)
-            .transpose()?
-            .unwrap_or(false)
-    {
-        return Err(super::no_layout(&format!("at {head}"), &layout));
-    }
     let mut report = charter::check::check(repo, &opts)?;
     let summary = Summary::of(&report.findings);
     let verdict = if summary.errors > 0 {

@@ -313,17 +313,6 @@ pub fn not_a_repository() -> CliError {
     charter::error::Error::NotARepository.into()
 }
 
-/// The error for `validate` or `check` where there is nothing of charter's
-/// to judge: saying "no problems found" there would pass a CI job that is
-/// pointed at the wrong directory.
-pub fn no_layout(where_: &str, layout: &charter::settings::Layout) -> CliError {
-    CliError::new(format!(
-        "no charter repository {where_}: none of {} exists, so there is nothing to check",
-        layout.markers().join(", ")
-    ))
-    .hint("run charter in your agreements repository (or pass -C DIR), or set one up here with `charter init`")
-}
-
 /// The git repository, for commands that read only commits (`check`):
 /// unlike [`workspace`], a bare repository (a CI mirror, a server-side
 /// hook) is accepted, since nothing is read from a working tree.

@@ -49,8 +49,11 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         && !charter::revision::Tree::Working(&ws.root).is_charter_repository(&ws.layout)?
     {
         return Err(
-            super::no_layout(&format!("in {}", ws.root.display()), &ws.layout)
-                .hint("or name the files to validate: `charter validate FILE…`"),
+            super::error::CliError::from(charter::error::Error::NotCharter {
+                place: format!("in {}", ws.root.display()),
+                markers: ws.layout.markers(),
+            })
+            .hint("or name the files to validate: `charter validate FILE…`"),
         );
     }
     let (findings, sources) = ws.validate(&paths)?;
