@@ -3,7 +3,7 @@
 //! happened. `log --format json`, its text form and the demo all read it
 //! from here, so they can never tell the history differently.
 
-use crate::checkin::CheckinReport;
+use crate::checkin::progress::all_in_time_order;
 use crate::json::{Log, LogEntry};
 use crate::record::Record;
 
@@ -14,7 +14,10 @@ pub fn of(id: &str, record: &Record) -> Log {
         agreement: id.to_owned(),
         state: record.evaluation.state,
         versions: entries(record),
-        checkins: checkins_in_order(record).into_iter().cloned().collect(),
+        checkins: all_in_time_order(&record.checkins)
+            .into_iter()
+            .cloned()
+            .collect(),
     }
 }
 
@@ -53,12 +56,4 @@ pub fn entries(record: &Record) -> Vec<LogEntry> {
     }
     out.reverse();
     out
-}
-
-/// Check-ins in the order they happened: by date, then landing time, then
-/// path, so two on one day keep the order they were committed in.
-pub fn checkins_in_order(record: &Record) -> Vec<&CheckinReport> {
-    let mut all: Vec<&CheckinReport> = record.checkins.iter().collect();
-    all.sort_by(|a, b| (a.date, a.time, &a.file).cmp(&(b.date, b.time, &b.file)));
-    all
 }

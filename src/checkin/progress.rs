@@ -37,12 +37,21 @@ pub struct Progress {
     pub review_overdue: bool,
 }
 
-/// Valid check-ins in time order: by date, then by the time they landed,
-/// then by file name.
+/// Valid check-ins in time order (see [`all_in_time_order`]).
 pub fn in_time_order(checkins: &[CheckinReport]) -> Vec<&CheckinReport> {
-    let mut valid: Vec<&CheckinReport> = checkins.iter().filter(|c| c.valid).collect();
-    valid.sort_by(|a, b| (a.date, a.time, &a.file).cmp(&(b.date, b.time, &b.file)));
-    valid
+    let mut all = all_in_time_order(checkins);
+    all.retain(|c| c.valid);
+    all
+}
+
+/// Every check-in, valid or not, in the order they happened: by date, then
+/// by the time they landed, then by file name, so two on one day keep the
+/// order they were committed in. `log` lists them so, invalid ones with
+/// their reason.
+pub fn all_in_time_order(checkins: &[CheckinReport]) -> Vec<&CheckinReport> {
+    let mut all: Vec<&CheckinReport> = checkins.iter().collect();
+    all.sort_by(|a, b| (a.date, a.time, &a.file).cmp(&(b.date, b.time, &b.file)));
+    all
 }
 
 /// The progress of `agreement` (the governing version) on `today`. `live`

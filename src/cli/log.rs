@@ -84,7 +84,7 @@ pub fn print_text(out: &mut dyn Write, record: &Record, color: bool) -> std::io:
     {
         text_entry(out, entry, last - n, report, color)?;
     }
-    let checkins = charter::log::checkins_in_order(record);
+    let checkins = charter::checkin::progress::all_in_time_order(&record.checkins);
     if !checkins.is_empty() {
         writeln!(out, "{}", paint(HEADING, "check-ins (oldest first)", color))?;
         for c in checkins {
