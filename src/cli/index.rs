@@ -3,8 +3,7 @@
 //! index is used, or check a stored index against a fresh walk.
 
 use charter::history::parse_store::{self, ParseStore};
-use charter::history::store::{self, Want};
-use charter::history::Index;
+use charter::history::store;
 
 use super::error::{code, CliError, CliResult};
 use super::Global;
@@ -36,9 +35,11 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         .unwrap_or(&path)
         .display()
         .to_string();
-    let stored = store::load(repo);
+    // HEAD's charter.yaml decides the directories indexed, as for every
+    // command that reads HEAD.
+    let layout = charter::revision::Tree::Commit(repo, &head).layout()?;
     if args.verify {
-        let history = verify_history(repo, &ws.layout, &head, stored, &shown, global)?;
+        let history = verify_history(repo, &layout, &head, &shown, global)?;
         let parses = verify_parses(repo, global)?;
         return Ok(if history && parses {
             code::OK
@@ -46,20 +47,15 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             code::VERDICT
         });
     }
-    let before = stored
-        .as_ref()
-        .map(|i| (i.commits().len(), i.tip(), i.roots().to_vec()));
-    let index = store::open(repo, &ws.layout, head.id(), Want::All, false)?;
-    // An index already up to date is left as it is (a cached copy keeps
-    // its time, and a read-only one is no error).
-    let current = before
-        .as_ref()
-        .is_some_and(|(_, tip, roots)| *tip == index.tip() && roots == index.roots());
-    if !current {
+    let store::Refresh {
+        index,
+        commits_before: before,
+        up_to_date,
+    } = store::refresh(repo, &layout, head.id())?;
+    if !up_to_date {
         store::store(repo, &index).map_err(|e| write_error(&shown, e))?;
     }
-    let before = before.map(|(n, _, _)| n);
-    let agreements = charter::record::ids(&index, &ws.layout).len();
+    let agreements = charter::record::ids(&index, &layout).len();
     let commits = index.commits().len();
     let how = match before {
         Some(n) if n <= commits => format!("{} new", commits - n),
@@ -79,34 +75,31 @@ fn verify_history(
     repo: &git2::Repository,
     layout: &charter::settings::Layout,
     head: &git2::Commit<'_>,
-    stored: Option<Index>,
     shown: &str,
     global: &Global,
 ) -> Result<bool, CliError> {
-    let roots = charter::history::index::roots_of(layout);
-    let fresh = Index::build(repo, head.id(), roots, &mut |_| {})?;
-    let mut extended = match stored {
-        Some(index) if index.roots() == fresh.roots() => index,
-        _ => {
+    match store::verify(repo, layout, head.id())? {
+        store::Verified::Matches(commits) => {
+            println!(
+                "{shown} matches a fresh walk of {}",
+                charter::plural::count(commits, "commit")
+            );
+            Ok(true)
+        }
+        store::Verified::NoneStored(fresh) => {
             super::note(global, &format!("{shown}: no index stored for this layout"));
             store::store(repo, &fresh).map_err(|e| write_error(shown, e))?;
-            return Ok(false);
+            Ok(false)
         }
-    };
-    extended.extend(repo, head.id(), &mut |_| {})?;
-    if extended != fresh {
-        super::note(
-            global,
-            &format!("{shown} did not match a fresh walk of the history; it was rebuilt"),
-        );
-        store::store(repo, &fresh).map_err(|e| write_error(shown, e))?;
-        return Ok(false);
+        store::Verified::Differs(fresh) => {
+            super::note(
+                global,
+                &format!("{shown} did not match a fresh walk of the history; it was rebuilt"),
+            );
+            store::store(repo, &fresh).map_err(|e| write_error(shown, e))?;
+            Ok(false)
+        }
     }
-    println!(
-        "{shown} matches a fresh walk of {}",
-        charter::plural::count(fresh.commits().len(), "commit")
-    );
-    Ok(true)
 }
 
 /// Parse every stored agreement version again; remove the stored parses

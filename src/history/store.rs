@@ -127,6 +127,65 @@ pub fn open(
     Ok(index)
 }
 
+/// The history index of `head` as `charter index` leaves it: the stored one
+/// extended, or one built anew.
+#[derive(Debug)]
+pub struct Refresh {
+    /// The index of `head`.
+    pub index: Index,
+    /// How many commits the stored index covered, when one was stored.
+    pub commits_before: Option<usize>,
+    /// Whether the stored index was already this one: then it is left as
+    /// it is (a cached copy keeps its time, a read-only one is no error).
+    pub up_to_date: bool,
+}
+
+/// Bring the index of `head` up to date for `layout` (see [`open`]), and
+/// say whether the stored copy needs writing ([`store`]).
+pub fn refresh(repo: &Repository, layout: &Layout, head: Oid) -> Result<Refresh> {
+    let stored = load(repo);
+    let before = stored
+        .as_ref()
+        .map(|i| (i.commits().len(), i.tip(), i.roots().to_vec()));
+    let index = open(repo, layout, head, Want::All, false)?;
+    let up_to_date = before
+        .as_ref()
+        .is_some_and(|(_, tip, roots)| *tip == index.tip() && roots == index.roots());
+    Ok(Refresh {
+        index,
+        commits_before: before.map(|(n, _, _)| n),
+        up_to_date,
+    })
+}
+
+/// The stored index compared with a fresh walk of `head`'s history.
+#[derive(Debug)]
+pub enum Verified {
+    /// It matched a fresh walk of this many commits.
+    Matches(usize),
+    /// None is stored for this layout; here is the fresh one to store.
+    NoneStored(Index),
+    /// It did not match; here is the fresh one to store in its place.
+    Differs(Index),
+}
+
+/// Check the stored index (extended to `head`) against a fresh walk, as
+/// `charter index --verify` does: the index is a cache, and this is how a
+/// user learns that it can be trusted to give the verdicts a walk gives.
+pub fn verify(repo: &Repository, layout: &Layout, head: Oid) -> Result<Verified> {
+    let fresh = Index::build(repo, head, roots_of(layout), &mut |_| {})?;
+    let mut extended = match load(repo) {
+        Some(index) if index.roots() == fresh.roots() => index,
+        _ => return Ok(Verified::NoneStored(fresh)),
+    };
+    extended.extend(repo, head, &mut |_| {})?;
+    Ok(if extended == fresh {
+        Verified::Matches(fresh.commits().len())
+    } else {
+        Verified::Differs(fresh)
+    })
+}
+
 /// Read the stored index; `None` when absent, damaged or from another
 /// version of charter.
 pub fn load(repo: &Repository) -> Option<Index> {
