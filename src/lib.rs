@@ -30,6 +30,7 @@ pub mod plural;
 pub mod policy;
 pub mod programme;
 pub mod record;
+pub mod record_file;
 pub mod render;
 pub mod report;
 pub mod revision;

@@ -17,11 +17,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use charter::checkin::file::CheckinName;
-use charter::checkin::CheckinFile;
-use charter::signoff::decline::{DeclineFile, DeclineName};
 use charter::signoff::file::MAX_FILE_SIZE;
-use charter::signoff::SignoffFile;
 
 use super::error::{code, CliError, CliResult};
 use super::Global;
@@ -60,35 +56,18 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         Part::Signature(f) => (f, false),
     };
     let raw = read_bytes(&global.cwd.join(&file.file), &file.file)?;
-    let name = Path::new(&file.file)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let (signed, signature) = if CheckinName::parse(&name).is_some() {
-        let parsed = CheckinFile::parse(&file.file, &raw).map_err(|f| {
+    let parts = charter::record_file::signed_parts(&file.file, &raw).map_err(|(kind, why)| {
+        if kind == charter::record_file::RecordKind::Signoff {
+            invalid(&file.file, &why)
+        } else {
             CliError::new(format!(
-                "{}: not a valid check-in file: {}",
-                file.file, f.message
+                "{}: not a valid {} file: {why}",
+                file.file,
+                kind.noun()
             ))
-        })?;
-        (parsed.file.message(), parsed.file.signature)
-    } else if DeclineName::parse(&name).is_some() {
-        let parsed = DeclineFile::parse(&file.file, &raw).map_err(|f| {
-            CliError::new(format!(
-                "{}: not a valid decline file: {}",
-                file.file, f.message
-            ))
-        })?;
-        (parsed.message(), parsed.signature)
-    } else {
-        let parsed =
-            SignoffFile::parse_bytes(&raw).map_err(|e| invalid(&file.file, &e.to_string()))?;
-        let message = parsed
-            .claim()
-            .map_err(|e| invalid(&file.file, &e.to_string()))?
-            .message();
-        (message, parsed.signature)
-    };
+        }
+    })?;
+    let (signed, signature) = (parts.message, parts.signature);
     let bytes = if message {
         signed
     } else {
