@@ -35,6 +35,7 @@ pub mod render;
 pub mod report;
 pub mod revision;
 pub mod rules;
+pub mod scaffold;
 pub mod schema;
 pub mod settings;
 pub mod signoff;

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use charter::ci::{self, GITHUB_WORKFLOW, GITLAB_JOB, GITLAB_PIPELINE};
+use charter::ci::{self, GITLAB_JOB, GITLAB_PIPELINE};
 use charter::gitattributes;
 use charter::settings::Layout;
 
@@ -36,62 +36,15 @@ pub enum Ci {
     None,
 }
 
-/// The files `init` creates, with their content; `.gitattributes` names
-/// the agreements directory `layout` sets.
-pub fn layout_files(ci: Ci, layout: &Layout) -> Vec<(String, String)> {
-    let mut files = vec![
-        (
-            "charter.yaml".to_owned(),
-            include_str!("../templates/charter.yaml").to_owned(),
-        ),
-        (
-            "allowed_signers".to_owned(),
-            include_str!("../templates/allowed_signers").to_owned(),
-        ),
-        (
-            gitattributes::FILE.to_owned(),
-            format!("{}\n", gitattributes::line(layout)),
-        ),
-        ("agreements/.gitkeep".to_owned(), String::new()),
-        ("signoffs/.gitkeep".to_owned(), String::new()),
-    ];
-    files.push((
-        format!(
-            "{}/{}.yaml",
-            charter::settings::DEFAULT_TEMPLATES,
-            charter::template::BUILTIN_NAME
-        ),
-        charter::template::BUILTIN.to_owned(),
-    ));
-    let codeowners = include_str!("../templates/CODEOWNERS");
-    match ci {
-        Ci::Github => {
-            files.push((GITHUB_WORKFLOW.to_owned(), ci::github_workflow()));
-            files.push((".github/CODEOWNERS".to_owned(), codeowners.to_owned()));
-        }
-        Ci::Gitlab => {
-            files.push((GITLAB_JOB.to_owned(), ci::gitlab_job()));
-            files.push((GITLAB_PIPELINE.to_owned(), ci::gitlab_pipeline()));
-            // GitLab reads CODEOWNERS from .gitlab/ and runs other files.
-            let gitlab_owners = codeowners
-                .lines()
-                .filter(|l| !l.starts_with("/.github/"))
-                .chain([
-                    "/.gitlab-ci.yml                  @your-org/mentoring-leads",
-                    "/.gitlab/charter.gitlab-ci.yml   @your-org/mentoring-leads",
-                    "/.gitlab/CODEOWNERS              @your-org/mentoring-leads",
-                ])
-                .fold(String::new(), |text, line| text + line + "\n");
-            files.push((".gitlab/CODEOWNERS".to_owned(), gitlab_owners));
-        }
-        Ci::None => {
-            files.push((".github/CODEOWNERS".to_owned(), codeowners.to_owned()));
+impl Ci {
+    /// The CI system to write a job for; none for `--ci none`.
+    fn system(self) -> Option<charter::ci::System> {
+        match self {
+            Ci::Github => Some(charter::ci::System::Github),
+            Ci::Gitlab => Some(charter::ci::System::Gitlab),
+            Ci::None => None,
         }
     }
-    for (name, text) in charter::schema::all() {
-        files.push((format!("schema/{name}"), text));
-    }
-    files
 }
 
 /// Create the layout, never overwriting; report what was created and skipped.
@@ -105,10 +58,12 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 .hint("run charter init in a clone with a working tree")
         })?
         .to_path_buf();
-    // An existing charter.yaml may move the agreements.
-    let layout = charter::revision::Tree::Working(&root).layout()?;
+    // An existing charter.yaml may move the agreements, the sign-offs, the
+    // trust root and the templates.
+    let (settings, _) = charter::revision::Tree::Working(&root).settings()?;
+    let layout = settings.layout();
     let mut skipped = 0;
-    for (rel, text) in layout_files(args.ci, &layout) {
+    for (rel, text) in charter::scaffold::files(args.ci.system(), &settings) {
         let path = root.join(&rel);
         if std::fs::symlink_metadata(&path).is_ok() {
             super::note(global, &format!("skipped {rel} (exists; left as it is)"));
