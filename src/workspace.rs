@@ -254,6 +254,34 @@ impl Workspace {
         }
     }
 
+    /// The ids of the agreements charter knows of, for suggestions when an
+    /// id names none: agreement files in the working tree and at HEAD.
+    /// Best effort: what cannot be read adds nothing.
+    pub fn known_ids(&self) -> Vec<String> {
+        use crate::agreement::file_name::{id_in, id_of};
+        let dir = &self.layout.agreements;
+        let mut ids: std::collections::BTreeSet<String> = self
+            .agreement_files()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| id_in(dir, p).map(str::to_owned))
+            .collect();
+        let head = self
+            .repo
+            .as_ref()
+            .and_then(|repo| Some((repo, crate::history::head_commit(repo).ok()?)));
+        if let Some((repo, head)) = head {
+            let entries = Tree::Commit(repo, &head).entries(dir).unwrap_or_default();
+            ids.extend(
+                entries
+                    .iter()
+                    .filter(|(_, kind)| *kind != EntryKind::Dir)
+                    .filter_map(|(name, _)| id_of(name).map(str::to_owned)),
+            );
+        }
+        ids.into_iter().collect()
+    }
+
     /// Repository-relative paths of every sign-off file in the working tree.
     pub fn signoff_files(&self) -> Result<Vec<String>> {
         self.record_files(&self.layout.signoffs)

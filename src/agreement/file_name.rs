@@ -32,6 +32,19 @@ pub fn id_of(file: &str) -> Option<&str> {
         .filter(|stem| is_valid_id(stem))
 }
 
+/// The agreement id of `rel` when it is an agreement file directly inside
+/// the agreements directory `dir` (`<dir>/<id>.yaml`); `None` for a file
+/// anywhere else, which is then never taken for an agreement.
+pub fn id_in<'a>(dir: &str, rel: &'a str) -> Option<&'a str> {
+    let name = rel
+        .strip_prefix(dir.trim_end_matches('/'))?
+        .strip_prefix('/')?;
+    if name.contains('/') {
+        return None;
+    }
+    id_of(name)
+}
+
 /// Why a file is not named like an agreement, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameProblem {
@@ -82,6 +95,23 @@ fn base_name(file: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Only a file directly in the agreements directory names an agreement.
+    #[test]
+    fn an_id_comes_from_a_file_directly_in_the_directory() {
+        assert_eq!(
+            id_in("agreements", "agreements/ada-grace.yaml"),
+            Some("ada-grace")
+        );
+        assert_eq!(
+            id_in("records/", "records/ada-grace.yaml"),
+            Some("ada-grace")
+        );
+        assert_eq!(id_in("agreements", "agreements/old/ada-grace.yaml"), None);
+        assert_eq!(id_in("agreements", "agreementsx/ada-grace.yaml"), None);
+        assert_eq!(id_in("agreements", "agreements/ada-grace.yml"), None);
+        assert_eq!(id_in("agreements", "elsewhere/ada-grace.yaml"), None);
+    }
 
     #[test]
     fn ids_from_paths() {

@@ -37,7 +37,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 &id,
                 "in the working tree",
                 &ws,
-                &super::ids::known_ids(&ws),
+                &ws.known_ids(),
             ))
         }
         Err(f) => return Err(CliError::new(format!("{rel}: {}", f.message))),

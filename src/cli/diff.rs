@@ -120,7 +120,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 to.label()
             ));
             let id = file_name::id_of(file).unwrap_or(file);
-            if let Some(hint) = super::ids::suggestion(id, &super::ids::known_ids(&ws)) {
+            if let Some(hint) = super::ids::suggestion(id, &ws.known_ids()) {
                 error = error.hint(hint);
             }
             return Err(error.hint(

@@ -7,8 +7,6 @@
 //! directly inside the agreements directory, and charter then opens
 //! `<agreements>/<id>.yaml` itself, never the path as given.
 
-use std::collections::BTreeSet;
-
 use charter::agreement::types::is_valid_id;
 use charter::workspace::Workspace;
 
@@ -37,48 +35,8 @@ pub fn agreement_id(arg: &str, ws: &Workspace, global: &Global) -> Result<String
     let rel = ws
         .relative(&global.cwd, arg)
         .map_err(|_| not_an_agreement())?;
-    let id = rel
-        .strip_prefix(dir)
-        .and_then(|rest| rest.strip_prefix('/'))
-        .and_then(|name| name.strip_suffix(".yaml"))
-        .filter(|id| is_valid_id(id))
-        .ok_or_else(not_an_agreement)?;
+    let id = charter::agreement::file_name::id_in(dir, &rel).ok_or_else(not_an_agreement)?;
     Ok(id.to_owned())
-}
-
-/// The ids of the agreements charter knows of: files in the agreements
-/// directory of the working tree and of HEAD.
-pub fn known_ids(ws: &Workspace) -> Vec<String> {
-    let dir = ws.layout.agreements.trim_end_matches('/');
-    let stem = |path: &str| {
-        path.strip_prefix(dir)
-            .and_then(|r| r.strip_prefix('/'))
-            .and_then(|n| n.strip_suffix(".yaml"))
-            .filter(|id| is_valid_id(id))
-            .map(str::to_owned)
-    };
-    let mut ids: BTreeSet<String> = ws
-        .agreement_files()
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|p| stem(p))
-        .collect();
-    if let Some(repo) = &ws.repo {
-        if let Ok(tree) = repo.head().and_then(|h| h.peel_to_tree()) {
-            if let Ok(entry) = tree.get_path(std::path::Path::new(dir)) {
-                if let Ok(sub) = entry.to_object(repo).and_then(|o| o.peel_to_tree()) {
-                    for e in sub.iter() {
-                        if let Some(name) = e.name() {
-                            if let Some(id) = stem(&format!("{dir}/{name}")) {
-                                ids.insert(id);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    ids.into_iter().collect()
 }
 
 /// The error for an id that names no agreement, worded the same by every

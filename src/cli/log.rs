@@ -41,7 +41,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;
     let (record, _) = charter::record::load_at_head(repo, &id, today)?;
-    let known = super::ids::known_ids(&ws);
+    let known = ws.known_ids();
     if record.evaluation.versions.is_empty() && !known.contains(&id) {
         return Err(super::ids::unknown_agreement(&id, "at HEAD", &ws, &known));
     }

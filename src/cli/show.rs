@@ -91,12 +91,12 @@ pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
                     .hint(format!("see what is wrong with `charter validate {path}`")),
             )
         }
-        None if !super::ids::known_ids(&ws).contains(&id) => {
+        None if !ws.known_ids().contains(&id) => {
             return Err(super::ids::unknown_agreement(
                 &id,
                 "at this revision",
                 &ws,
-                &super::ids::known_ids(&ws),
+                &ws.known_ids(),
             ))
         }
         None => {
