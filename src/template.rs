@@ -162,6 +162,23 @@ pub fn drift(
     )
 }
 
+/// The templates in directory `dir` of `tree`, by name, sorted: the files
+/// `<name>.yaml` with a valid name (a link or a directory is not one), as
+/// `new --template` reads them. What cannot be listed lists nothing: this
+/// only feeds the advice after a template was not found.
+pub fn names(tree: &crate::revision::Tree<'_>, dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = tree
+        .entries(dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, kind)| *kind == crate::revision::EntryKind::File)
+        .filter_map(|(name, _)| name.strip_suffix(".yaml").map(str::to_owned))
+        .filter(|name| is_valid_id(name))
+        .collect();
+    names.sort();
+    names
+}
+
 /// The data of `template_file` at the version an agreement recorded
 /// (`recorded`, a version id): the newest such version on the first-parent
 /// chain of `head`, else the template now (`now`, the working tree's data)
@@ -269,6 +286,22 @@ mod tests {
             recorded_version(&repo, head, file, other.as_str(), Some(&now)).unwrap(),
             None
         );
+    }
+
+    /// Only regular `<name>.yaml` files with a valid name are templates.
+    #[test]
+    fn template_names_are_plain_yaml_files() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let t = dir.path().join("templates");
+        std::fs::create_dir_all(t.join("nested.yaml")).unwrap();
+        std::fs::write(t.join("short.yaml"), "notice: 7d\n").unwrap();
+        std::fs::write(t.join("default.yaml"), "notice: 14d\n").unwrap();
+        std::fs::write(t.join("Bad Name.yaml"), "x: 1\n").unwrap();
+        std::fs::write(t.join("notes.txt"), "x\n").unwrap();
+        std::os::unix::fs::symlink(t.join("short.yaml"), t.join("linked.yaml")).unwrap();
+        let tree = crate::revision::Tree::Working(dir.path());
+        assert_eq!(names(&tree, "templates"), ["default", "short"]);
+        assert!(names(&tree, "missing").is_empty());
     }
 
     #[test]

@@ -117,18 +117,7 @@ fn from_template(
 }
 
 fn list_templates(ws: &charter::workspace::Workspace, dir: &str) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(ws.root.join(dir))
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".yaml").map(str::to_owned)
-        })
-        .filter(|n| charter::agreement::types::is_valid_id(n))
-        .collect();
-    names.sort();
-    names
+    charter::template::names(&charter::revision::Tree::Working(&ws.root), dir)
 }
 
 /// Write `agreements/ID.yaml`, refusing invalid ids and existing files.
