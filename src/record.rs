@@ -405,6 +405,20 @@ impl Record {
             .collect()
     }
 
+    /// Why sign-off `s`, naming a version whose previous signed version is
+    /// `expected` (see [`Record::expected_amends`]), does not count: its
+    /// `amends` names another version. The two `amends` texts (`none` for
+    /// none), as the file has it and as it should be; `None` when it
+    /// counts. `verify` and `show` both say so.
+    pub fn amends_mismatch(
+        s: &SignoffReport,
+        expected: Option<&crate::agreement::VersionId>,
+    ) -> Option<(String, String)> {
+        let named = s.amends.as_deref().unwrap_or("none");
+        let expected = expected.map_or("none", crate::agreement::VersionId::as_str);
+        (named != expected).then(|| (named.to_owned(), expected.to_owned()))
+    }
+
     /// The valid sign-offs, as the rules take them (to judge a hypothetical
     /// next version, as `amend` does).
     pub fn approvals(&self) -> Vec<Approval> {

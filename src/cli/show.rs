@@ -120,6 +120,7 @@ pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
         Role::Mentor => agreement.parties.mentor.name.clone(),
         Role::Mentee => agreement.parties.mentee.name.clone(),
     };
+    let expected = record.expected_amends().swap_remove(index);
     let signatures = record
         .credited_signoffs(v)
         .map(|s| Signature {
@@ -129,6 +130,15 @@ pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
             signed: s.signoff_time.clone().unwrap_or_default(),
             key: s.key_fingerprint.clone().unwrap_or_default(),
             waived: s.waive_notice,
+            does_not_count: charter::record::Record::amends_mismatch(s, expected.as_ref()).map(
+                |(named, expected)| {
+                    format!(
+                        "it amends {}, but this version's previous signed version is {}",
+                        words::short_version(&named),
+                        words::short_version(&expected)
+                    )
+                },
+            ),
         })
         .collect();
     let in_force = e.in_force == Some(index);

@@ -250,7 +250,6 @@ fn version_text(
     if v.version.is_none() {
         return Ok(());
     }
-    let amends_text = amends.map_or("none", VersionId::as_str);
     let mut mine: Vec<&SignoffReport> = r.signoffs_naming(v).collect();
     mine.sort_by_key(|s| (s.role, s.time));
     let width = mine
@@ -269,13 +268,12 @@ fn version_text(
         if s.waive_notice {
             line.push_str("  (waives the notice)");
         }
-        let s_amends = s.amends.as_deref().unwrap_or("none");
-        if s_amends != amends_text {
+        if let Some((named, expected)) = Record::amends_mismatch(s, amends) {
             line.push_str(&format!(
                 "\n      {} it amends {}, but this version's previous signed version is {}",
                 paint(WARNING, "does not count:", color),
-                short_amends(s_amends),
-                short_amends(amends_text)
+                words::short_version(&named),
+                words::short_version(&expected)
             ));
         }
         writeln!(out, "{line}")?;
@@ -301,8 +299,4 @@ fn version_text(
         )?;
     }
     Ok(())
-}
-
-fn short_amends(text: &str) -> &str {
-    VersionId::parse(text).map_or(text, |_| &text[7..19])
 }

@@ -24,6 +24,9 @@ pub struct Signature {
     pub key: String,
     /// Whether the signer waived the notice period.
     pub waived: bool,
+    /// Why it does not count, when it names another previous version in
+    /// `amends` than this version's (as `verify` says).
+    pub does_not_count: Option<String>,
 }
 
 /// What the page says about the version besides its content.
@@ -336,7 +339,7 @@ pub fn signatures(a: &Agreement, ctx: &Context) -> Vec<Block> {
                 .iter()
                 .map(|s| {
                     format!(
-                        "{} ({}), {}: signed {} with key {}{} (verified)",
+                        "{} ({}), {}: signed {} with key {}{} (verified){}",
                         s.name,
                         s.principal,
                         s.role,
@@ -346,7 +349,11 @@ pub fn signatures(a: &Agreement, ctx: &Context) -> Vec<Block> {
                             ", waiving the notice period"
                         } else {
                             ""
-                        }
+                        },
+                        s.does_not_count
+                            .as_deref()
+                            .map(|why| format!("; does not count: {why}"))
+                            .unwrap_or_default()
                     )
                 })
                 .collect(),

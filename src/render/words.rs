@@ -65,6 +65,12 @@ pub fn version(index: usize, id: &str) -> String {
     format!("v{} ({short})", version_number(index))
 }
 
+/// A version id as messages shorten it (its first 12 hex digits); any other
+/// text, such as `none`, as it is.
+pub fn short_version(text: &str) -> &str {
+    crate::agreement::VersionId::parse(text).map_or(text, |_| &text[7..19])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

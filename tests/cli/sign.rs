@@ -1576,6 +1576,23 @@ fn a_signoff_amending_the_wrong_version_does_not_count() {
             && signatures.contains(&format!("({MENTEE}), mentee: signed")),
         "both waiting signatures are shown: {page}"
     );
+    // The mentee's is marked as verify marks it; the mentor's is not.
+    let mentee_line = signatures
+        .lines()
+        .find(|l| l.contains(&format!("({MENTEE}), mentee: signed")))
+        .expect("the mentee's signature");
+    assert!(
+        mentee_line.contains(&format!(
+            "does not count: it amends {}, but this version's previous signed version is none",
+            &version[7..19]
+        )),
+        "{mentee_line}"
+    );
+    let mentor_line = signatures
+        .lines()
+        .find(|l| l.contains(&format!("({MENTOR}), mentor: signed")))
+        .expect("the mentor's signature");
+    assert!(!mentor_line.contains("does not count"), "{mentor_line}");
 }
 
 /// `sign --no-commit` says who still has to sign once the sign-off is
