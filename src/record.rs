@@ -590,18 +590,19 @@ pub fn signers_at(
 
 /// Every record at `commit` (HEAD, in practice), read with that commit's
 /// `charter.yaml` (where agreements and sign-offs live) and judged with its
-/// trust root: what `status`, `report` and the demo show. An uncommitted
-/// edit of `charter.yaml` changes none of it, as for `verify`.
+/// trust root, with those inputs: what `status` and `report` show. An
+/// uncommitted edit of `charter.yaml` changes none of it, as for `verify`.
 pub fn load_all_at(
     repo: &Repository,
     commit: &git2::Commit<'_>,
     today: NaiveDate,
-) -> Result<Vec<Record>> {
+) -> Result<(Vec<Record>, crate::revision::Inputs)> {
     let parses = ParseStore::open_in_background(repo);
     let inputs = crate::revision::Inputs::load(&crate::revision::Tree::Commit(repo, commit))?;
     let layout = &inputs.layout;
     let index = crate::history::store::open(repo, layout, commit.id(), Want::All, true)?;
-    load_all_cached(repo, &index, layout, &inputs.signers, today, parses.wait())
+    let records = load_all_cached(repo, &index, layout, &inputs.signers, today, parses.wait())?;
+    Ok((records, inputs))
 }
 
 /// Load the record of `id` as of HEAD, read with HEAD's `charter.yaml` and

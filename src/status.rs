@@ -8,6 +8,7 @@ use git2::Repository;
 use crate::agreement::lint::Parsed;
 use crate::checkin::progress::progress;
 use crate::checkin::GoalStatus;
+use crate::error::{Error, Result};
 use crate::json::{GoalDue, Status, StatusEntry};
 use crate::record::Record;
 use crate::report::{governing, AgreementSummary};
@@ -26,7 +27,7 @@ pub fn status(
     records: &[Record],
     settings: &Settings,
     today: NaiveDate,
-) -> Status {
+) -> Result<Status> {
     let soon = today
         .checked_add_days(Days::new(DUE_SOON_DAYS))
         .unwrap_or(today);
@@ -34,8 +35,8 @@ pub fn status(
         .iter()
         .filter(|r| r.is_listed())
         .map(|record| entry(repo, record, settings, today, soon))
-        .collect();
-    Status { agreements }
+        .collect::<Result<_>>()?;
+    Ok(Status { agreements })
 }
 
 fn entry(
@@ -44,7 +45,7 @@ fn entry(
     settings: &Settings,
     today: NaiveDate,
     soon: NaiveDate,
-) -> StatusEntry {
+) -> Result<StatusEntry> {
     let summary = AgreementSummary::of(record);
     let agreement = governing(record);
     let ongoing = !matches!(
@@ -56,7 +57,7 @@ fn entry(
         .filter(|_| ongoing)
         .map(|a| progress(a, &record.checkins, live, today))
         .unwrap_or_default();
-    StatusEntry {
+    Ok(StatusEntry {
         id: record.id.clone(),
         title: agreement.map(|a| a.title.clone()),
         state: summary.state,
@@ -83,36 +84,44 @@ fn entry(
         concluded: agreement
             .filter(|_| summary.state == AgreementState::Concluded)
             .and_then(|a| a.concluded.clone()),
-        problem: problem(repo, record, settings),
-    }
+        problem: problem(repo, record, settings)?,
+    })
 }
 
 /// Why the committed file cannot be signed, if it cannot: it does not
 /// parse, is not a valid agreement, or (while its version waits for
 /// signatures) has an error left after the lint settings. A version
-/// already signed needs no signature, so it is not linted again.
-fn problem(repo: &Repository, record: &Record, settings: &Settings) -> Option<String> {
+/// already signed needs no signature, so it is not linted again. A blob
+/// that cannot be read (a partial clone, a damaged repository) is an
+/// error, never "no problem".
+fn problem(repo: &Repository, record: &Record, settings: &Settings) -> Result<Option<String>> {
     let path = &record.history.path;
-    let tip = record.history.points.last()?;
-    match tip.state.parsed()? {
-        Parsed::Unparseable => Some(format!(
+    let Some(tip) = record.history.points.last() else {
+        return Ok(None);
+    };
+    Ok(match tip.state.parsed() {
+        None => None,
+        Some(Parsed::Unparseable) => Some(format!(
             "{path} does not parse at HEAD; run `charter validate`"
         )),
-        Parsed::SchemaInvalid { .. } => Some(format!(
+        Some(Parsed::SchemaInvalid { .. }) => Some(format!(
             "{path} is not a valid agreement at HEAD; run `charter validate`"
         )),
-        Parsed::Valid { .. } => {
+        Some(Parsed::Valid { .. }) => {
             let waiting = record
                 .evaluation
                 .versions
                 .last()
                 .is_some_and(|v| !v.signed && v.point + 1 == record.history.points.len());
-            if !waiting {
-                return None;
-            }
-            let blob = repo.find_blob(tip.blob()?).ok()?;
-            let judged = crate::workspace::judge(path, blob.content(), settings);
-            let errors = judged.errors().len();
+            let Some(oid) = tip.blob().filter(|_| waiting) else {
+                return Ok(None);
+            };
+            let blob = repo
+                .find_blob(oid)
+                .map_err(|e| Error::git(format!("reading {path} at HEAD"), e))?;
+            let errors = crate::workspace::judge(path, blob.content(), settings)
+                .errors()
+                .len();
             (errors > 0).then(|| {
                 format!(
                     "{path} has {} at HEAD, so it cannot be signed; run `charter validate`",
@@ -120,5 +129,5 @@ fn problem(repo: &Repository, record: &Record, settings: &Settings) -> Option<St
                 )
             })
         }
-    }
+    })
 }

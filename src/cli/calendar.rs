@@ -87,7 +87,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         party: args.party.clone(),
         from,
         to,
-        name: ws.settings.program.clone(),
+        name: inputs.settings.program.clone(),
     };
     let events = charter::calendar::events(&records, &opts);
     let stamp = index

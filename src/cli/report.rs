@@ -92,7 +92,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;
     let head = charter::history::head_commit(repo)?;
-    let records = charter::record::load_all_at(repo, &head, today)?;
+    // HEAD's records, and HEAD's charter.yaml for the programme's name.
+    let (records, inputs) = charter::record::load_all_at(repo, &head, today)?;
     let mut states: Vec<AgreementState> = args.state.iter().map(|&s| s.into()).collect();
     states.dedup();
     let filters = Filters {
@@ -100,7 +101,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         states,
         stale_days: stale,
     };
-    let report = programme::build(&records, today, ws.settings.program.clone(), filters);
+    let report = programme::build(&records, today, inputs.settings.program.clone(), filters);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Text => programme::text::text(&mut out, &report)?,

@@ -42,11 +42,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let head = charter::history::head_commit(repo)?;
     // HEAD's charter.yaml: where the records live and the lint settings a
     // committed file is judged with.
-    let inputs = charter::revision::Inputs::load(&charter::revision::Tree::Commit(repo, &head))?;
-    let records = charter::record::load_all_at(repo, &head, today)?;
+    let (records, inputs) = charter::record::load_all_at(repo, &head, today)?;
     let Status {
         agreements: entries,
-    } = charter::status::status(repo, &records, &inputs.settings, today);
+    } = charter::status::status(repo, &records, &inputs.settings, today)?;
     let attention = entries.iter().any(StatusEntry::needs_attention);
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -112,7 +111,8 @@ fn text_entry(out: &mut dyn Write, e: &StatusEntry, color: bool) -> std::io::Res
         None => writeln!(out, "  in force: nothing yet")?,
     }
     if let Some(problem) = &e.problem {
-        writeln!(out, "  {}", paint(WARNING, problem, color))?;
+        let problem = charter::render::escape::text(problem);
+        writeln!(out, "  {}", paint(WARNING, &problem, color))?;
     }
     if let Some(p) = &e.pending {
         let word = p.state.as_str();

@@ -173,6 +173,13 @@ fn events_match_the_agreements() {
         .find(|p| p.name == "X-WR-CALNAME")
         .unwrap();
     assert_eq!(name.val.clone().unescape_text().as_str(), "Mentoring, 2026");
+    // The name is HEAD's: an uncommitted edit of charter.yaml changes
+    // nothing, as for the records themselves.
+    env.write("charter.yaml", "charter: 1\nprogram: \"Not committed\"\n");
+    let again = calendar(&env, &[]);
+    assert!(again.contains("X-WR-CALNAME:Mentoring\\, 2026"), "{again}");
+    assert!(!again.contains("Not committed"), "{again}");
+    env.git(&["checkout", "--", "charter.yaml"]);
 
     let events = events(&text);
     // The meeting series: Tuesdays at 10:30 Berlin time, every two weeks
