@@ -844,11 +844,7 @@ fn parse_canonical(text: &str) -> Option<SignoffFile> {
     let agreement = field("agreement")?.to_owned();
     let version = field("version")?.to_owned();
     let amends = field("amends")?.to_owned();
-    let role = match field("role")? {
-        "mentor" => Role::Mentor,
-        "mentee" => Role::Mentee,
-        _ => return None,
-    };
+    let role: Role = field("role")?.parse().ok()?;
     let principal = field("principal")?.to_owned();
     let signed_at = field("signed_at")?.to_owned();
     let waive_notice = match field("waive_notice")? {
