@@ -159,8 +159,22 @@ pub fn ids(index: &Index, layout: &Layout) -> Vec<String> {
         .collect()
 }
 
+/// The points whose plain data a loaded record keeps. The others keep
+/// their version id and typed agreement only: on a large repository the
+/// data of every version would decide the peak memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeepData {
+    /// None: the commands that show records (`verify`, `status`,
+    /// `report`, `calendar`) read the typed agreements only.
+    Nothing,
+    /// What `check` compares: the last point, and the last one before
+    /// chain position `start` (a pull request's base side; none when the
+    /// range is the whole history).
+    Range(usize),
+}
+
 /// Load the records of every agreement that has a history in `index`.
-/// Each keeps the plain data only of the points reports compare, which
+/// Each keeps the plain data only of the points `keep` names, which
 /// bounds memory on large repositories. Agreements are independent, so
 /// they are loaded in parallel (each thread with its own repository
 /// handle: libgit2's are not shared between threads); the order is the
@@ -171,8 +185,9 @@ pub fn load_all(
     layout: &Layout,
     signers: &AllowedSigners,
     today: NaiveDate,
+    keep: KeepData,
 ) -> Result<Vec<Record>> {
-    load_all_with(repo, index, layout, signers, today, None)
+    load_all_with(repo, index, layout, signers, today, keep, None)
 }
 
 /// [`load_all`] for commands that only show records (`verify`, `status`,
@@ -187,7 +202,15 @@ pub fn load_all_cached(
     today: NaiveDate,
     store: ParseStore,
 ) -> Result<Vec<Record>> {
-    let records = load_all_with(repo, index, layout, signers, today, Some(&store))?;
+    let records = load_all_with(
+        repo,
+        index,
+        layout,
+        signers,
+        today,
+        KeepData::Nothing,
+        Some(&store),
+    )?;
     store.save();
     Ok(records)
 }
@@ -198,6 +221,7 @@ fn load_all_with(
     layout: &Layout,
     signers: &AllowedSigners,
     today: NaiveDate,
+    keep: KeepData,
     store: Option<&ParseStore>,
 ) -> Result<Vec<Record>> {
     use rayon::prelude::*;
@@ -217,7 +241,7 @@ fn load_all_with(
                     let mut parses = store.map_or_else(Parses::default, Parses::with_store);
                     let mut record =
                         load_with(&repo, index, layout, id, signers, today, &mut parses)?;
-                    record.keep_compared_data();
+                    record.keep_data(keep);
                     Ok(record)
                 })
                 .collect::<Result<Vec<_>>>()
@@ -333,20 +357,18 @@ impl Record {
             || self.evaluation.in_force.is_some()
     }
 
-    /// Release the plain data of every point but those reports compare
-    /// (the last two, and the versions in force, pending or scheduled); the
+    /// Release the plain data of every point but those `keep` names; the
     /// typed agreement and version id stay.
-    pub fn keep_compared_data(&mut self) {
-        let e = &self.evaluation;
-        let n = self.history.points.len();
-        let mut wanted: Vec<usize> = vec![n.saturating_sub(1), n.saturating_sub(2)];
-        wanted.extend(
-            e.in_force
-                .iter()
-                .chain(e.pending.iter())
-                .chain(e.scheduled.iter())
-                .map(|&i| e.versions[i].point),
-        );
+    pub fn keep_data(&mut self, keep: KeepData) {
+        let points = &self.history.points;
+        let last = points.len().checked_sub(1);
+        let wanted: Vec<usize> = match keep {
+            KeepData::Nothing => Vec::new(),
+            KeepData::Range(start) => last
+                .into_iter()
+                .chain(points.iter().rposition(|p| p.position < start))
+                .collect(),
+        };
         for (i, point) in self.history.points.iter_mut().enumerate() {
             if !wanted.contains(&i) {
                 if let crate::history::FileState::Present(parsed) = &mut point.state {
@@ -634,8 +656,30 @@ mod tests {
         let roots = crate::history::index::roots_of(&layout);
         let index = Index::build(&repo, head.id(), roots, &mut |_| {}).unwrap();
         let (signers, _) = signers_at(&repo, &head, &layout).unwrap();
-        let all = load_all(&repo, &index, &layout, &signers, today).unwrap();
+        let all = load_all(&repo, &index, &layout, &signers, today, KeepData::Range(0)).unwrap();
         assert_eq!(all.len(), 3);
+        let kept = |r: &Record| -> Vec<bool> {
+            let data =
+                |p: &crate::history::Version| p.state.parsed().and_then(|p| p.data()).cloned();
+            r.history
+                .points
+                .iter()
+                .map(|p| data(p).is_some_and(|d| !d.is_null()))
+                .collect()
+        };
+        // The whole history's range keeps the newest point's data alone.
+        let ada = &all[0];
+        assert!(ada.history.points.len() > 2);
+        let mut tip_only = vec![false; ada.history.points.len()];
+        *tip_only.last_mut().unwrap() = true;
+        assert_eq!(kept(ada), tip_only);
+        // A range from the second point on also keeps the first (its base side).
+        let mut ranged = load(&repo, &index, &layout, &ada.id, &signers, today).unwrap();
+        ranged.keep_data(KeepData::Range(ranged.history.points[1].position));
+        tip_only[0] = true;
+        assert_eq!(kept(&ranged), tip_only);
+        ranged.keep_data(KeepData::Nothing);
+        assert!(kept(&ranged).iter().all(|k| !k));
         for record in &all {
             // A walk of this agreement's paths alone gives the same record.
             let roots = crate::history::index::roots_of_agreements(&layout, [record.id.as_str()]);

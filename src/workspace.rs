@@ -241,15 +241,19 @@ impl Workspace {
         Some(signers)
     }
 
-    /// The trust root a new signed record is made against: the working
-    /// tree's `allowed_signers`, so that a key added in the same uncommitted
-    /// change can sign with `--no-commit` (the record counts once the change
-    /// is committed). Empty when there is none. A file that cannot be read
-    /// (a link, say) is an error rather than "no key trusted", so the signer
-    /// learns why their key is refused.
-    pub fn signing_trust_root(&self) -> Result<AllowedSigners, Box<Finding>> {
+    /// The trust root every new signed record (sign-off, check-in,
+    /// decline, conclusion) is made against: the working tree's
+    /// `allowed_signers`, so that a key added in the same uncommitted change
+    /// can sign (the record counts once the change is committed, which
+    /// [`crate::signoff::signer::not_yet_trusted`] says). Empty when there is
+    /// none. A file that cannot be read (a link, say) is an error rather
+    /// than "no key trusted", so the signer learns why their key is refused.
+    pub fn signing_trust_root(&self) -> crate::error::Result<AllowedSigners> {
         match &self.trust.unreadable {
-            Some(finding) => Err(Box::new(finding.clone())),
+            Some(f) => Err(crate::error::Error::other(
+                format!("{}: {}", f.file, f.message),
+                None,
+            )),
             None => Ok(self.trust.signers.clone().unwrap_or_default()),
         }
     }

@@ -62,6 +62,17 @@ impl Parsed {
         }
     }
 
+    /// Move the plain data out, leaving none behind, for a caller that
+    /// is done with the rest of the parse and should not hold two copies.
+    pub fn take_data(&mut self) -> Option<serde_json::Value> {
+        match self {
+            Parsed::Unparseable => None,
+            Parsed::SchemaInvalid { data, .. } | Parsed::Valid { data, .. } => {
+                Some(std::mem::take(data))
+            }
+        }
+    }
+
     /// The parse of plain data whose version id is known: valid when the
     /// data is a mapping that is an agreement, schema-invalid otherwise. A
     /// YAML mapping is exactly the data that is a JSON object.

@@ -23,7 +23,7 @@ use crate::finding::Sources;
 use crate::finding::{Finding, Summary};
 use crate::history::store::Want;
 use crate::history::{blob_at, resolve_commit, Index};
-use crate::record::{load_all, Record};
+use crate::record::{load_all, KeepData, Record};
 use crate::report::AgreementSummary;
 use crate::yaml::Segment;
 
@@ -252,7 +252,14 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
             .iter()
             .map(|id| crate::record::load(repo, &index, &layout, id, &signers, opts.today))
             .collect::<Result<Vec<_>>>()?,
-        None => load_all(repo, &index, &layout, &signers, opts.today)?,
+        None => load_all(
+            repo,
+            &index,
+            &layout,
+            &signers,
+            opts.today,
+            KeepData::Range(range_start),
+        )?,
     };
     for record in &records {
         record_findings(repo, record, &layout, range_start, &mut findings);
@@ -312,12 +319,15 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
     let mut findings = settings.adjust(findings, opts.deny_warnings);
     dedupe(&mut findings);
 
-    let changed = changed_agreements(&records, range_start);
     let mut agreements: Vec<AgreementSummary> = records
         .iter()
         .filter(|r| r.is_listed())
         .map(AgreementSummary::of)
         .collect();
+    // The records' data moves into the report: on a large repository two
+    // copies of every agreement would decide the peak memory.
+    drop(index);
+    let changed = changed_agreements(records, range_start);
     // The landed commit exists only in memory: name the pull request's head.
     if let Some(landed) = landed_commit {
         let head_id = head.id().to_string();
@@ -743,7 +753,7 @@ fn layout_moves(
             let roots = crate::history::index::roots_of(old);
             let before = Index::build(repo, parent.id(), roots, &mut |_| {})?;
             let (old_signers, _) = crate::record::signers_at(repo, &parent, old)?;
-            let records = load_all(repo, &before, old, &old_signers, today)?;
+            let records = load_all(repo, &before, old, &old_signers, today, KeepData::Range(0))?;
             let moved = layout::Move {
                 old,
                 new: &new,
@@ -851,34 +861,22 @@ fn suspicious_times(
     Ok(())
 }
 
-/// Agreements whose data changed in the range, with both sides.
-fn changed_agreements(records: &[Record], range_start: usize) -> Vec<Changed> {
-    let data = |r: &Record, idx: Option<usize>| {
-        idx.and_then(|i| {
-            r.history.points[i]
-                .state
-                .parsed()
-                .and_then(|p| p.data())
-                .cloned()
-        })
-    };
+/// Agreements whose data changed in the range, with both sides, taken
+/// out of the records (which are spent).
+fn changed_agreements(records: Vec<Record>, range_start: usize) -> Vec<Changed> {
     records
-        .iter()
-        .filter_map(|r| {
-            let first_in = r
-                .history
-                .points
-                .iter()
-                .position(|p| p.position >= range_start)?;
-            let before = first_in.checked_sub(1);
-            let after = r.history.points.len() - 1;
-            let from = data(r, before);
-            let to = data(r, Some(after));
-            (from != to).then(|| Changed {
-                id: r.id.clone(),
-                from,
-                to,
-            })
+        .into_iter()
+        .filter_map(|mut r| {
+            let points = &mut r.history.points;
+            let first_in = points.iter().position(|p| p.position >= range_start)?;
+            let last = points.len() - 1;
+            let mut data = |i: usize| match &mut points[i].state {
+                crate::history::FileState::Present(parsed) => parsed.take_data(),
+                crate::history::FileState::Absent => None,
+            };
+            let to = data(last);
+            let from = first_in.checked_sub(1).and_then(&mut data);
+            (from != to).then_some(Changed { id: r.id, from, to })
         })
         .collect()
 }

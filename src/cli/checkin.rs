@@ -60,7 +60,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         None => today,
     };
     let head = charter::history::head_commit(repo)?;
-    let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
+    let (head_signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
+    let signers = ws.signing_trust_root()?;
     let (record, _) = charter::record::load_at_head(repo, id, date)?;
     let draft = draft::draft(
         &record,
@@ -97,6 +98,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         &signers,
         NAMESPACE,
         &ws.layout.allowed_signers,
+    )?;
+    super::warn_if_not_yet_trusted(
+        global,
+        &ws,
+        &head_signers,
+        &principal,
+        &signer,
+        (NAMESPACE, "check-in"),
     )?;
     let mut file = draft.file(role);
     let (rel, text) = draft::seal(&mut file, &signer, &ws.layout.checkins)?;

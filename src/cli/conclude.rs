@@ -79,7 +79,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     };
     let rel = ws.layout.agreement_file(id);
     let head = charter::history::head_commit(repo)?;
-    let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
+    let signers = ws.signing_trust_root()?;
     let (record, _) = charter::record::load_at_head(repo, id, today)?;
     let committed = charter::history::blob_at(repo, &head, &rel)?.unwrap_or_default();
     let on_disk = ws

@@ -38,7 +38,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         check_reason(r).map_err(|e| CliError::new(format!("--reason: {e}")))?;
     }
     let head = charter::history::head_commit(repo)?;
-    let (signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
+    let (head_signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
+    let signers = ws.signing_trust_root()?;
     let (record, _) = charter::record::load_at_head(repo, id, today)?;
     let role: charter::agreement::Role = args.role.into();
     let (version, agreement) = proposal_to_decline(&record, role)?;
@@ -54,6 +55,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         &signers,
         NAMESPACE,
         &ws.layout.allowed_signers,
+    )?;
+    super::warn_if_not_yet_trusted(
+        global,
+        &ws,
+        &head_signers,
+        &principal,
+        &signer,
+        (NAMESPACE, "decline"),
     )?;
     let mut file = DeclineFile::new(
         id,

@@ -297,6 +297,31 @@ pub fn note(_global: &Global, message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{message}");
 }
 
+/// Warn when the key that made a `what` record is trusted by the working
+/// tree's `allowed_signers` but not yet by HEAD's (`head`).
+pub fn warn_if_not_yet_trusted(
+    global: &Global,
+    ws: &charter::workspace::Workspace,
+    head: &charter::signoff::AllowedSigners,
+    principal: &str,
+    signer: &charter::signoff::signer::Signer,
+    (namespace, what): (&str, &str),
+) -> Result<(), CliError> {
+    let now = charter::ident::committer_now()?;
+    if let Some(warning) = charter::signoff::signer::not_yet_trusted(
+        head,
+        &ws.layout.allowed_signers,
+        principal,
+        signer.public_key(),
+        namespace,
+        now,
+        what,
+    ) {
+        note(global, &warning);
+    }
+    Ok(())
+}
+
 /// Refuse an agreement id that is not `[a-z0-9][a-z0-9-]{0,63}`: ids become
 /// file names, so anything else could name a path.
 pub fn check_id(id: &str) -> Result<(), CliError> {

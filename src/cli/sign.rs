@@ -15,13 +15,14 @@ use charter::agreement::{Agreement, Role, VersionId};
 use charter::amendment::{
     as_if_signed, existing_signoff, plan_signoff, SignRefusal, SignoffMeaning,
 };
+use charter::error::ErrorKind;
 use charter::history::index::roots_of_agreements;
 use charter::history::store::{self, Want};
 use charter::history::{self, FileState, Index};
 use charter::record;
 use charter::rules::{Approval, NoticeCheck, VersionReport};
-use charter::signoff::signer::{choose_key, other_party_key, untrusted};
-use charter::signoff::{verify_signoff, AllowedSigners, Claim, SignoffFile, NAMESPACE};
+use charter::signoff::signer::{choose_key, not_yet_trusted, other_party_key, untrusted};
+use charter::signoff::{seal, AllowedSigners, Claim, NAMESPACE};
 use ssh_key::{HashAlg, PublicKey};
 
 use super::error::{code, CliError, CliResult};
@@ -237,9 +238,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let (target, amends) = (&plan.target, plan.amends);
 
     // The trust root in the working tree decides whether the key may sign.
-    let signers = ws
-        .signing_trust_root()
-        .map_err(|f| CliError::new(format!("{}: {}", f.file, f.message)))?;
+    let signers = ws.signing_trust_root()?;
     let wanted = SignoffMeaning {
         version: version.as_str(),
         amends: amends.as_ref().map_or("none", VersionId::as_str),
@@ -307,25 +306,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         args.waive_notice,
     )
     .map_err(|e| CliError::new(format!("{rel}: cannot sign: {e}")))?;
-    let armor = signer.sign(NAMESPACE, &claim.message())?;
-    let file = SignoffFile::new(&claim, &armor)
-        .map_err(|e| CliError::new(format!("the signature made is unusable: {e}")))?;
-    if let Err(e) = verify_signoff(&file, &signers, now) {
-        return refuse(
-            global,
-            CliError::new(format!("the new sign-off does not verify: {e}")),
-        );
-    }
-    let rendered = file
-        .to_rendered()
-        .map_err(|e| CliError::new(format!("cannot write the sign-off: {e}")))?;
-    let signoff_rel = format!("{}/{id}/{}", ws.layout.signoffs, rendered.file_name);
-    charter::git::create_new_file(&ws.root.join(&signoff_rel), rendered.text.as_bytes()).map_err(
-        |e| {
-            CliError::new(format!("{signoff_rel}: cannot write the sign-off: {e}"))
-                .hint("nothing was committed; run `charter sign` again")
-        },
-    )?;
+    let (signoff_rel, text) = match seal(&claim, &signer, &signers, now, &ws.layout.signoffs) {
+        Err(e) if e.kind() == ErrorKind::Refused => return refuse(global, e.into()),
+        sealed => sealed?,
+    };
+    charter::git::create_new_file(&ws.root.join(&signoff_rel), text.as_bytes()).map_err(|e| {
+        CliError::new(format!("{signoff_rel}: cannot write the sign-off: {e}"))
+            .hint("nothing was committed; run `charter sign` again")
+    })?;
     let fingerprint = signer.public_key().fingerprint(HashAlg::Sha256);
     super::note(
         global,
@@ -340,17 +328,16 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         ),
     );
     super::note(global, &format!("wrote {signoff_rel}"));
-    if head_signers
-        .check(&principal, signer.public_key().key_data(), NAMESPACE, now)
-        .is_err()
-    {
-        super::note(
-            global,
-            &format!(
-                "warning: {} at HEAD does not trust this key yet; the sign-off counts once your change to it is committed",
-                ws.layout.allowed_signers
-            ),
-        );
+    if let Some(warning) = not_yet_trusted(
+        &head_signers,
+        &ws.layout.allowed_signers,
+        &principal,
+        signer.public_key(),
+        NAMESPACE,
+        now,
+        "sign-off",
+    ) {
+        super::note(global, &warning);
     }
 
     let Some(identity) = identity else {
@@ -376,7 +363,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let message = format!("sign-off: {id} sha256:{} by {role}", version.short());
     let commit = charter::git::commit_files(
         repo,
-        &[(signoff_rel.clone(), rendered.text.into_bytes())],
+        &[(signoff_rel.clone(), text.into_bytes())],
         &message,
         &identity.author,
         &identity.committer,

@@ -77,6 +77,32 @@ pub enum InvalidSignoff {
     },
 }
 
+/// Sign `claim` with `signer` and render the sign-off as it will be
+/// written under `dir/ID/`, checked first as `verify` will check it
+/// (against `signers` at `now`), so that `charter sign` never writes a
+/// sign-off it knows to be rejected. Returns the repository-relative path
+/// and the exact text. A signature that does not verify is a refusal
+/// ([`crate::error::ErrorKind::Refused`]); the rest are failures.
+pub fn seal(
+    claim: &Claim,
+    signer: &signer::Signer,
+    signers: &AllowedSigners,
+    now: DateTime<Utc>,
+    dir: &str,
+) -> crate::error::Result<(String, String)> {
+    use crate::error::Error;
+    let armor = signer.sign(NAMESPACE, &claim.message())?;
+    let file = SignoffFile::new(claim, &armor)
+        .map_err(|e| Error::other(format!("the signature made is unusable: {e}"), None))?;
+    verify_signoff(&file, signers, now)
+        .map_err(|e| Error::refused(format!("the new sign-off does not verify: {e}")))?;
+    let rendered = file
+        .to_rendered()
+        .map_err(|e| Error::other(format!("cannot write the sign-off: {e}"), None))?;
+    let rel = format!("{dir}/{}/{}", claim.agreement(), rendered.file_name);
+    Ok((rel, rendered.text))
+}
+
 /// Checks one sign-off file: its fields, its signature over the exact
 /// message, the key's trust for its principal at `signoff_time` (the time
 /// git says the file landed, since SSHSIG carries no time), and that

@@ -336,8 +336,9 @@ pub fn acting_role(
 }
 
 /// The key `principal` signs a `namespace` record with ([`choose_key`]),
-/// refused when the trust root (`allowed_signers`, read from HEAD) does not
-/// accept it, with the line that would.
+/// refused when the trust root (the working tree's `allowed_signers`, see
+/// [`crate::workspace::Workspace::signing_trust_root`]) does not accept it,
+/// with the line that would.
 pub fn trusted_signer(
     key: Option<&Path>,
     repo: &Repository,
@@ -357,15 +358,33 @@ pub fn trusted_signer(
     if let Err(why) = signers.check(principal, signer.public_key().key_data(), namespace, now) {
         let line = allowed_signers_line(principal, signer.public_key());
         return Err(Error::refused(format!(
-            "{allowed_signers} at HEAD does not trust key {} to sign {namespace} records for {principal}: {why}",
+            "{allowed_signers} does not trust key {} to sign {namespace} records for {principal}: {why}",
             signer.public_key().fingerprint(HashAlg::Sha256)
         ))
         .hint_that(format!(
             "the key's line must allow the namespace {namespace}, e.g.:\n    {line}"
         ))
-        .hint_that("commit that change (reviewed by the file's owners), then try again; or pass the key that is listed with --key"));
+        .hint_that("add it (the file's owners review the change), then try again; or pass the key that is listed with --key"));
     }
     Ok(signer)
+}
+
+/// The warning for a record (`what`: "sign-off", "check-in", ...) made
+/// with a key that the working tree's `allowed_signers` trusts and HEAD's
+/// (`head`) does not yet: the record counts only once that change is
+/// committed, and reviewed.
+pub fn not_yet_trusted(
+    head: &super::AllowedSigners,
+    allowed_signers: &str,
+    principal: &str,
+    key: &PublicKey,
+    namespace: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    what: &str,
+) -> Option<String> {
+    head.check(principal, key.key_data(), namespace, now)
+        .is_err()
+        .then(|| format!("warning: {allowed_signers} at HEAD does not trust this key yet; the {what} counts once your change to it is committed"))
 }
 
 /// The `allowed_signers` line that trusts `key` for `principal` in every

@@ -998,3 +998,64 @@ fn a_declined_amendment_leaves_the_mentorship_live_in_status_and_report() {
     assert!(overdue(&today()), "no review was held since it was signed");
     assert!(overdue("2027-06-30"));
 }
+
+/// Every signed record is made against the working tree's
+/// `allowed_signers`, as `sign` is: a key added in the same uncommitted
+/// change can check in, with a warning that the check-in counts once the
+/// change is committed; a key listed nowhere is refused.
+#[test]
+fn checkin_with_a_key_trusted_in_the_working_tree_counts_once_it_is_committed() {
+    let (env, _keys) = signed();
+    let laptop = env.keygen("ada-laptop", "ed25519", "");
+    let checkin = |key: &Key| {
+        let args = [
+            "checkin",
+            "ada-grace",
+            "--as",
+            "mentee",
+            "--note",
+            "Met.",
+            "--key",
+        ];
+        let mut args = args.to_vec();
+        args.push(key.path());
+        run(&env, &args)
+    };
+    let out = checkin(&laptop);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("allowed_signers does not trust key"),
+        "{}",
+        stderr(&out)
+    );
+    env.write(
+        "allowed_signers",
+        format!(
+            "{}{MENTEE} namespaces=\"{NAMESPACES}\" {}\n",
+            env.read("allowed_signers"),
+            laptop.line
+        ),
+    );
+    let out = checkin(&laptop);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "warning: allowed_signers at HEAD does not trust this key yet; the check-in counts once your change to it is committed"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let invalid = |env: &Env| {
+        let json = json_of(env, &["check", "--format", "json"]);
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "invalid-checkin")
+            .count()
+    };
+    assert_eq!(invalid(&env), 1, "HEAD does not trust the key yet");
+    env.git(&["add", "allowed_signers"]);
+    env.git(&["commit", "-q", "-m", "Trust Ada's laptop key"]);
+    assert_eq!(invalid(&env), 0, "the committed key counts");
+}
