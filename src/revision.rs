@@ -123,6 +123,22 @@ impl Tree<'_> {
         Ok(entries)
     }
 
+    /// The agreement files of this tree: the entries of `layout`'s
+    /// agreements directory named like YAML files, sorted. A working tree
+    /// lists links and other non-files too, so that reading one says what is
+    /// wrong with it; a commit lists regular files only, since it reads
+    /// links and submodules as absent.
+    pub fn agreement_files(&self, layout: &Layout) -> Result<Vec<String>> {
+        let dir = layout.agreements.trim_end_matches('/');
+        let listed = |kind: EntryKind| matches!(self, Tree::Working(_)) || kind == EntryKind::File;
+        Ok(self
+            .entries(dir)?
+            .into_iter()
+            .filter(|(name, kind)| listed(*kind) && crate::agreement::file_name::is_yaml(name))
+            .map(|(name, _)| format!("{dir}/{name}"))
+            .collect())
+    }
+
     /// Whether any of `layout`'s [markers](Layout::markers) is present
     /// (as anything: a link named `agreements` still marks the place).
     pub fn is_charter_repository(&self, layout: &Layout) -> Result<bool> {
@@ -298,6 +314,36 @@ mod tests {
             assert!(tree.entries("missing").unwrap().is_empty());
             assert!(tree.entries("not-a-dir").unwrap().is_empty());
         }
+    }
+
+    /// The agreement files: YAML names only (`.yml` too, to be reported);
+    /// a link is listed in the working tree, where reading it says what is
+    /// wrong, and not in a commit, which reads it as absent.
+    #[test]
+    fn agreement_files_of_both_trees() {
+        let s = Sandbox::new();
+        s.repo_with_commits("r", 1);
+        s.write("r/agreements/a.yaml", "a");
+        s.write("r/agreements/b.yml", "b");
+        s.write("r/agreements/notes.txt", "n");
+        s.write("r/agreements/nested/c.yaml", "c");
+        std::os::unix::fs::symlink("a.yaml", s.path("r/agreements/link.yaml")).unwrap();
+        s.commit_all("r", "files");
+        let repo = open(&s.path("r"));
+        let head = crate::history::head_commit(&repo).unwrap();
+        let root = s.path("r");
+        let layout = Layout::default();
+        let working = Tree::Working(&root).agreement_files(&layout).unwrap();
+        let committed = Tree::Commit(&repo, &head).agreement_files(&layout).unwrap();
+        assert_eq!(
+            working,
+            [
+                "agreements/a.yaml",
+                "agreements/b.yml",
+                "agreements/link.yaml"
+            ]
+        );
+        assert_eq!(committed, ["agreements/a.yaml", "agreements/b.yml"]);
     }
 
     #[test]

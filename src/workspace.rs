@@ -123,7 +123,7 @@ impl Workspace {
 
     /// Repository-relative paths of the agreement files in the working tree.
     pub fn agreement_files(&self) -> Result<Vec<String>> {
-        list_dir(&self.root, &self.layout.agreements)
+        Tree::Working(&self.root).agreement_files(&self.layout)
     }
 
     /// An agreement file judged as `sign` and `amend` judge it before they
@@ -425,7 +425,7 @@ fn list_dir(root: &Path, rel: &str) -> Result<Vec<String>> {
     Ok(crate::revision::Tree::Working(root)
         .entries(rel)?
         .into_iter()
-        .filter(|(name, _)| name.ends_with(".yaml") || name.ends_with(".yml"))
+        .filter(|(name, _)| crate::agreement::file_name::is_yaml(name))
         .map(|(name, _)| format!("{}/{name}", rel.trim_end_matches('/')))
         .collect())
 }

@@ -105,34 +105,31 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         let (record, _) = charter::record::load_at_head(repo, id, today)?;
         super::log::print_text(&mut out, &record, color)?;
     }
-    // What the pending amendment would change about what is in force.
-    let (record, _) = charter::record::load_at_head(repo, "ada-grace", today)?;
-    let data_of = |i: usize| {
-        let point = record.evaluation.versions[i].point;
-        record.history.points[point]
-            .state
-            .parsed()
-            .and_then(|p| p.data())
-            .cloned()
-    };
-    if let (Some(old), Some(new)) = (
-        record.evaluation.in_force.and_then(data_of),
-        record.evaluation.pending.and_then(data_of),
-    ) {
-        writeln!(
-            out,
-            "{}",
-            paint(HEADING, "$ charter diff --signed -- ada-grace", color)
-        )?;
-        let changes = charter::diff::diff(&old, &new);
-        writeln!(
-            out,
-            "agreements/ada-grace.yaml: {}",
-            charter::diff::headline(&changes)
-        )?;
-        charter::diff::render_text(&changes, &mut out, color)?;
-        writeln!(out)?;
-    }
+    // What the pending amendment (committed, so also the working tree's)
+    // would change about what is in force.
+    writeln!(
+        out,
+        "{}",
+        paint(HEADING, "$ charter diff --signed -- ada-grace", color)
+    )?;
+    out.flush()?;
+    super::diff::run(
+        &super::diff::Args {
+            revs: Vec::new(),
+            limits: vec!["ada-grace".to_owned()],
+            format: super::diff::Format::Text,
+            exit_code: false,
+            signed: true,
+            today: Some(today_text.clone()),
+            template: None,
+        },
+        &super::Global {
+            cwd: dir.clone(),
+            color,
+            color_err: global.color_err,
+        },
+    )?;
+    writeln!(out)?;
     writeln!(out, "{}", paint(HEADING, "$ charter verify", color))?;
     let head = charter::history::head_commit(repo)?;
     // What `charter verify` covers and counts, with HEAD's trust root.

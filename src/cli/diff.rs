@@ -17,6 +17,7 @@ use charter::finding::Finding;
 use charter::history;
 use charter::json::{DiffAgreement, DiffSide};
 use charter::render::style::{paint, DIM, HEADING, NEW, OLD, WARNING};
+use charter::revision::{File, Tree};
 use charter::workspace::Workspace;
 use git2::{Commit, Repository};
 
@@ -252,46 +253,30 @@ impl Source<'_> {
         repo: &Repository,
         file: &str,
     ) -> Result<Option<Vec<u8>>, CliError> {
-        match self {
-            Source::Commit { commit, .. } => Ok(history::blob_at(repo, commit, file)?),
-            Source::Worktree => ws.read(file).map_err(|f| {
+        match self.tree(ws, repo).read(file)? {
+            File::Bytes(bytes) => Ok(Some(bytes)),
+            File::Absent => Ok(None),
+            File::Unreadable(f) => {
                 let err = CliError::new(format!("{}: {}", f.file, f.message));
-                match f.hint {
+                Err(match f.hint {
                     Some(hint) => err.hint(hint),
                     None => err,
-                }
-            }),
+                })
+            }
+        }
+    }
+
+    /// The tree this side reads from.
+    fn tree<'a>(&'a self, ws: &'a Workspace, repo: &'a Repository) -> Tree<'a> {
+        match self {
+            Source::Commit { commit, .. } => Tree::Commit(repo, commit),
+            Source::Worktree => Tree::Working(&ws.root),
         }
     }
 
     /// The agreement files on this side.
     fn files(&self, ws: &Workspace, repo: &Repository) -> Result<Vec<String>, CliError> {
-        let dir = ws.layout.agreements.trim_end_matches('/');
-        let Source::Commit { commit, .. } = self else {
-            return Ok(ws.agreement_files()?);
-        };
-        let tree = commit.tree().map_err(|e| {
-            CliError::new(format!(
-                "reading the tree of {}: {}",
-                self.label(),
-                e.message()
-            ))
-        })?;
-        // Absent is empty; an object that cannot be read is an error.
-        let Some(entry) = charter::history::entry_at(&tree, dir)? else {
-            return Ok(Vec::new());
-        };
-        if entry.kind() != Some(git2::ObjectType::Tree) {
-            return Ok(Vec::new());
-        }
-        let dir_tree = charter::history::tree_of(repo, entry.id(), dir)?;
-        Ok(dir_tree
-            .iter()
-            .filter(|e| e.kind() == Some(git2::ObjectType::Blob) && e.filemode() != 0o120000)
-            .filter_map(|e| e.name().map(str::to_owned))
-            .filter(|name| file_name::is_yaml(name))
-            .map(|name| format!("{dir}/{name}"))
-            .collect())
+        Ok(self.tree(ws, repo).agreement_files(&ws.layout)?)
     }
 }
 

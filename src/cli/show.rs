@@ -5,6 +5,7 @@ use std::io::Write;
 
 use charter::agreement::lint::Parsed;
 use charter::agreement::Role;
+use charter::checkin::progress::GoalProgress;
 use charter::render::checkins::CheckinRow;
 use charter::render::show::{self, Context, Signature};
 use charter::render::words;
@@ -75,12 +76,7 @@ pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
     let record = charter::record::load(repo, &index, &layout, &id, &signers, today)?;
     let path = layout.agreement_file(&id);
     let e = &record.evaluation;
-    // The version in force by default; the newest one with --at or
-    // --pending, or when nothing is in force yet.
-    let index = match (args.at.is_some() || args.pending, e.in_force) {
-        (false, Some(i)) => Some(i),
-        _ => e.versions.len().checked_sub(1),
-    };
+    let index = e.shown(args.at.is_some() || args.pending);
     let report = index.map(|i| &e.versions[i]);
     let parsed = report.and_then(|v| record.history.points[v.point].state.parsed());
     let agreement = match parsed {
@@ -160,7 +156,7 @@ pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
         .goals
         .iter()
         .map(|g| {
-            let due = goal_status(g.due, today, live);
+            let due = goal_status(g, today, live);
             // The latest status the parties reported by `today`.
             match (g.status, g.updated) {
                 (Some(status), Some(day)) if status.is_settled() => {
@@ -220,20 +216,20 @@ fn state_words(state: &str) -> String {
     state.replace('-', " ")
 }
 
-/// A goal's status on the page: judged against `today` only for the
-/// version in force during its term, since a draft's dates are proposals
-/// and an ended term (or a concluded agreement) has nothing left to chase.
-fn goal_status(due: NaiveDate, today: NaiveDate, current: bool) -> String {
-    if !current {
+/// A goal's due date on the page, worded against `today` only while the
+/// mentorship is lived, since a draft's dates are proposals and an ended
+/// term (or a concluded agreement) has nothing left to chase. Whether it is
+/// overdue is the library's answer, as in `status` and `report`.
+fn goal_status(goal: &GoalProgress, today: NaiveDate, live: bool) -> String {
+    if !live {
         return "—".into();
     }
-    let days = (due - today).num_days();
-    match days {
-        0 => "due today".into(),
-        d if d > 0 => format!("due in {}", charter::plural::count(d as usize, "day")),
-        d => format!(
-            "overdue by {}",
-            charter::plural::count(d.unsigned_abs() as usize, "day")
-        ),
+    let days = (goal.due - today).num_days().unsigned_abs() as usize;
+    if goal.overdue {
+        format!("overdue by {}", charter::plural::count(days, "day"))
+    } else if days == 0 {
+        "due today".into()
+    } else {
+        format!("due in {}", charter::plural::count(days, "day"))
     }
 }

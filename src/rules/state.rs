@@ -236,6 +236,16 @@ impl Evaluation {
             )
     }
 
+    /// The version a reader is shown (an index into `versions`): the one
+    /// in force, or the newest when `newest` is asked for (`show --pending`
+    /// or `--at`) or nothing is in force yet. `None` without versions.
+    pub fn shown(&self, newest: bool) -> Option<usize> {
+        match (newest, self.in_force) {
+            (false, Some(i)) => Some(i),
+            _ => self.versions.len().checked_sub(1),
+        }
+    }
+
     /// Mark the version waiting for signatures (pending, or a draft) as
     /// `declined` when a party refused it (valid declines, as `(version,
     /// role)`) and has not signed it since; the agreement's state follows,

@@ -131,6 +131,25 @@ fn both_parties_sign_and_it_takes_effect_on_its_date() {
     assert_eq!(e.in_force, Some(0));
 }
 
+/// `show` shows the version in force, else (or when asked) the newest.
+#[test]
+fn the_version_shown_is_the_one_in_force_unless_the_newest_is_asked_for() {
+    let mut b = Builder::new();
+    let v1 = b.commit("2026-01-05", BASE);
+    let e = evaluate(&b.history(), &[], day("2026-02-01"));
+    assert_eq!((e.shown(false), e.shown(true)), (Some(0), Some(0)));
+    b.commit("2026-02-02", &amended("2026-06-01"));
+    let e = evaluate(
+        &b.history(),
+        &both(&v1, None, "2026-01-06"),
+        day("2026-02-03"),
+    );
+    assert_eq!(e.in_force, Some(0));
+    assert_eq!((e.shown(false), e.shown(true)), (Some(0), Some(1)));
+    let none = evaluate(&Builder::new().history(), &[], day("2026-02-03"));
+    assert_eq!(none.shown(false), None);
+}
+
 #[test]
 fn signing_late_delays_taking_effect() {
     let mut b = Builder::new();
