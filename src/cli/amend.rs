@@ -76,7 +76,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             let tip = chain.chain().commits.last().map(|c| c.time);
             (Some(record), tip)
         }
-        Err(_) => (None, None),
+        // Only a repository without commits has no history to judge by;
+        // a HEAD that cannot be read must not skip the notice rule.
+        Err(charter::error::Error::NoCommits) => (None, None),
+        Err(e) => return Err(e.into()),
     };
     let changes = match charter::amendment::judge_amendment(
         record.as_ref(),

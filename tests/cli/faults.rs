@@ -458,3 +458,24 @@ fn nothing_is_written_outside_the_repository() {
     let after = snapshot(&sandbox, &env.repo);
     assert_eq!(before, after, "files outside the repository changed");
 }
+
+/// A HEAD that names a missing commit is an error before anything is
+/// judged: it is not "no history", which would skip the notice rule.
+#[test]
+fn amend_with_an_unreadable_head_stops_before_judging() {
+    let (env, _) = setup();
+    env.git(&["branch", "-M", "main"]);
+    env.write(
+        AGREEMENT,
+        env.read(AGREEMENT).replace("Minimal agreement", "Retitled"),
+    );
+    env.write(
+        ".git/refs/heads/main",
+        "0123456789abcdef0123456789abcdef01234567\n",
+    );
+    let out = env.run(&["amend", "ada-grace", "-m", "Retitle"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("reading HEAD"), "{err}");
+    assert!(!err.contains("committed"), "{err}");
+}
