@@ -1059,3 +1059,44 @@ fn checkin_with_a_key_trusted_in_the_working_tree_counts_once_it_is_committed() 
     env.git(&["commit", "-q", "-m", "Trust Ada's laptop key"]);
     assert_eq!(invalid(&env), 0, "the committed key counts");
 }
+
+/// `decline` is made against the working tree's trust root too: a key
+/// added in an uncommitted change can decline, with a warning.
+#[test]
+fn decline_with_a_key_trusted_in_the_working_tree_warns_until_committed() {
+    let (env, _keys) = signed();
+    env.write(
+        AGREEMENT,
+        env.read(AGREEMENT).replace("notice: 14d", "notice: 7d"),
+    );
+    env.commit_all("Propose a shorter notice", NOW);
+    let laptop = env.keygen("ada-laptop", "ed25519", "");
+    env.write(
+        "allowed_signers",
+        format!(
+            "{}{MENTEE} namespaces=\"{NAMESPACES}\" {}\n",
+            env.read("allowed_signers"),
+            laptop.line
+        ),
+    );
+    let args = [
+        "decline",
+        "ada-grace",
+        "--as",
+        "mentee",
+        "--key",
+        laptop.path(),
+    ];
+    let out = run(&env, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "warning: allowed_signers at HEAD does not trust this key yet; the decline counts once your change to it is committed"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let files = files_of_last_commit(&env);
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].contains("-mentee-decline-"), "{files:?}");
+}
