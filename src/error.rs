@@ -85,6 +85,18 @@ pub enum Error {
         /// What to do, one piece of advice each.
         hints: Vec<String>,
     },
+    /// The rules say no to a signed record: a key the trust root does not
+    /// accept for this party, an amendment that takes effect before its
+    /// notice allows, an agreement with error findings, a sign-off that
+    /// already exists. Unlike [`Error::Refused`] this is a verdict (exit
+    /// code 1 on the command line), the same in every command that signs.
+    #[error("{message}")]
+    Denied {
+        /// Which rule says no, and why.
+        message: String,
+        /// What to do, one piece of advice each.
+        hints: Vec<String>,
+    },
     /// Anything else, with advice.
     #[error("{message}")]
     Other {
@@ -120,6 +132,8 @@ pub enum ErrorKind {
     NotCharter,
     /// [`Error::Refused`].
     Refused,
+    /// [`Error::Denied`].
+    Denied,
     /// [`Error::Other`].
     Other,
 }
@@ -141,9 +155,17 @@ impl Error {
         }
     }
 
-    /// Add advice to a refusal (other errors keep their own).
+    /// A verdict of the rules against a signed record, without advice yet.
+    pub fn denied(message: impl Into<String>) -> Self {
+        Error::Denied {
+            message: message.into(),
+            hints: Vec::new(),
+        }
+    }
+
+    /// Add advice to a refusal or a denial (other errors keep their own).
     pub fn hint_that(mut self, hint: impl Into<String>) -> Self {
-        if let Error::Refused { hints, .. } = &mut self {
+        if let Error::Refused { hints, .. } | Error::Denied { hints, .. } = &mut self {
             hints.push(hint.into());
         }
         self
@@ -152,7 +174,9 @@ impl Error {
     /// Every piece of advice, in order: a refusal may have several.
     pub fn hints(&self) -> Vec<&str> {
         match self {
-            Error::Refused { hints, .. } => hints.iter().map(String::as_str).collect(),
+            Error::Refused { hints, .. } | Error::Denied { hints, .. } => {
+                hints.iter().map(String::as_str).collect()
+            }
             _ => self.hint().into_iter().collect(),
         }
     }
@@ -186,6 +210,7 @@ impl Error {
             Error::NotARepository => ErrorKind::NotARepository,
             Error::NotCharter { .. } => ErrorKind::NotCharter,
             Error::Refused { .. } => ErrorKind::Refused,
+            Error::Denied { .. } => ErrorKind::Denied,
             Error::Other { .. } => ErrorKind::Other,
         }
     }
@@ -194,7 +219,9 @@ impl Error {
     pub fn hint(&self) -> Option<&str> {
         match self {
             Error::Other { hint, .. } => hint.as_deref(),
-            Error::Refused { hints, .. } => hints.first().map(String::as_str),
+            Error::Refused { hints, .. } | Error::Denied { hints, .. } => {
+                hints.first().map(String::as_str)
+            }
             Error::Shallow | Error::UnknownRevision { shallow: true, .. } => Some(SHALLOW_HINT),
             Error::UnknownRevision { .. } => {
                 Some("give a commit, branch or tag that exists in this repository (see `git log`)")

@@ -627,16 +627,77 @@ pub fn load_all_at(
     Ok((records, inputs))
 }
 
+/// The record of one agreement as of HEAD, with what it was read by: the
+/// history side of every command that acts on one agreement (`sign`,
+/// `checkin`, `decline`, `conclude`, `withdraw`, `amend`, `log`, `diff`).
+pub struct AtHead {
+    /// The record, read with HEAD's `charter.yaml` and judged with HEAD's
+    /// trust root.
+    pub record: Record,
+    /// The index it was read from.
+    pub index: Index,
+    /// HEAD's settings, layout and trust root.
+    pub inputs: crate::revision::Inputs,
+}
+
+impl AtHead {
+    /// The agreement's version at HEAD: `None` when the file is absent
+    /// there or is not plain data.
+    pub fn version(&self) -> Option<&crate::agreement::VersionId> {
+        self.record.history.current().version()
+    }
+
+    /// The agreement file's bytes at HEAD (at HEAD's path for it), `None`
+    /// when it is absent there or the repository has no commits.
+    pub fn committed_text(&self, repo: &Repository) -> Result<Option<Vec<u8>>> {
+        match crate::history::head_commit(repo) {
+            Ok(head) => crate::history::blob_at(repo, &head, &self.record.history.path),
+            Err(crate::error::Error::NoCommits) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// Load the record of `id` as of HEAD, read with HEAD's `charter.yaml` and
-/// judged with HEAD's trust root (see [`load_all_at`]).
-pub fn load_at_head(repo: &Repository, id: &str, today: NaiveDate) -> Result<(Record, Index)> {
+/// judged with HEAD's trust root (see [`load_all_at`]). A repository
+/// without commits is [`crate::error::Error::NoCommits`].
+pub fn load_at_head(repo: &Repository, id: &str, today: NaiveDate) -> Result<AtHead> {
     let head = crate::history::head_commit(repo)?;
     let inputs = crate::revision::Inputs::load(&crate::revision::Tree::Commit(repo, &head))?;
     let layout = &inputs.layout;
     let index =
         crate::history::store::open(repo, layout, head.id(), Want::Agreements(&[id]), true)?;
     let record = load(repo, &index, layout, id, &inputs.signers, today)?;
-    Ok((record, index))
+    Ok(AtHead {
+        record,
+        index,
+        inputs,
+    })
+}
+
+/// [`load_at_head`], or an empty record judged with no trust root when the
+/// repository has no commits yet (`sign --no-commit` of a first version):
+/// `layout` then names where the agreement will be.
+pub fn load_at_head_or_empty(
+    repo: &Repository,
+    id: &str,
+    today: NaiveDate,
+    layout: &Layout,
+) -> Result<AtHead> {
+    match load_at_head(repo, id, today) {
+        Err(crate::error::Error::NoCommits) => {
+            let roots = crate::history::index::roots_of_agreements(layout, [id]);
+            let index = Index::empty(roots);
+            let inputs = crate::revision::Inputs::none(layout.clone());
+            let record = load(repo, &index, layout, id, &inputs.signers, today)?;
+            Ok(AtHead {
+                record,
+                index,
+                inputs,
+            })
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]

@@ -243,6 +243,20 @@ impl Inputs {
         })
     }
 
+    /// The inputs of a revision that does not exist yet (a repository
+    /// without commits): default settings, no trust root, and `layout`.
+    pub fn none(layout: Layout) -> Inputs {
+        Inputs {
+            settings: Settings::default(),
+            settings_findings: Vec::new(),
+            layout,
+            signers: AllowedSigners::default(),
+            signer_diagnostics: Vec::new(),
+            signers_bytes: None,
+            signers_unreadable: None,
+        }
+    }
+
     /// Whether the revision has a trust root at all: without one no key is
     /// trusted and no signer is "known".
     pub fn has_trust_root(&self) -> bool {

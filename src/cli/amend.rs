@@ -70,11 +70,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         args.today.as_deref(),
         charter::ident::time_of(who.committer_time())?,
     )?;
-    let (record, tip) = match charter::history::head_commit(repo) {
-        Ok(_) => {
-            let (record, chain) = charter::record::load_at_head(repo, &id, today)?;
-            let tip = chain.chain().commits.last().map(|c| c.time);
-            (Some(record), tip)
+    let (record, tip) = match charter::record::load_at_head(repo, &id, today) {
+        Ok(at_head) => {
+            let tip = at_head.index.chain().commits.last().map(|c| c.time);
+            (Some(at_head.record), tip)
         }
         // Only a repository without commits has no history to judge by;
         // a HEAD that cannot be read must not skip the notice rule.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use charter::checkin::draft::{self, Request};
 use charter::checkin::NAMESPACE;
-use charter::signoff::signer::{acting_role, trusted_signer};
+use charter::signoff::signer::{acting_role, trusted_signer, Signing};
 use chrono::NaiveDate;
 use ssh_key::HashAlg;
 
@@ -59,12 +59,11 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             .map_err(|e| CliError::new(format!("--date: {e}")))?,
         None => today,
     };
-    let head = charter::history::head_commit(repo)?;
-    let (head_signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
+    // A check-in is judged on its own day: the version in force then.
+    let at_head = charter::record::load_at_head(repo, id, date)?;
     let signers = ws.signing_trust_root()?;
-    let (record, _) = charter::record::load_at_head(repo, id, date)?;
     let draft = draft::draft(
-        &record,
+        &at_head.record,
         &Request {
             date,
             today,
@@ -90,23 +89,29 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         charter::git::refuse_during_operation(repo)?;
         Some(charter::ident::Identity::of(repo)?)
     };
+    let now = charter::ident::committer_now()?;
+    let signing = Signing {
+        id,
+        agreement: draft.agreement,
+        role,
+        namespace: NAMESPACE,
+        key: key.as_deref(),
+    };
     let signer = trusted_signer(
-        key.as_deref(),
         repo,
         &ws.root,
-        &principal,
         &signers,
-        NAMESPACE,
         &ws.layout.allowed_signers,
+        &signing,
+        now,
     )?;
     super::warn_if_not_yet_trusted(
         global,
         &ws,
-        &head_signers,
-        &principal,
-        &signer,
-        (NAMESPACE, "check-in"),
-    )?;
+        &at_head.inputs.signers,
+        (&signing, &signer),
+        ("check-in", now),
+    );
     let mut file = draft.file(role);
     let (rel, text) = draft::seal(&mut file, &signer, &ws.layout.checkins)?;
     charter::git::create_new_file(&ws.root.join(&rel), text.as_bytes()).map_err(|e| {

@@ -7,8 +7,10 @@ use std::path::PathBuf;
 
 use charter::agreement::model::ConclusionReason;
 use charter::conclusion::{conclude, Conclusion, Request};
+use charter::signoff::signer::{acting_role, trusted_signer, Signing};
+use charter::signoff::NAMESPACE;
 
-use super::error::{code, CliError, CliResult};
+use super::error::{CliError, CliResult};
 use super::sign::RoleArg;
 use super::Global;
 
@@ -78,15 +80,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         None => today,
     };
     let rel = ws.layout.agreement_file(id);
-    let head = charter::history::head_commit(repo)?;
+    let at_head = charter::record::load_at_head(repo, id, today)?;
     let signers = ws.signing_trust_root()?;
-    let (record, _) = charter::record::load_at_head(repo, id, today)?;
-    let committed = charter::history::blob_at(repo, &head, &rel)?.unwrap_or_default();
+    let committed = at_head.committed_text(repo)?.unwrap_or_default();
     let on_disk = ws
         .read(&rel)
         .map_err(|f| CliError::new(format!("{rel}: {}", f.message)))?;
     let Conclusion { agreement, text } = conclude(
-        &record,
+        &at_head.record,
         &rel,
         &committed,
         on_disk.as_deref(),
@@ -99,23 +100,29 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
 
     // Who concludes, and can they sign? Checked before anything is written.
     let key = args.key.as_ref().map(|k| global.cwd.join(k));
-    let role = charter::signoff::signer::acting_role(
+    let role = acting_role(
         args.role.map(Into::into),
         key.as_deref(),
         repo,
         agreement,
         &signers,
-        charter::signoff::NAMESPACE,
+        NAMESPACE,
     )?;
-    let principal = role.email(agreement).to_owned();
-    charter::signoff::signer::trusted_signer(
-        key.as_deref(),
+    let signing = Signing {
+        id,
+        agreement,
+        role,
+        namespace: NAMESPACE,
+        key: key.as_deref(),
+    };
+    let now = charter::ident::committer_now()?;
+    trusted_signer(
         repo,
         &ws.root,
-        &principal,
         &signers,
-        charter::signoff::NAMESPACE,
         &ws.layout.allowed_signers,
+        &signing,
+        now,
     )?;
     charter::git::refuse_during_operation(repo)?;
     let identity = charter::ident::Identity::of(repo)?;
@@ -156,14 +163,9 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         no_commit: false,
         today: None,
     };
-    match super::sign::run(&sign, global)? {
-        code::OK => Ok(code::OK),
-        other => {
-            super::note(
-                global,
-                &format!("the conclusion is committed but not signed yet: sign it with `charter sign {id}`"),
-            );
-            Ok(other)
-        }
-    }
+    super::sign::run(&sign, global).map_err(|e| {
+        e.hint(format!(
+            "the conclusion is committed but not signed yet: sign it with `charter sign {id}`"
+        ))
+    })
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use charter::signoff::decline::{check_reason, proposal_to_decline, seal, DeclineFile, NAMESPACE};
-use charter::signoff::signer::trusted_signer;
+use charter::signoff::signer::{trusted_signer, Signing};
 use ssh_key::HashAlg;
 
 use super::error::{code, CliError, CliResult};
@@ -37,39 +37,43 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     if let Some(r) = &args.reason {
         check_reason(r).map_err(|e| CliError::new(format!("--reason: {e}")))?;
     }
-    let head = charter::history::head_commit(repo)?;
-    let (head_signers, _) = charter::record::signers_at(repo, &head, &ws.layout)?;
+    let at_head = charter::record::load_at_head(repo, id, today)?;
     let signers = ws.signing_trust_root()?;
-    let (record, _) = charter::record::load_at_head(repo, id, today)?;
     let role: charter::agreement::Role = args.role.into();
-    let (version, agreement) = proposal_to_decline(&record, role)?;
+    let (version, agreement) = proposal_to_decline(&at_head.record, role)?;
     let principal = role.email(agreement).to_owned();
     charter::git::refuse_during_operation(repo)?;
     let identity = charter::ident::Identity::of(repo)?;
+    let now = charter::ident::committer_now()?;
     let key = args.key.as_ref().map(|k| global.cwd.join(k));
+    let signing = Signing {
+        id,
+        agreement,
+        role,
+        namespace: NAMESPACE,
+        key: key.as_deref(),
+    };
     let signer = trusted_signer(
-        key.as_deref(),
         repo,
         &ws.root,
-        &principal,
         &signers,
-        NAMESPACE,
         &ws.layout.allowed_signers,
+        &signing,
+        now,
     )?;
     super::warn_if_not_yet_trusted(
         global,
         &ws,
-        &head_signers,
-        &principal,
-        &signer,
-        (NAMESPACE, "decline"),
-    )?;
+        &at_head.inputs.signers,
+        (&signing, &signer),
+        ("decline", now),
+    );
     let mut file = DeclineFile::new(
         id,
         version.as_str(),
         role,
         &principal,
-        charter::ident::committer_now()?,
+        now,
         args.reason.clone(),
     );
     let (rel, text) = seal(&mut file, &signer, &ws.layout.signoffs)?;

@@ -102,7 +102,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             "{}",
             paint(HEADING, &format!("$ charter log {id}"), color)
         )?;
-        let (record, _) = charter::record::load_at_head(repo, id, today)?;
+        let record = charter::record::load_at_head(repo, id, today)?.record;
         super::log::print_text(&mut out, &record, color)?;
     }
     // What the pending amendment (committed, so also the working tree's)

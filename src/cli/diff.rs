@@ -196,7 +196,7 @@ fn signed_base<'r>(
         CliError::new(format!("{file} is not named like an agreement (<id>.yaml)"))
     })?;
     let today = super::today(today)?;
-    let (record, _) = charter::record::load_at_head(repo, id, today)?;
+    let record = charter::record::load_at_head(repo, id, today)?.record;
     let index = record.evaluation.in_force;
     let in_force = index
         .map(|i| &record.evaluation.versions[i])

@@ -12,7 +12,8 @@ pub mod code {
     pub const BROKEN: u8 = 2;
 }
 
-/// An error that ends a command without a verdict (exit code 2), or a closed
+/// What ends a command early: a message with advice and its exit code
+/// (2 when charter could not act, 1 when the rules refused), or a closed
 /// pipe, which ends it quietly.
 #[derive(Debug)]
 pub enum CliError {
@@ -22,17 +23,30 @@ pub enum CliError {
         message: String,
         /// What to do about it.
         hints: Vec<String>,
+        /// [`code::BROKEN`], or [`code::VERDICT`] for a refusal by the rules.
+        code: u8,
     },
     /// The reader of our output went away (`charter log | head`).
     BrokenPipe,
 }
 
 impl CliError {
-    /// An error with a message and no hint.
+    /// An error with a message and no hint: charter could not act.
     pub fn new(message: impl Into<String>) -> Self {
         CliError::Failed {
             message: message.into(),
             hints: Vec::new(),
+            code: code::BROKEN,
+        }
+    }
+
+    /// The rules refuse what was asked: a verdict, exit code 1, printed
+    /// like any error.
+    pub fn denied(message: impl Into<String>) -> Self {
+        CliError::Failed {
+            message: message.into(),
+            hints: Vec::new(),
+            code: code::VERDICT,
         }
     }
 
@@ -66,10 +80,14 @@ impl From<std::io::Error> for CliError {
 
 impl From<charter::error::Error> for CliError {
     fn from(e: charter::error::Error) -> Self {
-        let hints: Vec<String> = e.hints().into_iter().map(str::to_owned).collect();
-        hints
+        let start = match e.kind() {
+            charter::error::ErrorKind::Denied => CliError::denied(e.to_string()),
+            _ => CliError::new(e.to_string()),
+        };
+        e.hints()
             .into_iter()
-            .fold(CliError::new(e.to_string()), CliError::hint)
+            .map(str::to_owned)
+            .fold(start, CliError::hint)
     }
 }
 

@@ -40,7 +40,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let id = super::ids::agreement_id(&args.id, &ws, global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;
-    let (record, _) = charter::record::load_at_head(repo, &id, today)?;
+    let record = charter::record::load_at_head(repo, &id, today)?.record;
     let known = ws.known_ids();
     if record.evaluation.versions.is_empty() && !known.contains(&id) {
         return Err(super::ids::unknown_agreement(&id, "at HEAD", &ws, &known));

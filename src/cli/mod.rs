@@ -213,7 +213,11 @@ pub fn main() -> ExitCode {
     match Global::resolve(&cli).and_then(|g| dispatch(cli.command, &g)) {
         Ok(code) => ExitCode::from(code),
         Err(CliError::BrokenPipe) => ExitCode::from(code::OK),
-        Err(CliError::Failed { message, hints }) => {
+        Err(CliError::Failed {
+            message,
+            hints,
+            code,
+        }) => {
             let color = match color_choice {
                 Some(ColorWhen::Always) => true,
                 Some(ColorWhen::Never) => false,
@@ -235,7 +239,7 @@ pub fn main() -> ExitCode {
                     charter::render::style::paint(charter::render::style::DIM, "hint:", color);
                 let _ = writeln!(err, "{label} {}", shown(&hint));
             }
-            ExitCode::from(code::BROKEN)
+            ExitCode::from(code)
         }
     }
 }
@@ -297,29 +301,30 @@ pub fn note(_global: &Global, message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{message}");
 }
 
-/// Warn when the key that made a `what` record is trusted by the working
-/// tree's `allowed_signers` but not yet by HEAD's (`head`).
+/// Warn when the key that made a `what` record ("sign-off", "check-in")
+/// is trusted by the working tree's `allowed_signers` but not yet by
+/// HEAD's (`head`) at `now`.
 pub fn warn_if_not_yet_trusted(
     global: &Global,
     ws: &charter::workspace::Workspace,
     head: &charter::signoff::AllowedSigners,
-    principal: &str,
-    signer: &charter::signoff::signer::Signer,
-    (namespace, what): (&str, &str),
-) -> Result<(), CliError> {
-    let now = charter::ident::committer_now()?;
+    (signing, signer): (
+        &charter::signoff::signer::Signing<'_>,
+        &charter::signoff::signer::Signer,
+    ),
+    (what, now): (&str, chrono::DateTime<chrono::Utc>),
+) {
     if let Some(warning) = charter::signoff::signer::not_yet_trusted(
         head,
         &ws.layout.allowed_signers,
-        principal,
+        signing.role.email(signing.agreement),
         signer.public_key(),
-        namespace,
+        signing.namespace,
         now,
         what,
     ) {
         note(global, &warning);
     }
-    Ok(())
 }
 
 /// Refuse an agreement id that is not `[a-z0-9][a-z0-9-]{0,63}`: ids become

@@ -7,23 +7,19 @@
 //! `charter sign` never leaves behind a file that `charter verify` rejects
 //! for a reason known at signing time.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use charter::agreement::lint::{self, Context, Parsed};
+use charter::agreement::lint::Parsed;
 use charter::agreement::{Agreement, Role, VersionId};
 use charter::amendment::{
     as_if_signed, existing_signoff, plan_signoff, SignRefusal, SignoffMeaning,
 };
-use charter::error::ErrorKind;
-use charter::history::index::roots_of_agreements;
-use charter::history::store::{self, Want};
-use charter::history::{self, FileState, Index};
+use charter::history::FileState;
 use charter::record;
 use charter::rules::{Approval, NoticeCheck, VersionReport};
-use charter::signoff::signer::{choose_key, not_yet_trusted, other_party_key, untrusted};
-use charter::signoff::{seal, AllowedSigners, Claim, NAMESPACE};
-use ssh_key::{HashAlg, PublicKey};
+use charter::signoff::signer::{acting_role, trusted_signer, Signing};
+use charter::signoff::{seal, Claim, NAMESPACE};
+use ssh_key::HashAlg;
 
 use super::error::{code, CliError, CliResult};
 use super::Global;
@@ -51,7 +47,8 @@ impl From<RoleArg> for Role {
 pub struct Args {
     /// The agreement's id (the file stem of agreements/ID.yaml).
     pub id: String,
-    /// Sign as this party (default: the party whose email is git's user.email).
+    /// Sign as this party (default: the party the key is trusted for,
+    /// else the one whose email is git's user.email).
     #[arg(long = "as", value_enum, value_name = "ROLE")]
     pub role: Option<RoleArg>,
     /// The SSH key: a private key file, or a public key (.pub) whose private
@@ -114,42 +111,23 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             }
             let mut err = std::io::stderr().lock();
             let _ = charter::render::findings::text(&mut err, &errors, &sources, global.color_err);
-            return refuse(
-                global,
-                CliError::new(format!(
-                    "{rel} is not a valid agreement ({}); only a valid version can be signed",
-                    charter::plural::count(errors.len().max(1), "error")
-                ))
-                .hint(format!(
-                    "fix the errors above (`charter validate {rel}`), commit, then sign"
-                )),
-            );
+            return Err(CliError::denied(format!(
+                "{rel} is not a valid agreement ({}); only a valid version can be signed",
+                charter::plural::count(errors.len().max(1), "error")
+            ))
+            .hint(format!(
+                "fix the errors above (`charter validate {rel}`), commit, then sign"
+            )));
         }
     };
 
-    // HEAD: the version there, and whether this is it.
-    let head = match repo.head() {
-        Ok(_) => Some(history::head_commit(repo)?),
-        Err(e)
-            if e.code() == git2::ErrorCode::UnbornBranch
-                || e.code() == git2::ErrorCode::NotFound =>
-        {
-            None
-        }
-        Err(e) => return Err(charter::error::Error::git("reading HEAD", e).into()),
-    };
-    let head_version = match &head {
-        Some(head) => history::blob_at(repo, head, &rel)?.and_then(|b| {
-            lint::check(&rel, &b, &Context::default())
-                .0
-                .version()
-                .cloned()
-        }),
-        None => None,
-    };
-    let committed = head_version.as_ref() == Some(&version);
+    // The record at HEAD, read and judged as HEAD says, and whether the
+    // working tree's version is HEAD's.
+    let today = super::today(args.today.as_deref())?;
+    let at_head = record::load_at_head_or_empty(repo, id, today, &ws.layout)?;
+    let committed = at_head.version() == Some(&version);
     if !committed && !args.no_commit {
-        let what = match &head_version {
+        let what = match at_head.version() {
             Some(v) => format!(
                 "{rel} in the working tree (version {}) differs from HEAD (version {})",
                 version.short(),
@@ -168,25 +146,6 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     if !args.no_commit {
         charter::git::refuse_during_operation(repo)?;
     }
-
-    // Who signs.
-    let role = match args.role {
-        Some(r) => Role::from(r),
-        None => charter::signoff::signer::role_from_git(repo, &agreement)?,
-    };
-    let principal = role.email(&agreement).to_owned();
-
-    // The record at HEAD, judged with HEAD's trust root.
-    let today = super::today(args.today.as_deref())?;
-    let head_signers = match &head {
-        Some(head) => record::signers_at(repo, head, &ws.layout)?.0,
-        None => AllowedSigners::default(),
-    };
-    let index = match &head {
-        Some(head) => store::open(repo, &ws.layout, head.id(), Want::Agreements(&[id]), true)?,
-        None => Index::empty(roots_of_agreements(&ws.layout, [id])),
-    };
-    let record = record::load(repo, &index, &ws.layout, id, &head_signers, today)?;
     // charter's clock is the commit's: the committer date git would give
     // the commit that records this sign-off (GIT_COMMITTER_DATE, else now).
     let identity = if args.no_commit {
@@ -198,8 +157,23 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         Some(who) => charter::ident::time_of(who.committer_time())?,
         None => charter::ident::committer_now()?,
     };
+
+    // Who signs: the trust root in the working tree decides which keys may.
+    let signers = ws.signing_trust_root()?;
+    let key_path = args.key.as_ref().map(|k| global.cwd.join(k));
+    let role = acting_role(
+        args.role.map(Role::from),
+        key_path.as_deref(),
+        repo,
+        &agreement,
+        &signers,
+        NAMESPACE,
+    )?;
+    let principal = role.email(&agreement).to_owned();
+
     // An uncommitted version lands by charter::amendment's one rule, as
     // `amend` judges it.
+    let record = &at_head.record;
     let working = (!committed).then(|| {
         FileState::Present(Parsed::Valid {
             version: version.clone(),
@@ -207,10 +181,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             agreement: agreement.clone(),
         })
     });
-    let tip = index.chain().commits.last().map(|c| c.time);
+    let tip = at_head.index.chain().commits.last().map(|c| c.time);
     let clock = super::clock(args.today.as_deref(), now)?;
     let plan = match plan_signoff(
-        &record,
+        record,
         tip,
         &version,
         working.clone(),
@@ -225,20 +199,14 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             )))
         }
         Err(SignRefusal::NothingNew(version)) => {
-            return refuse(
-                global,
-                CliError::new(format!(
-                    "{rel} is the same text as its signed version {}; there is nothing new to sign",
-                    version.short()
-                )),
-            )
+            return Err(CliError::denied(format!(
+                "{rel} is the same text as its signed version {}; there is nothing new to sign",
+                version.short()
+            )))
         }
-        Err(SignRefusal::Notice(notice)) => return refuse(global, notice_refusal(&notice, &rel)),
+        Err(SignRefusal::Notice(notice)) => return Err(notice_refusal(&notice, &rel)),
     };
     let (target, amends) = (&plan.target, plan.amends);
-
-    // The trust root in the working tree decides whether the key may sign.
-    let signers = ws.signing_trust_root()?;
     let wanted = SignoffMeaning {
         version: version.as_str(),
         amends: amends.as_ref().map_or("none", VersionId::as_str),
@@ -250,50 +218,38 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     if let Some(existing) = existing_signoff(
         &worktree,
         &ws.layout,
-        &record,
+        record,
         target.point,
         &signers,
         now,
         &wanted,
     ) {
-        return refuse(
-            global,
-            CliError::new(format!(
-                "{existing} already records this sign-off ({role} {principal} for version {}{})",
-                version.short(),
-                if args.waive_notice {
-                    ", waiving the notice"
-                } else {
-                    ""
-                }
-            ))
-            .hint("a second identical sign-off would change nothing"),
-        );
+        return Err(CliError::denied(format!(
+            "{existing} already records this sign-off ({role} {principal} for version {}{})",
+            version.short(),
+            if args.waive_notice {
+                ", waiving the notice"
+            } else {
+                ""
+            }
+        ))
+        .hint("a second identical sign-off would change nothing"));
     }
-    let trusted = |key: &PublicKey| {
-        signers
-            .check(&principal, key.key_data(), NAMESPACE, now)
-            .is_ok()
+    let signing = Signing {
+        id,
+        agreement: &agreement,
+        role,
+        namespace: NAMESPACE,
+        key: key_path.as_deref(),
     };
-    let key_path = args.key.as_ref().map(|k| global.cwd.join(k));
-    let signer = choose_key(key_path.as_deref(), repo, &ws.root, &principal, &trusted)?;
-    if let Err(why) = signers.check(&principal, signer.public_key().key_data(), NAMESPACE, now) {
-        if let Some(refusal) =
-            other_party_key(id, role, &agreement, &signers, signer.public_key(), now)
-        {
-            return refuse(global, refusal.into());
-        }
-        return refuse(
-            global,
-            untrusted(
-                &ws.layout.allowed_signers,
-                &principal,
-                signer.public_key(),
-                &why,
-            )
-            .into(),
-        );
-    }
+    let signer = trusted_signer(
+        repo,
+        &ws.root,
+        &signers,
+        &ws.layout.allowed_signers,
+        &signing,
+        now,
+    )?;
 
     // Sign, and check the result as `verify` will.
     let claim = Claim::new(
@@ -306,10 +262,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         args.waive_notice,
     )
     .map_err(|e| CliError::new(format!("{rel}: cannot sign: {e}")))?;
-    let (signoff_rel, text) = match seal(&claim, &signer, &signers, now, &ws.layout.signoffs) {
-        Err(e) if e.kind() == ErrorKind::Refused => return refuse(global, e.into()),
-        sealed => sealed?,
-    };
+    let (signoff_rel, text) = seal(&claim, &signer, &signers, now, &ws.layout.signoffs)?;
     charter::git::create_new_file(&ws.root.join(&signoff_rel), text.as_bytes()).map_err(|e| {
         CliError::new(format!("{signoff_rel}: cannot write the sign-off: {e}"))
             .hint("nothing was committed; run `charter sign` again")
@@ -328,17 +281,13 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         ),
     );
     super::note(global, &format!("wrote {signoff_rel}"));
-    if let Some(warning) = not_yet_trusted(
-        &head_signers,
-        &ws.layout.allowed_signers,
-        &principal,
-        signer.public_key(),
-        NAMESPACE,
-        now,
-        "sign-off",
-    ) {
-        super::note(global, &warning);
-    }
+    super::warn_if_not_yet_trusted(
+        global,
+        &ws,
+        &at_head.inputs.signers,
+        (&signing, &signer),
+        ("sign-off", now),
+    );
 
     let Some(identity) = identity else {
         super::note(
@@ -356,33 +305,24 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             time: 0,
             position: usize::MAX,
         };
-        let after = as_if_signed(&record, tip, working, signoff, clock, today);
+        let after = as_if_signed(record, tip, working, signoff, clock, today);
         note_outcome(global, after.as_ref(), &version, id, &agreement, false);
         return Ok(code::OK);
     };
     let message = format!("sign-off: {id} sha256:{} by {role}", version.short());
-    let commit = charter::git::commit_files(
+    super::commit_record(
         repo,
-        &[(signoff_rel.clone(), text.into_bytes())],
-        &message,
-        &identity.author,
-        &identity.committer,
-    )
-    .map_err(|e| {
-        CliError::from(e).hint(format!(
-            "{signoff_rel} was written but not committed; commit it with `git add {signoff_rel} && git commit`"
-        ))
-    })?;
-    super::note(
         global,
-        &format!("committed {} {message}", &commit.to_string()[..7]),
-    );
+        &identity,
+        &signoff_rel,
+        text.into_bytes(),
+        &message,
+    )?;
     // What the record says now.
-    let index = store::open(repo, &ws.layout, commit, Want::Agreements(&[id]), true)?;
-    let record = record::load(repo, &index, &ws.layout, id, &head_signers, today)?;
+    let now_signed = record::load_at_head(repo, id, today)?;
     note_outcome(
         global,
-        record.evaluation.versions.last(),
+        now_signed.record.evaluation.versions.last(),
         &version,
         id,
         &agreement,
@@ -391,32 +331,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     Ok(code::OK)
 }
 
-/// Print a refusal like any error, but end with exit code 1: the rules said
-/// no, which is a verdict rather than a failure to decide.
-pub(super) fn refuse(global: &Global, error: CliError) -> CliResult {
-    if let CliError::Failed { message, hints } = &error {
-        let paint = charter::render::style::paint;
-        let style = charter::render::style::ERROR;
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(
-            err,
-            "{} {message}",
-            paint(style, "error:", global.color_err)
-        );
-        for hint in hints {
-            let label = paint(charter::render::style::DIM, "hint:", global.color_err);
-            let _ = writeln!(err, "{label} {hint}");
-        }
-        Ok(code::VERDICT)
-    } else {
-        Err(error)
-    }
-}
-
-/// The refusal for an amendment that takes effect before the notice period
+/// The denial for an amendment that takes effect before the notice period
 /// allows, for a signer who does not waive it.
 fn notice_refusal(n: &NoticeCheck, rel: &str) -> CliError {
-    CliError::new(format!(
+    CliError::denied(format!(
         "{rel}: this amendment takes effect on {}, but its notice period of {}, counted from {} when renegotiation was opened, allows {} at the earliest",
         n.effective, charter::plural::count(n.notice_days as usize, "day"), n.opened, n.earliest_effective
     ))

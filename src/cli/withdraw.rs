@@ -23,9 +23,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let id = args.id.as_str();
     let today = super::today(None)?;
     let rel = ws.layout.agreement_file(id);
-    let (record, _) = charter::record::load_at_head(repo, id, today)?;
-    let head = charter::history::head_commit(repo)?;
-    let committed = charter::history::blob_at(repo, &head, &rel)?;
+    let at_head = charter::record::load_at_head(repo, id, today)?;
+    let committed = at_head.committed_text(repo)?;
     let on_disk = ws
         .read(&rel)
         .map_err(|f| CliError::new(format!("{rel}: {}", f.message)))?;
@@ -35,7 +34,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         text: bytes,
     } = withdraw(
         repo,
-        &record,
+        &at_head.record,
         &rel,
         committed.as_deref(),
         on_disk.as_deref(),

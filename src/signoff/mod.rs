@@ -81,8 +81,8 @@ pub enum InvalidSignoff {
 /// written under `dir/ID/`, checked first as `verify` will check it
 /// (against `signers` at `now`), so that `charter sign` never writes a
 /// sign-off it knows to be rejected. Returns the repository-relative path
-/// and the exact text. A signature that does not verify is a refusal
-/// ([`crate::error::ErrorKind::Refused`]); the rest are failures.
+/// and the exact text. A signature that does not verify is a denial
+/// ([`crate::error::ErrorKind::Denied`]); the rest are failures.
 pub fn seal(
     claim: &Claim,
     signer: &signer::Signer,
@@ -95,7 +95,7 @@ pub fn seal(
     let file = SignoffFile::new(claim, &armor)
         .map_err(|e| Error::other(format!("the signature made is unusable: {e}"), None))?;
     verify_signoff(&file, signers, now)
-        .map_err(|e| Error::refused(format!("the new sign-off does not verify: {e}")))?;
+        .map_err(|e| Error::denied(format!("the new sign-off does not verify: {e}")))?;
     let rendered = file
         .to_rendered()
         .map_err(|e| Error::other(format!("cannot write the sign-off: {e}"), None))?;

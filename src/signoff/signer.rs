@@ -335,36 +335,50 @@ pub fn acting_role(
     role_from_git(repo, agreement)
 }
 
-/// The key `principal` signs a `namespace` record with ([`choose_key`]),
-/// refused when the trust root (the working tree's `allowed_signers`, see
-/// [`crate::workspace::Workspace::signing_trust_root`]) does not accept it,
-/// with the line that would.
+/// What a command that makes a signed record asks for: the party who
+/// signs, the agreement, the record's namespace and the key if one was
+/// given. `sign`, `checkin`, `decline` and `conclude` all choose and check
+/// the key through [`trusted_signer`] with it, so they accept and refuse
+/// the same keys with the same words.
+pub struct Signing<'a> {
+    /// The agreement's id, for advice.
+    pub id: &'a str,
+    /// The agreement whose parties' emails are the principals.
+    pub agreement: &'a crate::agreement::Agreement,
+    /// The party who signs.
+    pub role: crate::agreement::Role,
+    /// The record's namespace (sign-off, check-in, decline).
+    pub namespace: &'a str,
+    /// `--key`, when given.
+    pub key: Option<&'a Path>,
+}
+
+/// The key the party of `signing` signs with ([`choose_key`]), denied
+/// ([`Error::Denied`]) when the trust root (`signers`, read from the file
+/// `allowed_signers`; the working tree's, see
+/// [`crate::workspace::Workspace::signing_trust_root`]) does not accept it
+/// at `now`: as the *other* party's key when it is one, else with the line
+/// that would trust it.
 pub fn trusted_signer(
-    key: Option<&Path>,
     repo: &Repository,
     root: &Path,
-    principal: &str,
     signers: &super::AllowedSigners,
-    namespace: &str,
     allowed_signers: &str,
+    signing: &Signing<'_>,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Signer> {
-    let now = crate::ident::committer_now()?;
+    let principal = signing.role.email(signing.agreement);
+    let namespace = signing.namespace;
     let trusted = |k: &PublicKey| {
         signers
             .check(principal, k.key_data(), namespace, now)
             .is_ok()
     };
-    let signer = choose_key(key, repo, root, principal, &trusted)?;
-    if let Err(why) = signers.check(principal, signer.public_key().key_data(), namespace, now) {
-        let line = allowed_signers_line(principal, signer.public_key());
-        return Err(Error::refused(format!(
-            "{allowed_signers} does not trust key {} to sign {namespace} records for {principal}: {why}",
-            signer.public_key().fingerprint(HashAlg::Sha256)
-        ))
-        .hint_that(format!(
-            "the key's line must allow the namespace {namespace}, e.g.:\n    {line}"
-        ))
-        .hint_that("add it (the file's owners review the change), then try again; or pass the key that is listed with --key"));
+    let signer = choose_key(signing.key, repo, root, principal, &trusted)?;
+    let key = signer.public_key();
+    if let Err(why) = signers.check(principal, key.key_data(), namespace, now) {
+        return Err(other_party_key(signing, signers, key, now)
+            .unwrap_or_else(|| untrusted(allowed_signers, principal, key, namespace, &why)));
     }
     Ok(signer)
 }
@@ -402,32 +416,34 @@ pub fn allowed_signers_line(principal: &str, key: &PublicKey) -> String {
         .unwrap_or_default()
 }
 
-/// The refusal for a key that is trusted for the *other* party of the
+/// The denial for a key that is trusted for the *other* party of the
 /// agreement: the signer most likely chose the wrong role. It names the
 /// right one, and never suggests trusting this key for the role asked
 /// (that would let one person sign for two). `None` when the key is not
 /// the other party's.
-pub fn other_party_key(
-    id: &str,
-    role: crate::agreement::Role,
-    agreement: &crate::agreement::Agreement,
+fn other_party_key(
+    signing: &Signing<'_>,
     signers: &super::AllowedSigners,
     key: &PublicKey,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<Error> {
     use crate::agreement::Role;
+    let role = signing.role;
     let other = Role::BOTH.into_iter().find(|r| *r != role)?;
-    let (mine, theirs) = (role.email(agreement), other.email(agreement));
+    let (mine, theirs) = (
+        role.email(signing.agreement),
+        other.email(signing.agreement),
+    );
     signers
-        .check(theirs, key.key_data(), super::NAMESPACE, now)
+        .check(theirs, key.key_data(), signing.namespace, now)
         .ok()?;
     let fingerprint = key.fingerprint(HashAlg::Sha256);
     Some(
-        Error::refused(format!(
-            "key {fingerprint} is trusted for the {other} ({theirs}), not for the {role} ({mine}); you asked to sign as the {role}"
+        Error::denied(format!(
+            "key {fingerprint} is trusted for the {other} ({theirs}), not for the {role} ({mine}); you asked to act as the {role}"
         ))
         .hint_that(format!(
-            "if you are the {other}, sign as the {other}: `charter sign {id} --as {other}`"
+            "if you are the {other}, act as the {other}: pass `--as {other}`"
         ))
         .hint_that(format!(
             "if you are the {role}, sign with your own key, the one listed for {mine} in allowed_signers (`--key PATH`); each party signs with their own key"
@@ -435,24 +451,25 @@ pub fn other_party_key(
     )
 }
 
-/// The refusal for a sign-off key that `allowed_signers` (at `path`) does
-/// not accept for `principal`, with the line to add or to fix.
-pub fn untrusted(
+/// The denial for a key that `allowed_signers` (at `path`) does not accept
+/// for `principal` in `namespace`, with the line to add or to fix.
+fn untrusted(
     path: &str,
     principal: &str,
     key: &PublicKey,
+    namespace: &str,
     why: &super::allowed_signers::Untrusted,
 ) -> Error {
     use super::allowed_signers::Untrusted;
     let fingerprint = key.fingerprint(HashAlg::Sha256);
     let line = allowed_signers_line(principal, key);
-    let error = Error::refused(format!(
-        "{path} does not trust key {fingerprint} to sign for {principal}: {why}"
+    let error = Error::denied(format!(
+        "{path} does not trust key {fingerprint} to sign {namespace} records for {principal}: {why}"
     ));
     match why {
         Untrusted::UnknownKey | Untrusted::PrincipalNotAllowed { .. } => error
             .hint_that(format!("add your key to {path}:\n    {line}"))
-            .hint_that("commit that change (reviewed by the file's owners), then sign again; or pass the key that is listed with --key"),
+            .hint_that("commit that change (reviewed by the file's owners), then try again; or pass the key that is listed with --key"),
         _ => error.hint_that(format!(
             "fix the key's line in {path}, or add a current one:\n    {line}"
         )),

@@ -1022,7 +1022,7 @@ fn checkin_with_a_key_trusted_in_the_working_tree_counts_once_it_is_committed() 
         run(&env, &args)
     };
     let out = checkin(&laptop);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("allowed_signers does not trust key"),
         "{}",
@@ -1099,4 +1099,56 @@ fn decline_with_a_key_trusted_in_the_working_tree_warns_until_committed() {
     let files = files_of_last_commit(&env);
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(files[0].contains("-mentee-decline-"), "{files:?}");
+}
+
+/// Every command that makes a signed record chooses and checks the key the
+/// same way: the other party's key is denied with the same words and exit
+/// code 1 (a verdict of the rules, as for `sign`), before anything is
+/// written or committed.
+#[test]
+fn every_signing_command_denies_the_other_partys_key_alike() {
+    let (env, keys) = signed();
+    let head = env.git(&["rev-parse", "HEAD"]);
+    let with_mentee_key = |args: &[&str]| {
+        let mut args = args.to_vec();
+        args.extend(["--as", "mentor", "--key", keys.mentee.path()]);
+        run(&env, &args)
+    };
+    let checkin = with_mentee_key(&["checkin", "ada-grace", "--note", "Met."]);
+    let conclude = with_mentee_key(&["conclude", "ada-grace", "--reason", "completed"]);
+    env.write(
+        AGREEMENT,
+        env.read(AGREEMENT).replace("notice: 14d", "notice: 7d"),
+    );
+    env.commit_all("Propose a shorter notice", NOW);
+    let proposed = env.git(&["rev-parse", "HEAD"]);
+    let decline = with_mentee_key(&["decline", "ada-grace"]);
+    let sign = with_mentee_key(&["sign", "ada-grace", "--waive-notice"]);
+    for (name, out) in [
+        ("checkin", &checkin),
+        ("conclude", &conclude),
+        ("decline", &decline),
+        ("sign", &sign),
+    ] {
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(out));
+        assert!(
+            stderr(out).contains(
+                "is trusted for the mentee (ada@example.com), not for the mentor (grace@example.com)"
+            ),
+            "{name}: {}",
+            stderr(out)
+        );
+        assert!(
+            stderr(out).contains("pass `--as mentee`"),
+            "{name}: {}",
+            stderr(out)
+        );
+    }
+    assert_ne!(head, proposed);
+    assert_eq!(
+        env.git(&["rev-parse", "HEAD"]),
+        proposed,
+        "nothing committed"
+    );
+    assert_eq!(env.git(&["status", "--porcelain"]), "", "nothing written");
 }

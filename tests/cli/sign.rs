@@ -438,10 +438,29 @@ fn the_role_comes_from_git_user_email() {
         stderr(&out)
     );
     env.git(&["config", "user.email", "someone@example.com"]);
-    let out = env.run(&["sign", "ada-grace", "--key", keys.mentor.path()]);
+    let out = env.run(&["sign", "ada-grace"]);
     assert_eq!(out.status.code(), Some(2));
     insta::assert_snapshot!("no_role_from_git_email", snap::render(&env, &out));
     assert!(stderr(&out).contains("--as mentor"), "{}", stderr(&out));
+}
+
+/// Without `--as`, a key trusted for one party alone says who signs, before
+/// git's `user.email` does: as `checkin` and `conclude` decide.
+#[test]
+fn the_role_comes_from_the_key_before_git_user_email() {
+    let (env, keys) = setup();
+    env.git(&["config", "user.email", "ada@example.com"]);
+    let out = env.run(&["sign", "ada-grace", "--key", keys.mentor.path()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("as mentor (grace@example.com)"),
+        "{}",
+        stderr(&out)
+    );
+    let file = signoff_of(&env, "mentor");
+    let (code, json) = verify_json(&env);
+    assert_eq!(code, Some(0), "{json:#}");
+    assert_eq!(report(&json, &file)["valid"], true, "{json:#}");
 }
 
 #[test]
