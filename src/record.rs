@@ -610,68 +610,105 @@ pub fn signers_at(
     crate::revision::Tree::Commit(repo, commit).signers(layout)
 }
 
+/// Every record at a commit, with what they were read by.
+pub struct AllAt {
+    /// The records, in id order.
+    pub records: Vec<Record>,
+    /// The commit's settings, layout and trust root.
+    pub inputs: crate::revision::Inputs,
+    /// The clamped time of the commit (the chain's tip), the moment the
+    /// records describe: `None` only for an empty chain.
+    pub tip_time: Option<i64>,
+}
+
 /// Every record at `commit` (HEAD, in practice), read with that commit's
 /// `charter.yaml` (where agreements and sign-offs live) and judged with its
-/// trust root, with those inputs: what `status` and `report` show. An
-/// uncommitted edit of `charter.yaml` changes none of it, as for `verify`.
+/// trust root, with those inputs: what `status`, `report` and `calendar`
+/// show. An uncommitted edit of `charter.yaml` changes none of it, as for
+/// `verify`.
 pub fn load_all_at(
     repo: &Repository,
     commit: &git2::Commit<'_>,
     today: NaiveDate,
-) -> Result<(Vec<Record>, crate::revision::Inputs)> {
+) -> Result<AllAt> {
     let parses = ParseStore::open_in_background(repo);
     let inputs = crate::revision::Inputs::load(&crate::revision::Tree::Commit(repo, commit))?;
     let layout = &inputs.layout;
     let index = crate::history::store::open(repo, layout, commit.id(), Want::All, true)?;
+    let tip_time = index.chain().commits.last().map(|c| c.time);
     let records = load_all_cached(repo, &index, layout, &inputs.signers, today, parses.wait())?;
-    Ok((records, inputs))
+    Ok(AllAt {
+        records,
+        inputs,
+        tip_time,
+    })
 }
 
-/// The record of one agreement as of HEAD, with what it was read by: the
-/// history side of every command that acts on one agreement (`sign`,
-/// `checkin`, `decline`, `conclude`, `withdraw`, `amend`, `log`, `diff`).
-pub struct AtHead {
-    /// The record, read with HEAD's `charter.yaml` and judged with HEAD's
-    /// trust root.
+/// The record of one agreement as of a commit (HEAD, in practice), with
+/// what it was read by: the history side of every command that acts on
+/// one agreement (`sign`, `checkin`, `decline`, `conclude`, `withdraw`,
+/// `amend`, `log`, `diff`, `show`).
+pub struct RecordAt {
+    /// The record, read with the commit's `charter.yaml` and judged with
+    /// its trust root.
     pub record: Record,
     /// The index it was read from.
     pub index: Index,
-    /// HEAD's settings, layout and trust root.
+    /// The commit's settings, layout and trust root.
     pub inputs: crate::revision::Inputs,
+    /// The commit; `None` for a repository without commits yet.
+    pub commit: Option<git2::Oid>,
 }
 
-impl AtHead {
-    /// The agreement's version at HEAD: `None` when the file is absent
-    /// there or is not plain data.
+impl RecordAt {
+    /// The agreement's version at the commit: `None` when the file is
+    /// absent there or is not plain data.
     pub fn version(&self) -> Option<&crate::agreement::VersionId> {
         self.record.history.current().version()
     }
 
-    /// The agreement file's bytes at HEAD (at HEAD's path for it), `None`
-    /// when it is absent there or the repository has no commits.
+    /// The agreement file's bytes at the commit (at the commit's path for
+    /// it), `None` when it is absent there or there is no commit.
     pub fn committed_text(&self, repo: &Repository) -> Result<Option<Vec<u8>>> {
-        match crate::history::head_commit(repo) {
-            Ok(head) => crate::history::blob_at(repo, &head, &self.record.history.path),
-            Err(crate::error::Error::NoCommits) => Ok(None),
-            Err(e) => Err(e),
-        }
+        let Some(id) = self.commit else {
+            return Ok(None);
+        };
+        let commit = repo
+            .find_commit(id)
+            .map_err(|e| crate::error::Error::git("reading the commit", e))?;
+        crate::history::blob_at(repo, &commit, &self.record.history.path)
     }
 }
 
 /// Load the record of `id` as of HEAD, read with HEAD's `charter.yaml` and
 /// judged with HEAD's trust root (see [`load_all_at`]). A repository
 /// without commits is [`crate::error::Error::NoCommits`].
-pub fn load_at_head(repo: &Repository, id: &str, today: NaiveDate) -> Result<AtHead> {
+pub fn load_at_head(repo: &Repository, id: &str, today: NaiveDate) -> Result<RecordAt> {
     let head = crate::history::head_commit(repo)?;
-    let inputs = crate::revision::Inputs::load(&crate::revision::Tree::Commit(repo, &head))?;
+    load_at(repo, &head, id, today, true)
+}
+
+/// Load the record of `id` as of `commit`, read with that commit's
+/// `charter.yaml` and judged with its trust root, as `verify` reads a
+/// revision; `save` stores the history index it extends (see
+/// [`crate::history::store::open`]).
+pub fn load_at(
+    repo: &Repository,
+    commit: &git2::Commit<'_>,
+    id: &str,
+    today: NaiveDate,
+    save: bool,
+) -> Result<RecordAt> {
+    let inputs = crate::revision::Inputs::load(&crate::revision::Tree::Commit(repo, commit))?;
     let layout = &inputs.layout;
     let index =
-        crate::history::store::open(repo, layout, head.id(), Want::Agreements(&[id]), true)?;
+        crate::history::store::open(repo, layout, commit.id(), Want::Agreements(&[id]), save)?;
     let record = load(repo, &index, layout, id, &inputs.signers, today)?;
-    Ok(AtHead {
+    Ok(RecordAt {
         record,
         index,
         inputs,
+        commit: Some(commit.id()),
     })
 }
 
@@ -683,17 +720,18 @@ pub fn load_at_head_or_empty(
     id: &str,
     today: NaiveDate,
     layout: &Layout,
-) -> Result<AtHead> {
+) -> Result<RecordAt> {
     match load_at_head(repo, id, today) {
         Err(crate::error::Error::NoCommits) => {
             let roots = crate::history::index::roots_of_agreements(layout, [id]);
             let index = Index::empty(roots);
             let inputs = crate::revision::Inputs::none(layout.clone());
             let record = load(repo, &index, layout, id, &inputs.signers, today)?;
-            Ok(AtHead {
+            Ok(RecordAt {
                 record,
                 index,
                 inputs,
+                commit: None,
             })
         }
         other => other,

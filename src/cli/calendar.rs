@@ -39,9 +39,6 @@ fn date_arg(flag: &str, value: Option<&str>) -> Result<Option<chrono::NaiveDate>
 
 /// Print the calendar of the agreements at HEAD.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    for id in &args.ids {
-        super::check_id(id)?;
-    }
     let from = date_arg("--from", args.from.as_deref())?;
     let to = date_arg("--to", args.to.as_deref())?;
     if let (Some(f), Some(t)) = (from, to) {
@@ -50,51 +47,36 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         }
     }
     let ws = super::workspace(global)?;
+    let ids = args
+        .ids
+        .iter()
+        .map(|arg| super::ids::agreement_id(arg, &ws, global))
+        .collect::<Result<Vec<_>, _>>()?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let today = super::today(args.today.as_deref())?;
     let head = charter::history::head_commit(repo)?;
     // HEAD's charter.yaml and trust root, as every report on HEAD reads them.
-    let inputs = charter::revision::Inputs::load(&charter::revision::Tree::Commit(repo, &head))?;
-    let layout = &inputs.layout;
-    let parses = charter::history::parse_store::ParseStore::open_in_background(repo);
-    let index = charter::history::store::open(
-        repo,
-        layout,
-        head.id(),
-        charter::history::store::Want::All,
-        true,
-    )?;
-    let records = charter::record::load_all_cached(
-        repo,
-        &index,
-        layout,
-        &inputs.signers,
-        today,
-        parses.wait(),
-    )?;
-    for id in &args.ids {
+    let charter::record::AllAt {
+        records,
+        inputs,
+        tip_time,
+    } = charter::record::load_all_at(repo, &head, today)?;
+    for id in &ids {
         if !records.iter().any(|r| &r.id == id) {
-            return Err(
-                CliError::new(format!("no agreement `{id}` at HEAD")).hint(format!(
-                    "agreements live in {}/<id>.yaml and must be committed",
-                    layout.agreements
-                )),
-            );
+            let known: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
+            return Err(super::ids::unknown_agreement(id, "at HEAD", &ws, &known));
         }
     }
     let opts = charter::calendar::Options {
-        ids: args.ids.clone(),
+        ids,
         party: args.party.clone(),
         from,
         to,
         name: inputs.settings.program.clone(),
     };
     let events = charter::calendar::events(&records, &opts);
-    let stamp = index
-        .chain()
-        .commits
-        .last()
-        .and_then(|c| chrono::DateTime::<chrono::Utc>::from_timestamp(c.time, 0))
+    let stamp = tip_time
+        .and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t, 0))
         .unwrap_or_default();
     let text = charter::calendar::write(&events, &opts, stamp);
     let mut out = std::io::stdout().lock();

@@ -48,10 +48,10 @@ pub struct Args {
 
 /// Write, sign and commit the check-in.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    super::check_id(&args.id)?;
     let ws = super::workspace(global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
-    let id = args.id.as_str();
+    let id = super::ids::agreement_id(&args.id, &ws, global)?;
+    let id = id.as_str();
     let today = super::today(None)?;
     let date: NaiveDate = match &args.date {
         Some(d) => charter::agreement::types::Date::parse(d)
@@ -60,7 +60,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         None => today,
     };
     // A check-in is judged on its own day: the version in force then.
-    let at_head = charter::record::load_at_head(repo, id, date)?;
+    let at_head = super::ids::record_at_head(repo, id, date, &ws)?;
     let signers = ws.signing_trust_root()?;
     let draft = draft::draft(
         &at_head.record,

@@ -29,15 +29,15 @@ pub struct Args {
 
 /// Sign, write and commit the refusal.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    super::check_id(&args.id)?;
     let ws = super::workspace(global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
-    let id = args.id.as_str();
+    let id = super::ids::agreement_id(&args.id, &ws, global)?;
+    let id = id.as_str();
     let today = super::today(None)?;
     if let Some(r) = &args.reason {
         check_reason(r).map_err(|e| CliError::new(format!("--reason: {e}")))?;
     }
-    let at_head = charter::record::load_at_head(repo, id, today)?;
+    let at_head = super::ids::record_at_head(repo, id, today, &ws)?;
     let signers = ws.signing_trust_root()?;
     let role: charter::agreement::Role = args.role.into();
     let (version, agreement) = proposal_to_decline(&at_head.record, role)?;

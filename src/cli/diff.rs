@@ -368,36 +368,14 @@ fn limits(
     global: &Global,
     given: &[String],
 ) -> Result<Option<Vec<String>>, CliError> {
-    let dir = ws.layout.agreements.trim_end_matches('/');
-    let mut files = Vec::new();
-    for arg in given {
-        // `-- agreements` names the directory, not an agreement of that id.
-        if is_valid_id(arg) && !global.cwd.join(arg).is_dir() {
-            files.push(format!("{dir}/{arg}{}", file_name::EXTENSION));
-            continue;
-        }
-        let rel = ws.relative(&global.cwd, arg)?;
-        if rel == dir {
-            return Ok(None);
-        }
-        let in_dir = rel
-            .strip_prefix(dir)
-            .and_then(|rest| rest.strip_prefix('/'))
-            .is_some_and(|name| !name.contains('/') && file_name::is_yaml(name));
-        if !in_dir {
-            return Err(CliError::new(format!(
-                "{arg} is not an agreement: charter diff compares the files in {dir}/"
-            ))
-            .hint(format!(
-                "give agreement ids or files in {dir}/, e.g. `charter diff -- ada-grace`"
-            )));
-        }
-        if let Some(problem) = file_name::problem(&rel) {
-            return Err(CliError::new(format!("{rel}: {}", problem.message)).hint(problem.hint));
-        }
-        files.push(rel);
-    }
-    Ok((!files.is_empty()).then_some(files))
+    let ids = super::ids::agreement_ids(given, ws, global)?;
+    Ok(ids
+        .map(|ids| {
+            ids.iter()
+                .map(|id| ws.layout.agreement_file(id))
+                .collect::<Vec<_>>()
+        })
+        .filter(|files| !files.is_empty()))
 }
 
 /// Say that a changed file in the agreements directory was left out because

@@ -32,11 +32,69 @@ pub fn agreement_id(arg: &str, ws: &Workspace, global: &Global) -> Result<String
             "give the id (the file stem of {dir}/<id>.yaml, e.g. ada-grace) or the path of the agreement's file, e.g. {dir}/ada-grace.yaml"
         ))
     };
-    let rel = ws
-        .relative(&global.cwd, arg)
-        .map_err(|_| not_an_agreement())?;
-    let id = charter::agreement::file_name::id_in(dir, &rel).ok_or_else(not_an_agreement)?;
-    Ok(id.to_owned())
+    let rel = match ws.relative(&global.cwd, arg) {
+        Ok(rel) => rel,
+        // A YAML file outside the repository: say so, it is the mistake.
+        Err(e) if charter::agreement::file_name::is_yaml(arg) => return Err(e.into()),
+        Err(_) => return Err(not_an_agreement()),
+    };
+    agreement_file_id(dir, &rel).ok_or_else(not_an_agreement)?
+}
+
+/// The id of `rel` when it is a YAML file directly in the agreements
+/// directory `dir`: `Some(Ok)` for an agreement's file, `Some(Err)` with the
+/// naming problem's advice for a misnamed one (`ada-grace.yml`), `None` for
+/// any other path.
+fn agreement_file_id(dir: &str, rel: &str) -> Option<Result<String, CliError>> {
+    use charter::agreement::file_name::{id_in, is_yaml, problem};
+    if let Some(id) = id_in(dir, rel) {
+        return Some(Ok(id.to_owned()));
+    }
+    let name = rel.strip_prefix(dir)?.strip_prefix('/')?;
+    if name.contains('/') || !is_yaml(name) {
+        return None;
+    }
+    let problem = problem(rel)?;
+    Some(Err(
+        CliError::new(format!("{rel}: {}", problem.message)).hint(problem.hint)
+    ))
+}
+
+/// The agreement ids `args` name (ids or paths, as [`agreement_id`] reads
+/// them), `None` when one of them is the agreements directory itself,
+/// which names them all (`charter diff -- agreements`).
+pub fn agreement_ids(
+    args: &[String],
+    ws: &Workspace,
+    global: &Global,
+) -> Result<Option<Vec<String>>, CliError> {
+    let dir = ws.layout.agreements.trim_end_matches('/');
+    let mut ids = Vec::with_capacity(args.len());
+    for arg in args {
+        let names_dir = !is_valid_id(arg) || global.cwd.join(arg).is_dir();
+        if names_dir && ws.relative(&global.cwd, arg).is_ok_and(|rel| rel == dir) {
+            return Ok(None);
+        }
+        ids.push(agreement_id(arg, ws, global)?);
+    }
+    Ok(Some(ids))
+}
+
+/// The record at HEAD of agreement `id`, for the commands that act on its
+/// history (`checkin`, `decline`, `conclude`, `withdraw`): an id that never
+/// named a file at HEAD or before is worded as every command words an
+/// unknown id, rather than as "nothing signed" or "nothing to decline".
+pub fn record_at_head(
+    repo: &git2::Repository,
+    id: &str,
+    today: chrono::NaiveDate,
+    ws: &Workspace,
+) -> Result<charter::record::RecordAt, CliError> {
+    let at = charter::record::load_at_head(repo, id, today)?;
+    if at.record.history.points.is_empty() {
+        return Err(unknown_agreement(id, "at HEAD", ws, &ws.known_ids()));
+    }
+    Ok(at)
 }
 
 /// The error for an id that names no agreement, worded the same by every

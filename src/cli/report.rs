@@ -93,7 +93,9 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let today = super::today(args.today.as_deref())?;
     let head = charter::history::head_commit(repo)?;
     // HEAD's records, and HEAD's charter.yaml for the programme's name.
-    let (records, inputs) = charter::record::load_all_at(repo, &head, today)?;
+    let charter::record::AllAt {
+        records, inputs, ..
+    } = charter::record::load_all_at(repo, &head, today)?;
     let mut states: Vec<AgreementState> = args.state.iter().map(|&s| s.into()).collect();
     states.dedup();
     let filters = Filters {

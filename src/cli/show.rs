@@ -64,16 +64,8 @@ pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
     };
     // The layout and trust root of the revision shown, as `verify` reads
     // them, so both always agree on who signed.
-    let layout = super::verify::layout_at(repo, &commit)?;
-    let (signers, _) = charter::record::signers_at(repo, &commit, &layout)?;
-    let index = charter::history::store::open(
-        repo,
-        &layout,
-        commit.id(),
-        charter::history::store::Want::Agreements(&[id.as_str()]),
-        args.at.is_none(),
-    )?;
-    let record = charter::record::load(repo, &index, &layout, &id, &signers, today)?;
+    let at = charter::record::load_at(repo, &commit, &id, today, args.at.is_none())?;
+    let (record, layout) = (&at.record, &at.inputs.layout);
     let path = layout.agreement_file(&id);
     let e = &record.evaluation;
     let index = e.shown(args.at.is_some() || args.pending);

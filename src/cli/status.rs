@@ -42,7 +42,9 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let head = charter::history::head_commit(repo)?;
     // HEAD's charter.yaml: where the records live and the lint settings a
     // committed file is judged with.
-    let (records, inputs) = charter::record::load_all_at(repo, &head, today)?;
+    let charter::record::AllAt {
+        records, inputs, ..
+    } = charter::record::load_all_at(repo, &head, today)?;
     let Status {
         agreements: entries,
     } = charter::status::status(repo, &records, &inputs.settings, today)?;

@@ -15,8 +15,9 @@ use super::Global;
 
 /// Compare the recorded version of agreement `id`'s template with the template now.
 pub fn run(id: &str, format: Format, exit_code: bool, global: &Global) -> CliResult {
-    super::check_id(id)?;
     let ws = super::workspace(global)?;
+    let id = super::ids::agreement_id(id, &ws, global)?;
+    let id = id.as_str();
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
     let rel = ws.layout.agreement_file(id);
     let bytes = ws

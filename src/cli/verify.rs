@@ -111,11 +111,6 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     })
 }
 
-/// Where things live, from HEAD's `charter.yaml` (defaults when absent).
-pub(super) fn layout_at(repo: &Repository, head: &git2::Commit<'_>) -> Result<Layout, CliError> {
-    Ok(charter::revision::Tree::Commit(repo, head).layout()?)
-}
-
 /// HEAD's layout and trust root, read by the one loader of a revision's
 /// inputs (as `check` and `show` read them), with the trust root's
 /// problems reported on stderr by line.

@@ -17,13 +17,13 @@ pub struct Args {
 
 /// Restore and commit.
 pub fn run(args: &Args, global: &Global) -> CliResult {
-    super::check_id(&args.id)?;
     let ws = super::workspace(global)?;
     let repo = ws.repo.as_ref().ok_or_else(super::not_a_repository)?;
-    let id = args.id.as_str();
+    let id = super::ids::agreement_id(&args.id, &ws, global)?;
+    let id = id.as_str();
     let today = super::today(None)?;
     let rel = ws.layout.agreement_file(id);
-    let at_head = charter::record::load_at_head(repo, id, today)?;
+    let at_head = super::ids::record_at_head(repo, id, today, &ws)?;
     let committed = at_head.committed_text(repo)?;
     let on_disk = ws
         .read(&rel)

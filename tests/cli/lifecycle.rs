@@ -1152,3 +1152,53 @@ fn every_signing_command_denies_the_other_partys_key_alike() {
     );
     assert_eq!(env.git(&["status", "--porcelain"]), "", "nothing written");
 }
+
+/// The commands that act on an agreement's history take its id or its
+/// file's path, as `sign` and `show` do, and word an id that names nothing
+/// as every command does, not as "nothing signed" or "nothing to decline".
+#[test]
+fn record_commands_take_a_path_and_word_an_unknown_id_alike() {
+    let (env, keys) = signed();
+    for args in [
+        &["checkin", "ada-grac", "--note", "Met."][..],
+        &["decline", "ada-grac", "--as", "mentee"],
+        &["conclude", "ada-grac", "--reason", "completed"],
+        &["withdraw", "ada-grac"],
+        &["calendar", "ada-grac"],
+    ] {
+        let out = run(&env, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(
+                "no agreement `ada-grac`: agreements/ada-grac.yaml does not exist at HEAD"
+            ) && stderr(&out).contains("did you mean `ada-grace`?"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let path = "agreements/ada-grace.yaml";
+    let out = run(
+        &env,
+        &[
+            "checkin",
+            path,
+            "--as",
+            "mentee",
+            "--note",
+            "Met.",
+            "--key",
+            keys.mentee.path(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        files_of_last_commit(&env)
+            .iter()
+            .any(|f| f.starts_with("checkins/ada-grace/")),
+        "{:?}",
+        files_of_last_commit(&env)
+    );
+    let out = run(&env, &["calendar", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("BEGIN:VCALENDAR"), "{}", stdout(&out));
+}
