@@ -293,8 +293,27 @@ fn assemble(
             signers,
         ));
     }
-    let approvals = approvals_of(&signoffs);
-    let mut evaluation = evaluate(&history, &approvals, today);
+    let evaluation = judge(&history, &signoffs, &declines, today);
+    Ok(Record {
+        id: id.to_owned(),
+        history,
+        signoffs,
+        evaluation,
+        checkins: Vec::new(),
+        declines,
+    })
+}
+
+/// What the rules make of an agreement's history, valid sign-offs and
+/// valid declines on `day`.
+fn judge(
+    history: &History,
+    signoffs: &[SignoffReport],
+    declines: &[DeclineReport],
+    day: NaiveDate,
+) -> Evaluation {
+    let approvals = approvals_of(signoffs);
+    let mut evaluation = evaluate(history, &approvals, day);
     let refusals: Vec<(crate::agreement::VersionId, Role)> = declines
         .iter()
         .filter(|d| d.valid)
@@ -306,14 +325,16 @@ fn assemble(
         })
         .collect();
     evaluation.apply_declines(&refusals);
-    Ok(Record {
-        id: id.to_owned(),
-        history,
-        signoffs,
-        evaluation,
-        checkins: Vec::new(),
-        declines,
-    })
+    evaluation
+}
+
+impl Record {
+    /// What the rules make of this record on `day`, whatever day it was
+    /// loaded for: a check-in reports on the version in force on its own
+    /// date, which need not be today.
+    pub fn evaluate_on(&self, day: NaiveDate) -> Evaluation {
+        judge(&self.history, &self.signoffs, &self.declines, day)
+    }
 }
 
 /// Judge the check-ins of `record` present at the chain's tip.

@@ -47,7 +47,8 @@ impl Draft<'_> {
     }
 }
 
-/// Check `request` against `record` as it stands on the request's day.
+/// Check `request` against `record` as it stands on the request's day
+/// (whatever day the record was loaded for).
 pub fn draft<'r>(record: &'r Record, request: &Request<'_>) -> Result<Draft<'r>> {
     let id = &record.id;
     let date = request.date;
@@ -56,7 +57,7 @@ pub fn draft<'r>(record: &'r Record, request: &Request<'_>) -> Result<Draft<'r>>
             "--date {date} is in the future; a check-in records what has happened"
         )));
     }
-    let e = &record.evaluation;
+    let e = &record.evaluate_on(date);
     let Some(in_force) = e.in_force.map(|i| &e.versions[i]) else {
         return Err(Error::refused(format!(
             "{id}: no signed version is in force on {date}; a check-in reports against the version in force"
@@ -228,6 +229,57 @@ mod tests {
         assert_eq!(e.kind(), crate::error::ErrorKind::Refused);
         let hints = e.hints().into_iter().map(str::to_owned).collect();
         (e.to_string(), hints)
+    }
+
+    /// A check-in reports on the version in force on its own date, whatever
+    /// day the record was loaded for: the demo's ada-grace has one version
+    /// in force from 2026-01-12 and the next from 2026-03-23.
+    #[test]
+    fn a_checkin_reports_on_the_version_in_force_on_its_date() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::demo::build(dir.path()).unwrap();
+        let repo = git2::Repository::open(dir.path()).unwrap();
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let today = day("2026-06-10");
+        let record = crate::record::load_at_head(&repo, "ada-grace", today)
+            .unwrap()
+            .record;
+        let version_on = |date: &str| {
+            let request = Request {
+                date: day(date),
+                today,
+                goals: &[],
+                scores: &[],
+                note: Some("Met."),
+                review: false,
+            };
+            draft(&record, &request).unwrap().file.version
+        };
+        let in_force = |date: &str| {
+            let e = record.evaluate_on(day(date));
+            let v = &e.versions[e.in_force.unwrap()];
+            v.version.as_ref().unwrap().as_str().to_owned()
+        };
+        let (early, late) = (version_on("2026-02-20"), version_on("2026-04-12"));
+        assert_ne!(early, late);
+        assert_eq!(early, in_force("2026-02-20"));
+        assert_eq!(late, in_force("2026-04-12"));
+        assert_eq!(late, version_on("2026-06-10"));
+        let (message, _) = refusal(draft(
+            &record,
+            &Request {
+                date: day("2026-01-05"),
+                today,
+                goals: &[],
+                scores: &[],
+                note: Some("Met."),
+                review: false,
+            },
+        ));
+        assert!(
+            message.contains("no signed version is in force on 2026-01-05"),
+            "{message}"
+        );
     }
 
     #[test]

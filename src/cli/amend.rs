@@ -2,7 +2,6 @@
 
 use std::io::Write;
 
-use charter::agreement::lint::Parsed;
 use charter::amendment::AmendVerdict;
 use charter::finding::Summary;
 use charter::render::findings as render;
@@ -44,7 +43,8 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     };
 
     let judged = ws.judge_agreement(&rel, &bytes);
-    if !judged.errors().is_empty() {
+    let errors = judged.errors();
+    if !judged.actionable && !errors.is_empty() {
         let findings = &judged.findings;
         let mut sources = render::Sources::new();
         sources.insert(rel.clone(), String::from_utf8_lossy(&bytes).into_owned());
@@ -58,9 +58,9 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         super::note(global, "nothing committed: fix the errors above first");
         return Ok(code::VERDICT);
     }
-    let Parsed::Valid { .. } = &judged.parsed else {
+    if !judged.actionable {
         return Err(CliError::new(format!("{rel} is not a valid agreement")));
-    };
+    }
 
     let today = super::today(args.today.as_deref())?;
     // The amendment lands with the commit made below: at its committer time,

@@ -59,8 +59,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             .map_err(|e| CliError::new(format!("--date: {e}")))?,
         None => today,
     };
-    // A check-in is judged on its own day: the version in force then.
-    let at_head = super::ids::record_at_head(repo, id, date, &ws)?;
+    let at_head = super::ids::record_at_head(repo, id, today, &ws)?;
     let signers = ws.signing_trust_root()?;
     let draft = draft::draft(
         &at_head.record,

@@ -32,12 +32,9 @@ pub fn agreement_id(arg: &str, ws: &Workspace, global: &Global) -> Result<String
             "give the id (the file stem of {dir}/<id>.yaml, e.g. ada-grace) or the path of the agreement's file, e.g. {dir}/ada-grace.yaml"
         ))
     };
-    let rel = match ws.relative(&global.cwd, arg) {
-        Ok(rel) => rel,
-        // A YAML file outside the repository: say so, it is the mistake.
-        Err(e) if charter::agreement::file_name::is_yaml(arg) => return Err(e.into()),
-        Err(_) => return Err(not_an_agreement()),
-    };
+    let rel = ws
+        .relative(&global.cwd, arg)
+        .map_err(|_| not_an_agreement())?;
     agreement_file_id(dir, &rel).ok_or_else(not_an_agreement)?
 }
 

@@ -76,11 +76,14 @@ pub fn run(id: &str, format: Format, exit_code: bool, global: &Global) -> CliRes
     let now_version = now.as_ref().map(charter::agreement::VersionId::of);
     let changes = charter::diff::diff(&then, now.as_ref().unwrap_or(&Value::Null));
 
+    let recorded = charter::agreement::VersionId::parse(&reference.version);
     let mut out = std::io::stdout().lock();
     let headline = format!(
         "template `{}` of {id}: {} → {}",
         reference.name,
-        &reference.version[7..19.min(reference.version.len())],
+        recorded
+            .as_ref()
+            .map_or(reference.version.as_str(), |v| v.short()),
         now_version.as_ref().map_or("(removed)", |v| v.short())
     );
     match format {

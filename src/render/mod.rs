@@ -5,6 +5,7 @@ pub mod check;
 pub mod checkins;
 pub mod escape;
 pub mod findings;
+pub mod flat;
 pub mod sarif;
 pub mod show;
 pub mod style;
