@@ -68,6 +68,17 @@ impl Identity {
     }
 }
 
+/// The time a signed record (sign-off, check-in, decline) carries: the
+/// committer time of the commit that will record it, or, when nothing is
+/// committed (`--no-commit`), the committer time git would give now.
+/// Every command that signs a record takes its time from here.
+pub fn record_time(commit: Option<&Identity>) -> Result<DateTime<Utc>> {
+    match commit {
+        Some(identity) => time_of(identity.committer_time()),
+        None => committer_now(),
+    }
+}
+
 /// The committer time `git commit` would use (`GIT_COMMITTER_DATE`, else
 /// now), for commands that record a time without committing.
 pub fn committer_now() -> Result<DateTime<Utc>> {

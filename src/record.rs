@@ -688,6 +688,13 @@ impl RecordAt {
         self.record.history.current().version()
     }
 
+    /// The clamped time of the commit (the chain's tip), which an
+    /// uncommitted change lands no earlier than
+    /// ([`crate::amendment::landing_time`]); `None` without commits.
+    pub fn tip_time(&self) -> Option<i64> {
+        self.index.chain().commits.last().map(|c| c.time)
+    }
+
     /// The agreement file's bytes at the commit (at the commit's path for
     /// it), `None` when it is absent there or there is no commit.
     pub fn committed_text(&self, repo: &Repository) -> Result<Option<Vec<u8>>> {

@@ -87,6 +87,13 @@ pub fn render(template: &str, fill: &Fill<'_>) -> String {
 
 /// The version id of a template file, or the finding that says why it has none.
 pub fn version_of(file: &str, bytes: &[u8]) -> Result<VersionId, Finding> {
+    read(file, bytes).map(|(_, version)| version)
+}
+
+/// A template file's data and version id, or the finding that says why it
+/// is not a usable template: what `new --template`, `diff --template` and
+/// the template-drift check all read a template by.
+pub fn read(file: &str, bytes: &[u8]) -> Result<(serde_json::Value, VersionId), Finding> {
     let node = crate::document::parse(file, bytes)?;
     if !matches!(node.value, crate::yaml::Value::Map(_)) {
         return Err(Finding::new(
@@ -103,7 +110,9 @@ pub fn version_of(file: &str, bytes: &[u8]) -> Result<VersionId, Finding> {
         )
         .at(node.locate([crate::yaml::Segment::Key("template")])));
     }
-    Ok(VersionId::of(&node.to_json()))
+    let data = node.to_json();
+    let version = VersionId::of(&data);
+    Ok((data, version))
 }
 
 /// The agreement text made from a template: the filled template with the

@@ -72,7 +72,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     )?;
     let (record, tip) = match charter::record::load_at_head(repo, &id, today) {
         Ok(at_head) => {
-            let tip = at_head.index.chain().commits.last().map(|c| c.time);
+            let tip = at_head.tip_time();
             (Some(at_head.record), tip)
         }
         // Only a repository without commits has no history to judge by;

@@ -88,7 +88,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         charter::git::refuse_during_operation(repo)?;
         Some(charter::ident::Identity::of(repo)?)
     };
-    let now = charter::ident::committer_now()?;
+    let now = charter::ident::record_time(identity.as_ref())?;
     let signing = Signing {
         id,
         agreement: draft.agreement,

@@ -115,7 +115,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         namespace: NAMESPACE,
         key: key.as_deref(),
     };
-    let now = charter::ident::committer_now()?;
+    let now = charter::ident::record_time(None)?;
     trusted_signer(
         repo,
         &ws.root,

@@ -44,7 +44,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let principal = role.email(agreement).to_owned();
     charter::git::refuse_during_operation(repo)?;
     let identity = charter::ident::Identity::of(repo)?;
-    let now = charter::ident::committer_now()?;
+    let now = charter::ident::record_time(Some(&identity))?;
     let key = args.key.as_ref().map(|k| global.cwd.join(k));
     let signing = Signing {
         id,

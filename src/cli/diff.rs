@@ -6,6 +6,7 @@
 //! (`charter::diff::compare_file`), shared with the git diff driver
 //! (`git_diff.rs`); this file chooses the sides and prints.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use charter::agreement::file_name::{self, NameProblem};
@@ -95,6 +96,11 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     files.sort();
     files.dedup();
 
+    let bases = if args.signed {
+        signed_bases(repo, &files, limits.is_some(), args.today.as_deref())?
+    } else {
+        HashMap::new()
+    };
     let mut entries = Vec::new();
     for file in &files {
         // Only a listing gets here with a misnamed file: limits refuse one.
@@ -108,9 +114,22 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             }
             continue;
         }
-        let from = match &from {
-            Some(from) => from,
-            None => &signed_base(repo, file, args.today.as_deref())?,
+        let from = match (&from, file_name::id_of(file).and_then(|id| bases.get(id))) {
+            (Some(from), _) => from,
+            (None, Some(base)) => base,
+            // A named agreement with nothing in force cannot be compared;
+            // in a listing it is left out, and said so.
+            (None, None) if limits.is_some() => return Err(nothing_in_force(file)),
+            (None, None) => {
+                super::note(
+                    global,
+                    &format!(
+                        "{}: no signed version is in force yet; not compared (compare it with a revision, e.g. `charter diff HEAD`)",
+                        charter::render::escape::text(file)
+                    ),
+                );
+                continue;
+            }
         };
         let old = from.read(&ws, repo, file)?;
         let new = to.read(&ws, repo, file)?;
@@ -184,41 +203,53 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     })
 }
 
-/// The side `--signed` compares the working tree with: the version of the
-/// agreement at `file` that is in force.
-/// With nothing in force there is nothing to compare with, which is an error.
-fn signed_base<'r>(
+/// The sides `--signed` compares the working tree with, by agreement id:
+/// the version in force at HEAD of each agreement among `files` that has
+/// one. Named agreements are read one by one (their paths' history only);
+/// a listing reads every record at HEAD in one pass.
+fn signed_bases<'r>(
     repo: &'r git2::Repository,
-    file: &str,
+    files: &[String],
+    named: bool,
     today: Option<&str>,
-) -> Result<Source<'r>, CliError> {
-    let id = file_name::id_of(file).ok_or_else(|| {
-        CliError::new(format!("{file} is not named like an agreement (<id>.yaml)"))
-    })?;
+) -> Result<HashMap<String, Source<'r>>, CliError> {
     let today = super::today(today)?;
-    let record = charter::record::load_at_head(repo, id, today)?.record;
-    let index = record.evaluation.in_force;
-    let in_force = index
-        .map(|i| &record.evaluation.versions[i])
-        .ok_or_else(|| {
-            CliError::new(format!("no signed version of {file} is in force yet"))
-                .hint("both parties sign with `charter sign`; until then compare with a revision, e.g. `charter diff HEAD`")
+    let records = if named {
+        files
+            .iter()
+            .filter_map(|f| file_name::id_of(f))
+            .map(|id| Ok(charter::record::load_at_head(repo, id, today)?.record))
+            .collect::<Result<Vec<_>, CliError>>()?
+    } else {
+        let head = charter::history::head_commit(repo)?;
+        charter::record::load_all_at(repo, &head, today)?.records
+    };
+    let mut bases = HashMap::new();
+    for record in &records {
+        let Some((index, in_force)) = record.evaluation.in_force_version() else {
+            continue;
+        };
+        let commit = repo.find_commit(in_force.commit.id).map_err(|e| {
+            CliError::new(format!(
+                "reading commit {}: {}",
+                in_force.commit.id,
+                e.message()
+            ))
         })?;
-    let commit = repo.find_commit(in_force.commit.id).map_err(|e| {
-        CliError::new(format!(
-            "reading commit {}: {}",
-            in_force.commit.id,
-            e.message()
-        ))
-    })?;
-    let short = charter::render::words::version(
-        index.unwrap_or(0),
-        in_force.version.as_ref().map_or("", |v| v.as_str()),
-    );
-    Ok(Source::Commit {
-        commit,
-        label: format!("the version in force, {short}"),
-    })
+        let short = charter::render::words::version(
+            index,
+            in_force.version.as_ref().map_or("", |v| v.as_str()),
+        );
+        let label = format!("the version in force, {short}");
+        bases.insert(record.id.clone(), Source::Commit { commit, label });
+    }
+    Ok(bases)
+}
+
+/// The error for `diff --signed -- ID` when nothing of ID is in force.
+fn nothing_in_force(file: &str) -> CliError {
+    CliError::new(format!("no signed version of {file} is in force yet"))
+        .hint("both parties sign with `charter sign`; until then compare with a revision, e.g. `charter diff HEAD`")
 }
 
 /// One side of the comparison: a commit's tree or the working tree.

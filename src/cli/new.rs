@@ -3,8 +3,6 @@
 use super::error::{code, CliError, CliResult};
 use super::Global;
 
-const TEMPLATE: &str = include_str!("../templates/agreement.yaml");
-
 /// Arguments of `charter new`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -54,7 +52,7 @@ pub fn render(
     mentee: &(String, String),
     today: chrono::NaiveDate,
 ) -> String {
-    charter::template::render(TEMPLATE, &fill(id, mentor, mentee, today))
+    charter::template::render(charter::template::BUILTIN, &fill(id, mentor, mentee, today))
 }
 
 fn fill<'a>(

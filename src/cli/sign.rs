@@ -153,10 +153,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     } else {
         Some(charter::ident::Identity::of(repo)?)
     };
-    let now = match &identity {
-        Some(who) => charter::ident::time_of(who.committer_time())?,
-        None => charter::ident::committer_now()?,
-    };
+    let now = charter::ident::record_time(identity.as_ref())?;
 
     // Who signs: the trust root in the working tree decides which keys may.
     let signers = ws.signing_trust_root()?;
@@ -181,7 +178,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             agreement: agreement.clone(),
         })
     });
-    let tip = at_head.index.chain().commits.last().map(|c| c.time);
+    let tip = at_head.tip_time();
     let clock = super::clock(args.today.as_deref(), now)?;
     let plan = match plan_signoff(
         record,

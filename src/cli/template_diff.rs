@@ -48,13 +48,13 @@ pub fn run(id: &str, format: Format, exit_code: bool, global: &Global) -> CliRes
     let template_rel = ws.settings.template_file(&reference.name);
 
     // The template now: the working tree's file.
-    let now = match ws.read(&template_rel) {
-        Ok(Some(bytes)) => Some(
-            charter::document::parse(&template_rel, &bytes)
-                .map_err(|f| CliError::new(format!("{template_rel}: {}", f.message)))?
-                .to_json(),
-        ),
-        Ok(None) => None,
+    let (now, now_version) = match ws.read(&template_rel) {
+        Ok(Some(bytes)) => {
+            let (data, version) = charter::template::read(&template_rel, &bytes)
+                .map_err(|f| CliError::new(format!("{template_rel}: {}", f.message)))?;
+            (Some(data), Some(version))
+        }
+        Ok(None) => (None, None),
         Err(f) => return Err(CliError::new(format!("{template_rel}: {}", f.message))),
     };
     // The template then: the version with the recorded id.
@@ -73,7 +73,6 @@ pub fn run(id: &str, format: Format, exit_code: bool, global: &Global) -> CliRes
             ))
             .hint("it may have been made from an uncommitted template; compare by hand with `git log -p` on the template")
         })?;
-    let now_version = now.as_ref().map(charter::agreement::VersionId::of);
     let changes = charter::diff::diff(&then, now.as_ref().unwrap_or(&Value::Null));
 
     let recorded = charter::agreement::VersionId::parse(&reference.version);

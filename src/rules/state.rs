@@ -236,6 +236,13 @@ impl Evaluation {
             )
     }
 
+    /// The version in force, with its index into `versions` (which names
+    /// it `v1`, `v2`, …): what `diff --signed` compares the working tree
+    /// with. `None` while nothing is in force.
+    pub fn in_force_version(&self) -> Option<(usize, &VersionReport)> {
+        self.in_force.map(|i| (i, &self.versions[i]))
+    }
+
     /// The version a reader is shown (an index into `versions`): the one
     /// in force, or the newest when `newest` is asked for (`show --pending`
     /// or `--at`) or nothing is in force yet. `None` without versions.

@@ -509,6 +509,47 @@ fn signed_compares_the_version_in_force_with_the_working_tree() {
     ));
 }
 
+/// Without `-- ID`, `--signed` compares every agreement that has a version
+/// in force and names the ones that have none, instead of failing for all:
+/// the sample's priya-morgan-reverse is not signed yet.
+#[test]
+fn signed_over_the_whole_repository_leaves_out_what_is_not_in_force() {
+    let env = Env::new();
+    assert_eq!(env.run(&["demo", "sample"]).status.code(), Some(0));
+    let out = env.run(&["-C", "sample", "diff", "--signed", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = json["agreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["ada-grace"]);
+    let named = env.run(&[
+        "-C",
+        "sample",
+        "diff",
+        "--signed",
+        "--format",
+        "json",
+        "--",
+        "ada-grace",
+    ]);
+    assert_eq!(
+        json["agreements"][0]["changes"],
+        serde_json::from_slice::<serde_json::Value>(&named.stdout).unwrap()["agreements"][0]
+            ["changes"],
+        "the same comparison as for the one agreement"
+    );
+    insta::assert_snapshot!(snap::run(&env, &["-C", "sample", "diff", "--signed"]));
+}
+
 /// A repository whose `agreements/*.yaml` use charter as git's diff driver.
 fn with_driver(env: &Env) {
     let bin = assert_cmd::cargo::cargo_bin("charter");
