@@ -48,10 +48,7 @@ fn entry(
 ) -> Result<StatusEntry> {
     let summary = AgreementSummary::of(record);
     let agreement = governing(record);
-    let ongoing = !matches!(
-        summary.state,
-        AgreementState::Concluded | AgreementState::Ended
-    );
+    let ongoing = !summary.state.is_over();
     let live = record.evaluation.is_live();
     let progress = agreement
         .filter(|_| ongoing)

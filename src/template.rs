@@ -85,6 +85,14 @@ pub fn render(template: &str, fill: &Fill<'_>) -> String {
     text
 }
 
+/// Whether `name` can name a template: template files are
+/// `<templates>/<name>.yaml`, named like agreement ids, so no name is a
+/// path. `new --template`, `diff --template`, the drift check and the
+/// listing of templates all ask this.
+pub fn is_valid_name(name: &str) -> bool {
+    is_valid_id(name)
+}
+
 /// The version id of a template file, or the finding that says why it has none.
 pub fn version_of(file: &str, bytes: &[u8]) -> Result<VersionId, Finding> {
     read(file, bytes).map(|(_, version)| version)
@@ -146,7 +154,7 @@ pub fn drift(
         .next()
         .and_then(|n| n.strip_suffix(".yaml"))
         .unwrap_or(file);
-    let message = if !is_valid_id(name) {
+    let message = if !is_valid_name(name) {
         format!("`{name}` is not a template name")
     } else {
         match now.map(|bytes| version_of(&template_file, bytes)) {
@@ -182,7 +190,7 @@ pub fn names(tree: &crate::revision::Tree<'_>, dir: &str) -> Vec<String> {
         .into_iter()
         .filter(|(_, kind)| *kind == crate::revision::EntryKind::File)
         .filter_map(|(name, _)| name.strip_suffix(".yaml").map(str::to_owned))
-        .filter(|name| is_valid_id(name))
+        .filter(|name| is_valid_name(name))
         .collect();
     names.sort();
     names

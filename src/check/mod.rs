@@ -68,6 +68,10 @@ pub struct Report {
     pub since_base: bool,
     /// File texts at head, for showing offending lines.
     pub sources: Sources,
+    /// The commit whose tree was judged: head, or for a pull request the
+    /// merge of head into base that charter made in memory (readable
+    /// through the same repository handle only).
+    pub judged: git2::Oid,
 }
 
 /// The stable JSON of `check --format json`, an owned document that reads
@@ -358,7 +362,61 @@ pub fn check(repo: &Repository, opts: &Options) -> Result<Report> {
         changed,
         since_base: base.is_some(),
         sources,
+        judged: tip_id,
     })
+}
+
+/// What a SARIF writer knows about the repository beyond the report: for a
+/// finding about a commit with no file, a file that commit changed.
+#[derive(Debug, Default, Clone)]
+pub struct Places {
+    /// Commit id → a path the commit changed.
+    pub commit_files: std::collections::HashMap<String, String>,
+}
+
+/// What SARIF needs beyond the report to place every result: the text of
+/// each file a finding names, from the tree that was judged (added to
+/// `report.sources`), and for a finding about a commit with no file, a
+/// file that commit changed. `repo` must be the handle `run` judged with.
+/// Best effort: what cannot be read is placed at line 1 or in the
+/// settings file.
+pub fn sarif_places(repo: &Repository, report: &mut Report) -> Places {
+    let mut places = Places::default();
+    let judged = repo.find_commit(report.judged).ok();
+    for f in &report.findings {
+        if !f.file.is_empty() && !report.sources.contains_key(&f.file) {
+            let text = judged
+                .as_ref()
+                .and_then(|c| crate::history::blob_at(repo, c, &f.file).ok().flatten());
+            if let Some(text) = text {
+                report
+                    .sources
+                    .insert(f.file.clone(), String::from_utf8_lossy(&text).into_owned());
+            }
+        }
+        if let (true, Some(commit)) = (f.file.is_empty(), &f.commit) {
+            if let Some(path) = first_changed_path(repo, commit) {
+                places.commit_files.insert(commit.clone(), path);
+            }
+        }
+    }
+    places
+}
+
+/// The first path (in git's order) that a commit changed against its first parent.
+fn first_changed_path(repo: &Repository, commit: &str) -> Option<String> {
+    let commit = repo.find_commit(git2::Oid::from_str(commit).ok()?).ok()?;
+    let tree = commit.tree().ok()?;
+    let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
+    let diff = repo
+        .diff_tree_to_tree(parent.as_ref(), Some(&tree), None)
+        .ok()?;
+    let delta = diff.deltas().next()?;
+    let path = delta
+        .new_file()
+        .path()
+        .or_else(|| delta.old_file().path())?;
+    Some(path.to_str()?.to_owned())
 }
 
 /// Agreement ids whose file or sign-offs differ between two commits.

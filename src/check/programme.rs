@@ -76,7 +76,7 @@ pub fn drift(
     let Some(reference) = agreement.template else {
         return Ok(None);
     };
-    let now = if crate::agreement::types::is_valid_id(&reference.name) {
+    let now = if crate::template::is_valid_name(&reference.name) {
         crate::history::blob_at(repo, tip, &format!("{templates}/{}.yaml", reference.name))?
     } else {
         None

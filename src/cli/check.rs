@@ -66,7 +66,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         code::OK
     };
     let places = if args.format == Format::Sarif {
-        sarif_places(repo, args.head.as_deref(), &mut report)
+        charter::check::sarif_places(repo, &mut report)
     } else {
         Places::default()
     };
@@ -74,61 +74,6 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         verdict,
         write_report(args, global, &report, &places, summary),
     )
-}
-
-/// What SARIF needs beyond the report to place every result: the text of
-/// each file a finding names (from the judged head), and for a finding about
-/// a commit with no file, a file that commit changed. Best effort: what
-/// cannot be read is placed at line 1 or in the settings file.
-fn sarif_places(repo: &git2::Repository, head: Option<&str>, report: &mut Report) -> Places {
-    let mut places = Places::default();
-    let Ok(head) = repo
-        .revparse_single(head.unwrap_or("HEAD"))
-        .and_then(|o| o.peel_to_commit())
-    else {
-        return places;
-    };
-    let Ok(tree) = head.tree() else {
-        return places;
-    };
-    for f in &report.findings {
-        if !f.file.is_empty() && !report.sources.contains_key(&f.file) {
-            let text = tree
-                .get_path(std::path::Path::new(&f.file))
-                .and_then(|entry| entry.to_object(repo))
-                .ok()
-                .and_then(|object| {
-                    object
-                        .as_blob()
-                        .map(|b| String::from_utf8_lossy(b.content()).into_owned())
-                });
-            if let Some(text) = text {
-                report.sources.insert(f.file.clone(), text);
-            }
-        }
-        if let (true, Some(commit)) = (f.file.is_empty(), &f.commit) {
-            if let Some(path) = first_changed_path(repo, commit) {
-                places.commit_files.insert(commit.clone(), path);
-            }
-        }
-    }
-    places
-}
-
-/// The first path (in git's order) that a commit changed against its first parent.
-fn first_changed_path(repo: &git2::Repository, commit: &str) -> Option<String> {
-    let commit = repo.find_commit(git2::Oid::from_str(commit).ok()?).ok()?;
-    let tree = commit.tree().ok()?;
-    let parent = commit.parent(0).ok().and_then(|p| p.tree().ok());
-    let diff = repo
-        .diff_tree_to_tree(parent.as_ref(), Some(&tree), None)
-        .ok()?;
-    let delta = diff.deltas().next()?;
-    let path = delta
-        .new_file()
-        .path()
-        .or_else(|| delta.old_file().path())?;
-    Some(path.to_str()?.to_owned())
 }
 
 /// Print the report in the chosen format.

@@ -136,20 +136,25 @@ impl Global {
                 cwd.display()
             )));
         }
-        let decide = |is_tty: bool| match cli.color {
-            Some(ColorWhen::Always) => true,
-            Some(ColorWhen::Never) => false,
-            Some(ColorWhen::Auto) | None => {
-                is_tty
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
-            }
-        };
         Ok(Global {
             cwd,
-            color: decide(std::io::stdout().is_terminal()),
-            color_err: decide(std::io::stderr().is_terminal()),
+            color: colour(cli.color, std::io::stdout().is_terminal()),
+            color_err: colour(cli.color, std::io::stderr().is_terminal()),
         })
+    }
+}
+
+/// Whether to colour a stream: `--color` beats `NO_COLOR`, which beats
+/// terminal detection (a `dumb` terminal gets none).
+fn colour(choice: Option<ColorWhen>, is_tty: bool) -> bool {
+    match choice {
+        Some(ColorWhen::Always) => true,
+        Some(ColorWhen::Never) => false,
+        Some(ColorWhen::Auto) | None => {
+            is_tty
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
     }
 }
 
@@ -218,14 +223,7 @@ pub fn main() -> ExitCode {
             hints,
             code,
         }) => {
-            let color = match color_choice {
-                Some(ColorWhen::Always) => true,
-                Some(ColorWhen::Never) => false,
-                _ => {
-                    std::io::stderr().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
-            };
+            let color = colour(color_choice, std::io::stderr().is_terminal());
             let mut err = std::io::stderr().lock();
             let label =
                 charter::render::style::paint(charter::render::style::ERROR, "error:", color);

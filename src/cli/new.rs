@@ -77,7 +77,7 @@ fn from_template(
     fill: &charter::template::Fill<'_>,
 ) -> Result<String, CliError> {
     let dir = ws.settings.templates_dir();
-    if !charter::agreement::types::is_valid_id(name) {
+    if !charter::template::is_valid_name(name) {
         return Err(CliError::new(format!("`{name}` is not a template name"))
             .hint("template names are file stems like agreement ids: lowercase letters, digits and dashes"));
     }

@@ -179,9 +179,7 @@ pub fn page(args: &Args, global: &Global) -> Result<String, CliError> {
         version: label(index),
         // The agreement's state, in the word every command uses for it,
         // then the shown version's where that says something else.
-        state: if e.state.as_str() == v.state.as_str()
-            || matches!(e.state.as_str(), "concluded" | "ended")
-        {
+        state: if e.state.as_str() == v.state.as_str() || e.state.is_over() {
             e.state.as_str().to_owned()
         } else {
             format!(

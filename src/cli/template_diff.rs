@@ -39,12 +39,12 @@ pub fn run(id: &str, format: Format, exit_code: bool, global: &Global) -> CliRes
         ))
         .hint("agreements made with `charter new ID --template NAME` record their template")
     })?;
-    super::check_id(&reference.name).map_err(|_| {
-        CliError::new(format!(
+    if !charter::template::is_valid_name(&reference.name) {
+        return Err(CliError::new(format!(
             "{rel}: `{}` is not a template name",
             reference.name
-        ))
-    })?;
+        )));
+    }
     let template_rel = ws.settings.template_file(&reference.name);
 
     // The template now: the working tree's file.

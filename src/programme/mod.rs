@@ -378,7 +378,7 @@ pub fn build(
                 term_end: agreement.and_then(|a| a.term.end.map(|d| d.0)),
             });
         }
-        let ongoing = !matches!(state, AgreementState::Concluded | AgreementState::Ended);
+        let ongoing = !state.is_over();
         report.agreements.push(Row {
             id: record.id.clone(),
             title: agreement.map(|a| a.title.clone()),

@@ -28,13 +28,7 @@ pub const FALLBACK_FILE: &str = crate::settings::FILE;
 /// The key of charter's own entry in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "charterFinding/v1";
 
-/// What the writer knows about the repository beyond the report: for a
-/// finding about a commit with no file, a file that commit changed.
-#[derive(Debug, Default, Clone)]
-pub struct Places {
-    /// Commit id → a path the commit changed.
-    pub commit_files: HashMap<String, String>,
-}
+pub use crate::check::Places;
 
 /// Write the report as one SARIF run: the rules used, one result per finding.
 pub fn write(out: &mut dyn Write, report: &Report, places: &Places) -> io::Result<()> {

@@ -117,6 +117,13 @@ pub enum AgreementState {
 }
 
 impl AgreementState {
+    /// Whether the mentorship is over (concluded, or its term ended): then
+    /// the agreement's state says all, and no version's own state (draft,
+    /// scheduled) is worth adding to it.
+    pub fn is_over(self) -> bool {
+        matches!(self, AgreementState::Concluded | AgreementState::Ended)
+    }
+
     /// Every agreement state, in the order reports list them.
     pub const ALL: [AgreementState; 7] = [
         AgreementState::Draft,
@@ -229,11 +236,7 @@ impl Evaluation {
     /// not stop it. Reviews and goals fall due only then; `status` and
     /// `report` both ask this, so they never disagree on what is overdue.
     pub fn is_live(&self) -> bool {
-        self.in_force.is_some()
-            && !matches!(
-                self.state,
-                AgreementState::Concluded | AgreementState::Ended
-            )
+        self.in_force.is_some() && !self.state.is_over()
     }
 
     /// The version in force, with its index into `versions` (which names

@@ -254,3 +254,47 @@ fn fingerprints_are_stable_across_runs_days_and_commit_times() {
     );
     assert_eq!(fingerprints(&first), fingerprints(&other));
 }
+
+/// A finding's text comes from the tree that was judged: the pull request
+/// merged into its base. Here the base gains a broken `allowed_signers`
+/// line after the branch left it; the branch's own tree does not have it,
+/// yet its alert gets the same fingerprint as on a branch that merged the
+/// base in, because both are judged with the base's file.
+#[test]
+fn results_are_placed_in_the_judged_tree_not_the_branch() {
+    let env = scenario();
+    let git = |args: &[&str]| {
+        let mut all = vec!["-C", "sample"];
+        all.extend_from_slice(args);
+        env.git_at(&all, "2026-06-09T12:00:00Z")
+    };
+    let path = "sample/allowed_signers";
+    env.write(
+        path,
+        format!("{}# added on the base\nnot-a-key-line\n", env.read(path)),
+    );
+    git(&["commit", "-q", "-am", "a broken trust line"]);
+    git(&["checkout", "-q", "-b", "merged", "pr"]);
+    git(&["merge", "-q", "--no-edit", "base"]);
+    git(&["checkout", "-q", "base"]);
+    let fingerprints = |head: &str| -> Vec<String> {
+        let sarif = sarif(&env, head, "2026-06-10");
+        assert_valid(&sarif);
+        results(&sarif)
+            .iter()
+            .filter(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    == "allowed_signers"
+            })
+            .map(|r| {
+                r["partialFingerprints"]["charterFinding/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let (branch, merged) = (fingerprints("pr"), fingerprints("merged"));
+    assert!(!branch.is_empty(), "the broken line is reported");
+    assert_eq!(branch, merged);
+}
