@@ -70,6 +70,16 @@ pub fn gitlab_pipeline() -> String {
     )
 }
 
+/// Whether a `.gitlab-ci.yml` already includes charter's job: a line that
+/// names [`GITLAB_JOB`] outside a comment. A commented-out include does not
+/// run the job, so `init` still says what to add.
+pub fn includes_gitlab_job(pipeline: &str) -> bool {
+    pipeline.lines().any(|line| {
+        let code = line.split_once('#').map_or(line, |(code, _)| code);
+        code.contains(GITLAB_JOB)
+    })
+}
+
 /// The `include:` entry to add to an existing `.gitlab-ci.yml`.
 pub fn gitlab_include_line() -> String {
     format!("include: [{{ local: {GITLAB_JOB} }}]")
@@ -92,6 +102,17 @@ fn fill(template: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_include_outside_a_comment_counts() {
+        assert!(includes_gitlab_job(&gitlab_pipeline()));
+        assert!(includes_gitlab_job(&gitlab_include_line()));
+        assert!(!includes_gitlab_job(&format!(
+            "# {}\n",
+            gitlab_include_line()
+        )));
+        assert!(!includes_gitlab_job("stages: [test]\n"));
+    }
 
     #[test]
     fn every_placeholder_is_filled() {

@@ -18,6 +18,14 @@ pub const FILE: &str = ".gitattributes";
 /// `diff.charter.*` settings in git's configuration.
 pub const DRIVER: &str = "charter";
 
+/// The git configuration of the diff driver in a clone: the semantic diff
+/// for `git diff` and `git log -p --ext-diff`, and the readable rendering
+/// for `git log -p` without it. git runs `charter` from `PATH`.
+pub const DRIVER_CONFIG: [(&str, &str); 2] = [
+    ("diff.charter.command", "charter git-diff"),
+    ("diff.charter.textconv", "charter textconv"),
+];
+
 /// The line that gives every agreement file charter's diff driver, e.g.
 /// `agreements/*.yaml diff=charter`, with the directory quoted as
 /// gitattributes requires when its name has spaces or glob characters.

@@ -2,17 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use charter::ci::{self, GITLAB_JOB, GITLAB_PIPELINE};
+use charter::ci::{self, GITLAB_PIPELINE};
 use charter::gitattributes;
 use charter::settings::Layout;
 
 use super::error::{code, CliError, CliResult};
 use super::Global;
-
-/// The value `diff.charter.command` is set to.
-pub const DIFF_COMMAND: &str = "charter git-diff";
-/// The value `diff.charter.textconv` is set to, for `git log -p` without `--ext-diff`.
-pub const TEXTCONV_COMMAND: &str = "charter textconv";
 
 /// Arguments of `charter init`.
 #[derive(Debug, clap::Args)]
@@ -96,14 +91,9 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     configure_diff_driver(&repo, global)?;
     super::note(global, "");
     super::note(global, "Other clones set the semantic diff driver with:");
-    super::note(
-        global,
-        &format!("  git config diff.charter.command '{DIFF_COMMAND}'"),
-    );
-    super::note(
-        global,
-        &format!("  git config diff.charter.textconv '{TEXTCONV_COMMAND}'"),
-    );
+    for (key, value) in gitattributes::DRIVER_CONFIG {
+        super::note(global, &format!("  git config {key} '{value}'"));
+    }
     super::note(
         global,
         "(git runs charter from PATH: install it where git can find it)",
@@ -170,7 +160,7 @@ fn open_or_init(global: &Global, target: Option<&Path>) -> Result<git2::Reposito
 }
 
 fn includes_gitlab_job(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| t.contains(GITLAB_JOB))
+    std::fs::read_to_string(path).is_ok_and(|t| ci::includes_gitlab_job(&t))
 }
 
 fn has_diff_driver(path: &Path, layout: &Layout) -> bool {
@@ -191,10 +181,7 @@ pub(super) fn configure_diff_driver(
                 e.message()
             ))
         })?;
-    for (key, value) in [
-        ("diff.charter.command", DIFF_COMMAND),
-        ("diff.charter.textconv", TEXTCONV_COMMAND),
-    ] {
+    for (key, value) in gitattributes::DRIVER_CONFIG {
         match config.get_string(key) {
             Ok(existing) if existing == value => {
                 super::note(global, &format!("skipped {key} (already set)"))
