@@ -1,4 +1,5 @@
-//! Errors that stop a command before it can reach a verdict (exit code 2).
+//! Errors that stop a command: before it can reach a verdict (exit code 2),
+//! or, for [`Error::Denied`], because the rules said no (exit code 1).
 //!
 //! Each situation a user meets has its own variant, created in one place in
 //! the library, and its advice comes from [`Error::hint`]: a caller decides
@@ -75,9 +76,9 @@ pub enum Error {
         markers: Vec<String>,
     },
     /// The command will not do what was asked, for a reason the user can
-    /// act on (a missing proposal, a key the trust root does not list, a
-    /// date outside the term): what `sign`, `checkin`, `decline` and the
-    /// other writing commands refuse with.
+    /// act on (a missing proposal, a bad argument, a date outside the
+    /// term, uncommitted changes): what `sign`, `checkin`, `decline` and
+    /// the other writing commands refuse with when they cannot act.
     #[error("{message}")]
     Refused {
         /// What is wrong.
@@ -86,10 +87,12 @@ pub enum Error {
         hints: Vec<String>,
     },
     /// The rules say no to a signed record: a key the trust root does not
-    /// accept for this party, an amendment that takes effect before its
-    /// notice allows, an agreement with error findings, a sign-off that
-    /// already exists. Unlike [`Error::Refused`] this is a verdict (exit
-    /// code 1 on the command line), the same in every command that signs.
+    /// accept for this party (or accepts for the other one), a signature
+    /// that does not verify, a decline of what the party signed or already
+    /// declined. Unlike [`Error::Refused`] this is a verdict (exit code 1
+    /// on the command line), the same in every command that signs; `sign`
+    /// words its other verdicts (notice, error findings, a duplicate
+    /// sign-off) from the library's answers and exits 1 for them too.
     #[error("{message}")]
     Denied {
         /// Which rule says no, and why.

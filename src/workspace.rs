@@ -258,6 +258,39 @@ impl Workspace {
         }
     }
 
+    /// Refuse to write a record while `charter.yaml` in the working tree
+    /// moves where things live from where HEAD's (`head`) says: the record
+    /// would be written where the working tree's layout puts it and judged
+    /// where HEAD's does. Committing `charter.yaml` first makes them one.
+    pub fn refuse_uncommitted_layout(&self, head: &crate::settings::Layout) -> Result<()> {
+        let moved: Vec<String> = [
+            ("agreements", &head.agreements, &self.layout.agreements),
+            ("sign-offs", &head.signoffs, &self.layout.signoffs),
+            ("check-ins", &head.checkins, &self.layout.checkins),
+            (
+                "the trust root",
+                &head.allowed_signers,
+                &self.layout.allowed_signers,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, at_head, here)| at_head != here)
+        .map(|(what, at_head, here)| format!("{what} from {at_head} to {here}"))
+        .collect();
+        if moved.is_empty() {
+            return Ok(());
+        }
+        Err(crate::error::Error::refused(format!(
+            "{} in the working tree moves {}, and that change is not committed",
+            crate::settings::FILE,
+            moved.join(", ")
+        ))
+        .hint_that(format!(
+            "commit {} first (and move the files with it), then run the command again",
+            crate::settings::FILE
+        )))
+    }
+
     /// The ids of the agreements charter knows of, for suggestions when an
     /// id names none: agreement files in the working tree and at HEAD.
     /// Best effort: what cannot be read adds nothing.

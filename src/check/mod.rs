@@ -375,9 +375,12 @@ pub struct Places {
 }
 
 /// What SARIF needs beyond the report to place every result: the text of
-/// each file a finding names, from the tree that was judged (added to
-/// `report.sources`), and for a finding about a commit with no file, a
-/// file that commit changed. `repo` must be the handle `run` judged with.
+/// each file a finding names and `check` did not keep, from the tree that
+/// was judged (added to `report.sources`), and for a finding about a
+/// commit with no file, a file that commit changed. `repo` must be the
+/// handle `check` judged with. Findings on the trust inputs of a pull
+/// request (`allowed_signers`, `charter.yaml`) come from base; when the
+/// pull request edits those files too, their text here is the judged one.
 /// Best effort: what cannot be read is placed at line 1 or in the
 /// settings file.
 pub fn sarif_places(repo: &Repository, report: &mut Report) -> Places {

@@ -72,6 +72,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     )?;
     let (record, tip) = match charter::record::load_at_head(repo, &id, today) {
         Ok(at_head) => {
+            ws.refuse_uncommitted_layout(&at_head.inputs.layout)?;
             let tip = at_head.tip_time();
             (Some(at_head.record), tip)
         }

@@ -91,6 +91,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let now = charter::ident::record_time(identity.as_ref())?;
     let signing = Signing {
         id,
+        command: "checkin",
         agreement: draft.agreement,
         role,
         namespace: NAMESPACE,

@@ -110,6 +110,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     )?;
     let signing = Signing {
         id,
+        command: "conclude",
         agreement,
         role,
         namespace: NAMESPACE,
@@ -163,9 +164,18 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         no_commit: false,
         today: None,
     };
+    let signoffs_before = ws.signoff_files()?.len();
     super::sign::run(&sign, global).map_err(|e| {
-        e.hint(format!(
-            "the conclusion is committed but not signed yet: sign it with `charter sign {id}`"
-        ))
+        // Only when `sign` stopped before writing anything is "sign it"
+        // the advice; past that point its own hint says what to do.
+        let untouched = ws.signoff_files().is_ok_and(|f| f.len() == signoffs_before)
+            && charter::history::head_commit(repo).is_ok_and(|h| h.id() == commit);
+        if untouched {
+            e.hint(format!(
+                "the conclusion is committed but not signed yet: sign it with `charter sign {id}`"
+            ))
+        } else {
+            e
+        }
     })
 }

@@ -48,6 +48,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     let key = args.key.as_ref().map(|k| global.cwd.join(k));
     let signing = Signing {
         id,
+        command: "decline",
         agreement,
         role,
         namespace: NAMESPACE,

@@ -102,6 +102,9 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         HashMap::new()
     };
     let mut entries = Vec::new();
+    // Agreements `--signed` left out: nothing of them is signed, so they
+    // differ from what was agreed (for `--exit-code`).
+    let mut left_out = false;
     for file in &files {
         // Only a listing gets here with a misnamed file: limits refuse one.
         if let Some(problem) = file_name::problem(file) {
@@ -128,6 +131,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                         charter::render::escape::text(file)
                     ),
                 );
+                left_out = true;
                 continue;
             }
         };
@@ -196,7 +200,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         }
     }
     out.flush()?;
-    Ok(if args.exit_code && !entries.is_empty() {
+    Ok(if args.exit_code && (!entries.is_empty() || left_out) {
         code::VERDICT
     } else {
         code::OK

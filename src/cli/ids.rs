@@ -77,10 +77,12 @@ pub fn agreement_ids(
     Ok(Some(ids))
 }
 
-/// The record at HEAD of agreement `id`, for the commands that act on its
+/// The record at HEAD of agreement `id`, for the commands that write to its
 /// history (`checkin`, `decline`, `conclude`, `withdraw`): an id that never
 /// named a file at HEAD or before is worded as every command words an
-/// unknown id, rather than as "nothing signed" or "nothing to decline".
+/// unknown id, rather than as "nothing signed" or "nothing to decline";
+/// and an uncommitted move of the layout is refused, since the record
+/// would be written where HEAD does not look.
 pub fn record_at_head(
     repo: &git2::Repository,
     id: &str,
@@ -88,6 +90,7 @@ pub fn record_at_head(
     ws: &Workspace,
 ) -> Result<charter::record::RecordAt, CliError> {
     let at = charter::record::load_at_head(repo, id, today)?;
+    ws.refuse_uncommitted_layout(&at.inputs.layout)?;
     if at.record.history.points.is_empty() {
         return Err(unknown_agreement(id, "at HEAD", ws, &ws.known_ids()));
     }

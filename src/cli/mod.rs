@@ -348,9 +348,9 @@ pub fn repository(global: &Global) -> Result<git2::Repository, CliError> {
     Ok(charter::workspace::discover_repository(&global.cwd)?)
 }
 
-/// Commit one record file charter has just written (a check-in, a
-/// decline) on its own, and say so; on failure the file stays written and
-/// the hint says how to commit it by hand.
+/// Commit one record file charter has just written (a sign-off, a
+/// check-in, a decline) on its own, and say so; on failure the file stays
+/// written and the hint says how to commit it by hand.
 pub fn commit_record(
     repo: &git2::Repository,
     global: &Global,

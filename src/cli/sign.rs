@@ -125,6 +125,9 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     // working tree's version is HEAD's.
     let today = super::today(args.today.as_deref())?;
     let at_head = record::load_at_head_or_empty(repo, id, today, &ws.layout)?;
+    if !args.no_commit {
+        ws.refuse_uncommitted_layout(&at_head.inputs.layout)?;
+    }
     let committed = at_head.version() == Some(&version);
     if !committed && !args.no_commit {
         let what = match at_head.version() {
@@ -234,6 +237,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
     }
     let signing = Signing {
         id,
+        command: "sign",
         agreement: &agreement,
         role,
         namespace: NAMESPACE,

@@ -374,14 +374,14 @@ pub fn proposal_to_decline(
         )));
     };
     if pending.signed_by.contains(&role) {
-        return Err(Error::refused(format!(
+        return Err(Error::denied(format!(
             "the {role} has already signed version {}; a sign-off cannot be taken back",
             version.short()
         ))
         .hint_that("to end the agreement, use `charter conclude`"));
     }
     if pending.declined_by.contains(&role) {
-        return Err(Error::refused(format!(
+        return Err(Error::denied(format!(
             "the {role} has already declined version {}",
             version.short()
         )));

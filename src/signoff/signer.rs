@@ -343,6 +343,8 @@ pub fn acting_role(
 pub struct Signing<'a> {
     /// The agreement's id, for advice.
     pub id: &'a str,
+    /// The command that makes the record (`sign`, `checkin`, ...), for advice.
+    pub command: &'a str,
     /// The agreement whose parties' emails are the principals.
     pub agreement: &'a crate::agreement::Agreement,
     /// The party who signs.
@@ -443,7 +445,8 @@ fn other_party_key(
             "key {fingerprint} is trusted for the {other} ({theirs}), not for the {role} ({mine}); you asked to act as the {role}"
         ))
         .hint_that(format!(
-            "if you are the {other}, act as the {other}: pass `--as {other}`"
+            "if you are the {other}, act as the {other}: `charter {} {} --as {other}`",
+            signing.command, signing.id
         ))
         .hint_that(format!(
             "if you are the {role}, sign with your own key, the one listed for {mine} in allowed_signers (`--key PATH`); each party signs with their own key"

@@ -463,6 +463,10 @@ fn a_shallow_clone_missing_the_revision_exits_2() {
 fn signed_says_when_nothing_is_in_force() {
     let (env, _) = committed();
     insta::assert_snapshot!(snap::run(&env, &["diff", "--signed"]));
+    // What was left out is not agreed: it counts as a difference.
+    let out = env.run(&["diff", "--signed", "--exit-code"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
 }
 
 #[test]

@@ -706,7 +706,7 @@ fn decline_marks_the_proposal_declined_until_signed_and_withdraw_restores_the_by
             keys.mentee.path(),
         ],
     );
-    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(again.status.code(), Some(1));
     insta::assert_snapshot!("decline_twice", snapshot(&env, &again));
 
     // A decline is append-only like a sign-off.
@@ -1114,8 +1114,14 @@ fn every_signing_command_denies_the_other_partys_key_alike() {
         args.extend(["--as", "mentor", "--key", keys.mentee.path()]);
         run(&env, &args)
     };
+    let untouched = |env: &Env, head: &str| {
+        assert_eq!(env.git(&["rev-parse", "HEAD"]), head, "nothing committed");
+        assert_eq!(env.git(&["status", "--porcelain"]), "", "nothing written");
+    };
     let checkin = with_mentee_key(&["checkin", "ada-grace", "--note", "Met."]);
+    untouched(&env, &head);
     let conclude = with_mentee_key(&["conclude", "ada-grace", "--reason", "completed"]);
+    untouched(&env, &head);
     env.write(
         AGREEMENT,
         env.read(AGREEMENT).replace("notice: 14d", "notice: 7d"),
@@ -1124,6 +1130,7 @@ fn every_signing_command_denies_the_other_partys_key_alike() {
     let proposed = env.git(&["rev-parse", "HEAD"]);
     let decline = with_mentee_key(&["decline", "ada-grace"]);
     let sign = with_mentee_key(&["sign", "ada-grace", "--waive-notice"]);
+    untouched(&env, &proposed);
     for (name, out) in [
         ("checkin", &checkin),
         ("conclude", &conclude),
@@ -1139,18 +1146,11 @@ fn every_signing_command_denies_the_other_partys_key_alike() {
             stderr(out)
         );
         assert!(
-            stderr(out).contains("pass `--as mentee`"),
+            stderr(out).contains(&format!("`charter {name} ada-grace --as mentee`")),
             "{name}: {}",
             stderr(out)
         );
     }
-    assert_ne!(head, proposed);
-    assert_eq!(
-        env.git(&["rev-parse", "HEAD"]),
-        proposed,
-        "nothing committed"
-    );
-    assert_eq!(env.git(&["status", "--porcelain"]), "", "nothing written");
 }
 
 /// The commands that act on an agreement's history take its id or its
@@ -1201,4 +1201,64 @@ fn record_commands_take_a_path_and_word_an_unknown_id_alike() {
     let out = run(&env, &["calendar", path]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("BEGIN:VCALENDAR"), "{}", stdout(&out));
+}
+
+/// A record is written where the working tree's `charter.yaml` says and
+/// judged where HEAD's says: while an uncommitted change moves the layout,
+/// every writing command refuses (exit 2), names the move, writes nothing,
+/// and works again once `charter.yaml` is committed.
+#[test]
+fn writing_commands_refuse_while_the_layout_move_is_uncommitted() {
+    let (env, keys) = signed();
+    let head = env.git(&["rev-parse", "HEAD"]);
+    env.write("charter.yaml", "checkins: reviews\n");
+    let checkin = |env: &Env| {
+        run(
+            env,
+            &[
+                "checkin",
+                "ada-grace",
+                "--as",
+                "mentee",
+                "--note",
+                "Met.",
+                "--key",
+                keys.mentee.path(),
+            ],
+        )
+    };
+    for out in [
+        checkin(&env),
+        run(&env, &["decline", "ada-grace", "--as", "mentee"]),
+        run(&env, &["withdraw", "ada-grace"]),
+        run(&env, &["conclude", "ada-grace", "--reason", "completed"]),
+        run(&env, &["sign", "ada-grace", "--as", "mentee"]),
+        run(&env, &["amend", "ada-grace"]),
+    ] {
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(
+                "charter.yaml in the working tree moves check-ins from checkins to reviews, and that change is not committed"
+            ),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(env.git(&["rev-parse", "HEAD"]), head, "nothing committed");
+    assert_eq!(
+        env.git(&["status", "--porcelain"]),
+        "?? charter.yaml\n",
+        "nothing written"
+    );
+    env.git(&["add", "charter.yaml"]);
+    env.git(&["commit", "-q", "-m", "Keep check-ins under reviews/"]);
+    let out = checkin(&env);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        files_of_last_commit(&env)
+            .iter()
+            .any(|f| f.starts_with("reviews/ada-grace/")),
+        "{:?}",
+        files_of_last_commit(&env)
+    );
 }
