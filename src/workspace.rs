@@ -258,6 +258,27 @@ impl Workspace {
         }
     }
 
+    /// The key the party of `signing` signs with, chosen and checked by
+    /// [`crate::signoff::signer::trusted_signer`] against `signers` (this
+    /// workspace's [`Workspace::signing_trust_root`]): the one call every
+    /// command that signs a record makes.
+    pub fn trusted_signer(
+        &self,
+        signers: &AllowedSigners,
+        signing: &crate::signoff::signer::Signing<'_>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<crate::signoff::signer::Signer> {
+        let repo = self.repo.as_ref().ok_or(Error::NotARepository)?;
+        crate::signoff::signer::trusted_signer(
+            repo,
+            &self.root,
+            signers,
+            &self.layout.allowed_signers,
+            signing,
+            now,
+        )
+    }
+
     /// Refuse to write a record while `charter.yaml` in the working tree
     /// moves where things live from where HEAD's (`head`) says: the record
     /// would be written where the working tree's layout puts it and judged

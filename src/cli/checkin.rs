@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use charter::checkin::draft::{self, Request};
 use charter::checkin::NAMESPACE;
-use charter::signoff::signer::{acting_role, trusted_signer, Signing};
+use charter::signoff::signer::{acting_role, Signing};
 use chrono::NaiveDate;
 use ssh_key::HashAlg;
 
@@ -97,14 +97,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         namespace: NAMESPACE,
         key: key.as_deref(),
     };
-    let signer = trusted_signer(
-        repo,
-        &ws.root,
-        &signers,
-        &ws.layout.allowed_signers,
-        &signing,
-        now,
-    )?;
+    let signer = ws.trusted_signer(&signers, &signing, now)?;
     super::warn_if_not_yet_trusted(
         global,
         &ws,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use charter::agreement::model::ConclusionReason;
 use charter::conclusion::{conclude, Conclusion, Request};
-use charter::signoff::signer::{acting_role, trusted_signer, Signing};
+use charter::signoff::signer::{acting_role, Signing};
 use charter::signoff::NAMESPACE;
 
 use super::error::{CliError, CliResult};
@@ -117,14 +117,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         key: key.as_deref(),
     };
     let now = charter::ident::record_time(None)?;
-    trusted_signer(
-        repo,
-        &ws.root,
-        &signers,
-        &ws.layout.allowed_signers,
-        &signing,
-        now,
-    )?;
+    ws.trusted_signer(&signers, &signing, now)?;
     charter::git::refuse_during_operation(repo)?;
     let identity = charter::ident::Identity::of(repo)?;
 

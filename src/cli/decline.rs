@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use charter::signoff::decline::{check_reason, proposal_to_decline, seal, DeclineFile, NAMESPACE};
-use charter::signoff::signer::{trusted_signer, Signing};
+use charter::signoff::signer::Signing;
 use ssh_key::HashAlg;
 
 use super::error::{code, CliError, CliResult};
@@ -54,14 +54,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         namespace: NAMESPACE,
         key: key.as_deref(),
     };
-    let signer = trusted_signer(
-        repo,
-        &ws.root,
-        &signers,
-        &ws.layout.allowed_signers,
-        &signing,
-        now,
-    )?;
+    let signer = ws.trusted_signer(&signers, &signing, now)?;
     super::warn_if_not_yet_trusted(
         global,
         &ws,

@@ -17,7 +17,7 @@ use charter::amendment::{
 use charter::history::FileState;
 use charter::record;
 use charter::rules::{Approval, NoticeCheck, VersionReport};
-use charter::signoff::signer::{acting_role, trusted_signer, Signing};
+use charter::signoff::signer::{acting_role, Signing};
 use charter::signoff::{seal, Claim, NAMESPACE};
 use ssh_key::HashAlg;
 
@@ -243,14 +243,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         namespace: NAMESPACE,
         key: key_path.as_deref(),
     };
-    let signer = trusted_signer(
-        repo,
-        &ws.root,
-        &signers,
-        &ws.layout.allowed_signers,
-        &signing,
-        now,
-    )?;
+    let signer = ws.trusted_signer(&signers, &signing, now)?;
 
     // Sign, and check the result as `verify` will.
     let claim = Claim::new(
