@@ -26,6 +26,7 @@ mod init;
 mod invisible;
 mod json_docs;
 mod json_types;
+mod keep_corpus;
 mod lifecycle;
 mod new;
 mod newcomer;
