@@ -54,8 +54,10 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
 
     let ws = charter::workspace::Workspace::discover(&dir)?;
     if let Some(repo) = ws.repo.as_ref() {
+        // Named as the sample's: the user's own clone is never touched.
         super::init::configure_diff_driver(
             repo,
+            "the sample repository's .git/config",
             &super::Global {
                 cwd: dir.clone(),
                 color,

@@ -88,7 +88,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
             .map_err(|e| CliError::new(format!("{}: cannot create: {e}", path.display())))?;
         super::note(global, &format!("created {rel}"));
     }
-    configure_diff_driver(&repo, global)?;
+    configure_diff_driver(&repo, "this clone's .git/config", global)?;
     super::note(global, "");
     super::note(global, "Other clones set the semantic diff driver with:");
     for (key, value) in gitattributes::DRIVER_CONFIG {
@@ -168,8 +168,12 @@ fn has_diff_driver(path: &Path, layout: &Layout) -> bool {
         .is_ok_and(|bytes| gitattributes::has_driver(&String::from_utf8_lossy(&bytes), layout))
 }
 
+/// Sets the semantic diff driver in `repo`'s own config, never over a value
+/// the user chose; `config_name` says whose config that is, so the notes
+/// cannot be read as touching another clone.
 pub(super) fn configure_diff_driver(
     repo: &git2::Repository,
+    config_name: &str,
     global: &Global,
 ) -> Result<(), CliError> {
     let mut config = repo
@@ -194,10 +198,7 @@ pub(super) fn configure_diff_driver(
                 config
                     .set_str(key, value)
                     .map_err(|e| CliError::new(format!("cannot set {key}: {}", e.message())))?;
-                super::note(
-                    global,
-                    &format!("set {key} = {value} in this clone's .git/config"),
-                );
+                super::note(global, &format!("set {key} = {value} in {config_name}"));
             }
         }
     }

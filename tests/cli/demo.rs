@@ -60,6 +60,25 @@ fn the_demo_day_and_counts_agree_with_the_commands() {
 }
 
 #[test]
+fn run_inside_a_clone_it_configures_only_the_sample() {
+    // A newcomer runs the demo from inside their own clone: the diff driver
+    // goes into the sample's config, and the notes say so.
+    let env = Env::with_git();
+    let out = env.charter(&["demo", "sample"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("in the sample repository's .git/config"),
+        "{err}"
+    );
+    assert!(!err.contains("this clone"), "{err}");
+    let own = env.read(".git/config");
+    assert!(!own.contains("charter"), "{own}");
+    let sample = env.read("sample/.git/config");
+    assert!(sample.contains("[diff \"charter\"]"), "{sample}");
+}
+
+#[test]
 fn refuses_a_non_empty_directory() {
     let env = Env::new();
     env.write("taken/file", "x");
