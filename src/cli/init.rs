@@ -192,7 +192,10 @@ pub(super) fn configure_diff_driver(
             }
             Ok(existing) => super::note(
                 global,
-                &format!("skipped {key} (set to `{existing}`; left as it is)"),
+                &format!(
+                    "skipped {key} (set to `{}`; left as it is)",
+                    charter::render::escape::text(&existing)
+                ),
             ),
             Err(_) => {
                 config

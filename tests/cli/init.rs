@@ -75,6 +75,28 @@ fn never_overwrites_and_reports_what_it_skipped() {
     }
 }
 
+/// A driver already set in the local git config is echoed back, escaped:
+/// the value is the user's, but it may hold control characters that would
+/// drive the terminal if printed raw.
+#[test]
+fn echoes_an_existing_driver_with_its_control_characters_escaped() {
+    let env = Env::with_git();
+    env.git(&["config", "diff.charter.command", "mine\u{1b}[2J\u{200b}"]);
+    let out = env.run(&["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{200b}'),
+        "{err:?}"
+    );
+    assert!(
+        err.contains(
+            "skipped diff.charter.command (set to `mine\\u{1b}[2J\\u{200b}`; left as it is)"
+        ),
+        "{err}"
+    );
+}
+
 /// `.gitattributes` gives charter's diff driver to the agreements where
 /// `charter.yaml` keeps them, so git uses it there.
 #[test]
