@@ -192,10 +192,7 @@ pub(super) fn configure_diff_driver(
             }
             Ok(existing) => super::note(
                 global,
-                &format!(
-                    "skipped {key} (set to `{}`; left as it is)",
-                    charter::render::escape::text(&existing)
-                ),
+                &format!("skipped {key} (set to `{existing}`; left as it is)"),
             ),
             Err(_) => {
                 config

@@ -296,7 +296,10 @@ pub fn finish(verdict: u8, written: Result<(), CliError>) -> CliResult {
 
 /// Print a message for the user on stderr (never fails: a closed stderr is ignored).
 pub fn note(_global: &Global, message: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{message}");
+    // Notes quote repository data and the user's git config as errors do:
+    // control and invisible characters are spelt out the same way.
+    let shown = charter::render::escape::text_lines(message, "");
+    let _ = writeln!(std::io::stderr().lock(), "{shown}");
 }
 
 /// Warn when the key that made a `what` record ("sign-off", "check-in")
