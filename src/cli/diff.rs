@@ -419,7 +419,7 @@ fn warn_not_compared(global: &Global, file: &str, problem: &NameProblem) {
     let warning = paint(WARNING, "warning", global.color_err);
     let hint = paint(DIM, "hint:", global.color_err);
     let shown = |s: &str| charter::render::escape::text(s).into_owned();
-    super::note(
+    super::note_escaped(
         global,
         &format!(
             "{warning}: {} not compared: {}",
@@ -427,7 +427,7 @@ fn warn_not_compared(global: &Global, file: &str, problem: &NameProblem) {
             shown(&problem.message)
         ),
     );
-    super::note(global, &format!("{hint} {}", shown(&problem.hint)));
+    super::note_escaped(global, &format!("{hint} {}", shown(&problem.hint)));
 }
 
 /// Write a unified line diff, the `-`/`+` lines coloured when asked.

@@ -190,9 +190,14 @@ pub(super) fn configure_diff_driver(
             Ok(existing) if existing == value => {
                 super::note(global, &format!("skipped {key} (already set)"))
             }
+            // `note` keeps a message's own line breaks; the quoted value's
+            // are spelt out so the value cannot end the note early.
             Ok(existing) => super::note(
                 global,
-                &format!("skipped {key} (set to `{existing}`; left as it is)"),
+                &format!(
+                    "skipped {key} (set to `{}`; left as it is)",
+                    charter::render::escape::text(&existing)
+                ),
             ),
             Err(_) => {
                 config

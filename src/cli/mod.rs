@@ -302,6 +302,13 @@ pub fn note(_global: &Global, message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{shown}");
 }
 
+/// Print a note whose quoted data the caller has already escaped, so that
+/// the colour codes charter adds itself (labels, verdict lines) reach the
+/// terminal instead of being spelt out by [`note`]'s escaping.
+pub fn note_escaped(_global: &Global, message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{message}");
+}
+
 /// Warn when the key that made a `what` record ("sign-off", "check-in")
 /// is trusted by the working tree's `allowed_signers` but not yet by
 /// HEAD's (`head`) at `now`.

@@ -97,7 +97,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
                 count(records.len(), "agreement")
             );
             let style = if summary.invalid > 0 { ERROR } else { OK };
-            super::note(global, &paint(style, &line, global.color_err));
+            super::note_escaped(global, &paint(style, &line, global.color_err));
         }
     }
     out.flush()?;
@@ -120,10 +120,10 @@ fn trust_root_at(
     global: &Global,
 ) -> Result<(Layout, AllowedSigners), CliError> {
     let inputs = Inputs::load(&Tree::Commit(repo, head))?;
-    let path = &inputs.layout.allowed_signers;
+    let path = charter::render::escape::text(&inputs.layout.allowed_signers);
     let warn = |what: &str| {
         let warning = paint(WARNING, "warning", global.color_err);
-        super::note(global, &format!("{warning}: {path} {what}"));
+        super::note_escaped(global, &format!("{warning}: {path} {what}"));
     };
     match &inputs.signers_bytes {
         None => warn("does not exist at HEAD, so no key is trusted"),
@@ -137,13 +137,13 @@ fn trust_root_at(
             charter::signoff::Severity::Error => ERROR,
             charter::signoff::Severity::Warning => WARNING,
         };
-        super::note(
+        super::note_escaped(
             global,
             &format!(
                 "{path}:{}: {}: {}",
                 d.line,
                 paint(style, &d.severity.to_string(), global.color_err),
-                d.message
+                charter::render::escape::text(&d.message)
             ),
         );
     }

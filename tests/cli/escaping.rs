@@ -206,3 +206,22 @@ fn hostile_text_in_an_error_is_escaped() {
     );
     insta::assert_snapshot!("error_hostile_revision", plain(&env, &out));
 }
+
+/// Notes that charter colours itself keep their colour under `--color
+/// always`: escaping the quoted data must not spell out charter's own
+/// colour codes, or the labels turn into literal `\u{1b}[33m` noise.
+#[test]
+fn coloured_notes_keep_their_colour_codes() {
+    let env = Env::with_git();
+    assert_eq!(env.run(&["init"]).status.code(), Some(0));
+    std::fs::remove_file(env.repo.join("allowed_signers")).unwrap();
+    env.commit_all("init without a trust root", "2026-01-05T10:00:00Z");
+    let out = env.run(&["--color", "always", "verify"]);
+    let err = stderr(&out);
+    assert!(err.contains("\u{1b}["), "{err:?}");
+    assert!(!err.contains("\\u{1b}"), "{err:?}");
+    assert!(
+        err.contains("allowed_signers does not exist at HEAD"),
+        "{err:?}"
+    );
+}

@@ -97,6 +97,31 @@ fn echoes_an_existing_driver_with_its_control_characters_escaped() {
     );
 }
 
+/// A line break in that value stays inside the one note: printed raw, it
+/// would end the note early and let the rest pose as a line of its own.
+#[test]
+fn keeps_an_existing_driver_with_a_line_break_on_one_line() {
+    let env = Env::with_git();
+    env.git(&[
+        "config",
+        "diff.charter.command",
+        "mine\ncharter: error: forged",
+    ]);
+    let out = env.run(&["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "skipped diff.charter.command (set to `mine\\ncharter: error: forged`; left as it is)"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.lines().any(|line| line.starts_with("charter: error")),
+        "{err}"
+    );
+}
+
 /// `.gitattributes` gives charter's diff driver to the agreements where
 /// `charter.yaml` keeps them, so git uses it there.
 #[test]
