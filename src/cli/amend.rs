@@ -51,7 +51,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         let mut out = std::io::stdout().lock();
         render::text(&mut out, findings, &sources, global.color)?;
         out.flush()?;
-        super::note(
+        super::note_escaped(
             global,
             &render::summary_line(Summary::of(findings), "amend", global.color_err),
         );

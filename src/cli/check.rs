@@ -89,7 +89,7 @@ fn write_report(
         Format::Text => {
             render::text(&mut out, &report.findings, &report.sources, global.color)?;
             out.flush()?;
-            super::note(
+            super::note_escaped(
                 global,
                 &render::summary_line(summary, "check", global.color_err),
             );

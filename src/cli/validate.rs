@@ -69,7 +69,7 @@ pub fn run(args: &Args, global: &Global) -> CliResult {
         Format::Text => render::text(&mut out, &findings, &sources, global.color)
             .and_then(|()| out.flush())
             .map(|()| {
-                super::note(
+                super::note_escaped(
                     global,
                     &render::summary_line(summary, "validate", global.color_err),
                 )

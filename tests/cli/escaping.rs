@@ -225,3 +225,21 @@ fn coloured_notes_keep_their_colour_codes() {
         "{err:?}"
     );
 }
+
+#[test]
+fn coloured_summary_lines_keep_their_colour_codes() {
+    let env = Env::new();
+    assert_eq!(env.run(&["init"]).status.code(), Some(0));
+    env.commit_all("charter init", "2026-06-01T10:00:00Z");
+    let check = env.run(&["--color", "always", "check", "--today", "2026-06-10"]);
+    // With no allowed_signers an agreement has no keys to warn about.
+    std::fs::remove_file(env.repo.join("allowed_signers")).unwrap();
+    env.write(FILE, example("ada-grace.yaml"));
+    let validate = env.run(&["--color", "always", "validate", FILE]);
+    for (args, out) in [("check", check), ("validate", validate)] {
+        let err = stderr(&out);
+        assert!(err.contains("\u{1b}["), "{args:?}: {err:?}");
+        assert!(!err.contains("\\u{1b}"), "{args:?}: {err:?}");
+        assert!(err.contains("no problems found"), "{args:?}: {err:?}");
+    }
+}
