@@ -207,6 +207,17 @@ fn hostile_text_in_an_error_is_escaped() {
     insta::assert_snapshot!("error_hostile_revision", plain(&env, &out));
 }
 
+/// Stderr of a `--color always` run: charter's own colour codes arrive
+/// as codes, and the reset that ends each of them is never spelt out as
+/// `\u{1b}[0m` text; `expected` is there too.
+fn assert_coloured(what: &str, out: &Output, expected: &str) -> String {
+    let err = stderr(out);
+    assert!(err.contains("\u{1b}["), "{what}: {err:?}");
+    assert!(!err.contains("\\u{1b}[0m"), "{what}: {err:?}");
+    assert!(err.contains(expected), "{what}: {err:?}");
+    err
+}
+
 /// Notes that charter colours itself keep their colour under `--color
 /// always`: escaping the quoted data must not spell out charter's own
 /// colour codes, or the labels turn into literal `\u{1b}[33m` noise.
@@ -217,13 +228,8 @@ fn coloured_notes_keep_their_colour_codes() {
     std::fs::remove_file(env.repo.join("allowed_signers")).unwrap();
     env.commit_all("init without a trust root", "2026-01-05T10:00:00Z");
     let out = env.run(&["--color", "always", "verify"]);
-    let err = stderr(&out);
-    assert!(err.contains("\u{1b}["), "{err:?}");
+    let err = assert_coloured("verify", &out, "allowed_signers does not exist at HEAD");
     assert!(!err.contains("\\u{1b}"), "{err:?}");
-    assert!(
-        err.contains("allowed_signers does not exist at HEAD"),
-        "{err:?}"
-    );
 }
 
 #[test]
@@ -236,10 +242,34 @@ fn coloured_summary_lines_keep_their_colour_codes() {
     std::fs::remove_file(env.repo.join("allowed_signers")).unwrap();
     env.write(FILE, example("ada-grace.yaml"));
     let validate = env.run(&["--color", "always", "validate", FILE]);
-    for (args, out) in [("check", check), ("validate", validate)] {
-        let err = stderr(&out);
-        assert!(err.contains("\u{1b}["), "{args:?}: {err:?}");
-        assert!(!err.contains("\\u{1b}"), "{args:?}: {err:?}");
-        assert!(err.contains("no problems found"), "{args:?}: {err:?}");
+    for (what, out) in [("check", check), ("validate", validate)] {
+        let err = assert_coloured(what, &out, "no problems found");
+        assert!(!err.contains("\\u{1b}"), "{what}: {err:?}");
     }
+}
+
+/// The coloured notes escape the data they quote themselves (they bypass
+/// `note`'s escaping to keep their colour): a hostile file name or
+/// `allowed_signers` line still comes out spelt out, on one line.
+#[test]
+fn coloured_notes_still_escape_what_they_quote() {
+    let env = Env::with_git();
+    assert_eq!(env.run(&["init"]).status.code(), Some(0));
+    env.commit_all("charter init", "2026-01-05T10:00:00Z");
+    let signers = std::fs::read_to_string(env.path("allowed_signers")).unwrap();
+    env.write(
+        "allowed_signers",
+        format!(
+            "{signers}ada@example.com\u{200b} valid-after=\"2026\u{1b}[2J\u{202e}\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMzhPwZPJ5D8DBWPgVQ5dRS8D1iT6h8kaZ1PM8DAR2l7\n"
+        ),
+    );
+    env.write("agreements/A\u{1b}[2J\n::warning file=x::y.yaml", "x: 1\n");
+    env.commit_all("Hostile names", "2026-01-06T10:00:00Z");
+    let verify = env.run(&["--color", "always", "verify"]);
+    let err = assert_coloured("verify", &verify, "invalid valid-after time");
+    assert_neutral("verify", &err);
+    let diff = env.run(&["--color", "always", "diff", "HEAD~1"]);
+    let err = assert_coloured("diff", &diff, "not compared");
+    assert_neutral("diff", &err);
+    assert!(err.contains("A\\u{1b}[2J\\n::warning file=x::y"), "{err:?}");
 }
