@@ -260,10 +260,19 @@ fn a_kill_during_sign_never_stages_a_committed_file_as_deleted() {
     let mut lock_checked = false;
     for i in 0..KILLS * 4 {
         let delay = full * i / (KILLS * 4);
-        killed += u32::from(run_and_kill(&env, &args, delay));
+        let was_killed = run_and_kill(&env, &args, delay);
+        killed += u32::from(was_killed);
         let context = format!("kill after {delay:?}");
         let head = env.git(&["rev-parse", "HEAD"]).trim().to_owned();
         let staged = env.git(&["diff", "--cached", "--name-status", "HEAD"]);
+        if !was_killed {
+            // A run that finished leaves no lock and an index equal to HEAD.
+            assert!(
+                !env.path(".git/index.lock").exists(),
+                "{context}: index.lock left"
+            );
+            assert_eq!(staged, "", "{context}: index differs from HEAD");
+        }
         for line in staged.lines() {
             assert!(
                 head == start && line.starts_with("A\tsignoffs/ada-grace/"),
